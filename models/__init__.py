@@ -1,0 +1,31 @@
+"""SQLAlchemy models; importing this package registers every table on `Base.metadata` (Alembic needs that)."""
+
+from models.audit import AuditEntry
+from models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from models.help import HelpContact, HelpRequest, HelpStep
+from models.nudges import NudgeDelivery
+from models.people import Channel, Person, Role
+from models.progress import Completion, CriterionHit, DailyActivity, ProcessedEvent
+from models.rollout import PulseResponse, Wave, WaveMembership
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Channel",
+    "Completion",
+    "CriterionHit",
+    "DailyActivity",
+    "HelpContact",
+    "HelpRequest",
+    "HelpStep",
+    "NudgeDelivery",
+    "Person",
+    "ProcessedEvent",
+    "PulseResponse",
+    "Role",
+    "TimestampMixin",
+    "UTCDateTime",
+    "Wave",
+    "WaveMembership",
+    "utcnow",
+]

@@ -1,0 +1,79 @@
+"""`coach doctor`: checks the installation and says what to fix, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.manifest import bot_scopes, load_manifest
+from bot.settings import Settings
+from bot.slack.gateway import SlackError, SlackGateway
+from bot.views.home import EmployeeHomeState, employee_home
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def run_checks(settings: Settings, gateway: SlackGateway) -> list[Check]:
+    """Token, scopes, Home tab and Socket Mode token, each as one check."""
+    checks: list[Check] = []
+    if not settings.bot_token:
+        return [Check("bot token", False, "SLACK_BOT_TOKEN is not set", "copy the Bot User OAuth Token into .env")]
+    try:
+        resp = gateway.client.auth_test()
+    except Exception as exc:
+        code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error") or type(exc).__name__
+        return [Check("bot token", False, f"auth.test failed: {code}", "reinstall the app and copy the new xoxb- token")]
+    checks.append(Check("bot token", True, f"bot {resp.get('user_id')} in team {resp.get('team')} ({resp.get('team_id')})"))
+    checks.append(_scopes_check(resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")))
+    checks.append(_home_tab_check(settings, gateway))
+    checks.append(_app_token_check(settings, gateway))
+    return checks
+
+
+def _scopes_check(granted_header: str | None) -> Check:
+    wanted = bot_scopes(load_manifest())
+    if granted_header is None:
+        return Check("scopes", False, "Slack did not report granted scopes", "reinstall the app from app.manifest.yaml")
+    granted = {s.strip() for s in granted_header.split(",") if s.strip()}
+    missing = sorted(wanted - granted)
+    if missing:
+        return Check(
+            "scopes", False, f"missing: {', '.join(missing)}",
+            "add them under OAuth & Permissions (or recreate from app.manifest.yaml) and reinstall",
+        )
+    return Check("scopes", True, f"all {len(wanted)} scopes of app.manifest.yaml granted")
+
+
+def _home_tab_check(settings: Settings, gateway: SlackGateway) -> Check:
+    if not settings.coach_admins:
+        return Check("home tab", False, "cannot check: no COACH_ADMINS set", "set COACH_ADMINS=U… (your user id)")
+    admin = settings.coach_admins[0]
+    view = employee_home(EmployeeHomeState(locale="en", name=admin, stage_number=0, stage_total=0, stage_title=""))
+    try:
+        gateway.publish_home(admin, view)
+    except SlackError as exc:
+        if exc.code == "not_enabled":
+            return Check("home tab", False, "the Home tab is off", "App Home → Show Tabs → enable Home Tab")
+        return Check("home tab", False, f"views.publish failed: {exc.code}", "see the error above")
+    return Check("home tab", True, f"published a Home tab for {admin}")
+
+
+def _app_token_check(settings: Settings, gateway: SlackGateway) -> Check:
+    if not settings.app_token:
+        return Check("socket mode", True, "no SLACK_APP_TOKEN: fine for HTTP mode (coach serve)")
+    client = WebClient(token=settings.app_token, base_url=gateway.client.base_url)
+    try:
+        client.apps_connections_open()
+    except Exception:
+        return Check(
+            "socket mode", False, "the app-level token was refused",
+            "Basic Information → App-Level Tokens: create one with connections:write",
+        )
+    return Check("socket mode", True, "app-level token can open Socket Mode connections")

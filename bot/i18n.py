@@ -1,0 +1,46 @@
+"""Interface wording in English and Japanese (coaching content itself lives in the playbook)."""
+
+from __future__ import annotations
+
+SUPPORTED = ("en", "ja")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "home.title": {"en": "Your Slack journey", "ja": "あなたの Slack ジャーニー"},
+    "home.greeting": {"en": "Hi {name}! Here is where you are.", "ja": "{name} さん、現在の状況です。"},
+    "home.stage": {"en": "*Stage {number} of {total}:* {title}", "ja": "*ステージ {number} / {total}:* {title}"},
+    "home.not_started": {
+        "en": "You have not started yet: your first step is below.",
+        "ja": "まだ始まっていません。最初のステップは下にあります。",
+    },
+    "home.all_done": {
+        "en": ":tada: You have completed every stage. Thank you for leading the way!",
+        "ja": ":tada: すべてのステージを完了しました。周りの人のお手本になってくれてありがとう！",
+    },
+    "home.next": {"en": "*Next:* {title}", "ja": "*次のステップ:* {title}"},
+    "home.why": {"en": "*Why it matters:* {text}", "ja": "*なぜ大切か:* {text}"},
+    "home.how": {"en": "*How:* {text}", "ja": "*やり方:* {text}"},
+    "home.checklist": {"en": "Your checklist", "ja": "チェックリスト"},
+    "home.pending": {"en": "waiting for confirmation", "ja": "確認待ち"},
+    "home.did_it": {"en": "I did it", "ja": "やりました"},
+    "home.need_help": {"en": "I need help", "ja": "助けてほしい"},
+    "home.snooze": {"en": "Snooze a week", "ja": "1週間お休み"},
+    "home.snoozed": {"en": "Coach is snoozed until {until}.", "ja": "{until} まで Coach はお休み中です。"},
+    "home.what_you_know": {"en": "What does Coach know about me?", "ja": "Coach は私の何を知っている？"},
+    "home.footer": {
+        "en": "Coach keeps counts and completions only, never the text of your channel messages.",
+        "ja": "Coach が記録するのは回数と達成状況だけで、チャンネルのメッセージ本文は保存しません。",
+    },
+}
+
+
+def normalise_locale(locale: str | None) -> str:
+    """Slack locales look like `ja-JP`; we speak `ja` or fall back to English."""
+    lang = (locale or "en").split("-")[0].split("_")[0].lower()
+    return lang if lang in SUPPORTED else "en"
+
+
+def t(key: str, locale: str, **values: object) -> str:
+    """Translate an interface string; English when a translation is missing."""
+    texts = STRINGS[key]
+    text = texts.get(normalise_locale(locale)) or texts["en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,52 @@
+"""HTTP mode: Bolt's WSGI adapter at POST /slack/events plus GET /healthz, served by waitress.
+
+Waitress is a production WSGI server (pure Python, threaded, no fork), so the scheduler can live in the
+same process as the web threads; replicas behind a load balancer are stateless.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from waitress.server import create_server
+
+from bot.deps import Deps
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
+    """Route Slack's requests to Bolt and answer health checks for the load balancer."""
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            return _health(deps, start_response)
+        return slack(environ, start_response)
+
+    return wsgi
+
+
+def _health(deps: Deps, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    try:
+        with deps.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        status, body = "200 OK", {"ok": True, "database": "ok"}
+    except Exception as exc:  # any database failure makes this replica unhealthy
+        status, body = "503 Service Unavailable", {"ok": False, "database": type(exc).__name__}
+    payload = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def create_http_server(app: App, deps: Deps, *, host: str, port: int, threads: int = 8) -> Any:
+    """A waitress server bound to host:port (port 0 picks a free one: see `.effective_port`)."""
+    return create_server(
+        make_wsgi_app(app, deps), host=host, port=port, threads=threads, ident="adoption-coach",
+        clear_untrusted_proxy_headers=True,
+    )

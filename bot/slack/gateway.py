@@ -1,0 +1,244 @@
+"""The one gateway to Slack's Web API.
+
+Everything that talks to Slack goes through `SlackGateway`, over one `slack_sdk.WebClient` with a
+configurable base URL (tests and proxies) and slack-sdk's own retry handlers: HTTP 429 honours
+`Retry-After`, 5xx and connection errors back off and retry. Errors that reach callers are mapped to
+`SlackError` with a `permanent` flag, so the outbox knows what to retry and what to give up on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.web import SlackResponse
+
+log = logging.getLogger(__name__)
+
+# Errors retrying cannot fix: the person, channel or app state is wrong, not the moment.
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "user_disabled",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "not_allowed_token_type",
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "restricted_action",
+        "not_enabled",
+        "view_too_large",
+        "invalid_metadata_format",
+        "unknown_method",
+        "messages_tab_disabled",
+    }
+)
+
+
+class SlackError(Exception):
+    """A Slack call failed after slack-sdk's retries."""
+
+    def __init__(self, method: str, code: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(f"{method}: {code}" + (f" (HTTP {status})" if status else ""))
+        self.method = method
+        self.code = code
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def permanent(self) -> bool:
+        return self.code in PERMANENT_ERRORS
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    channel: str
+    ts: str
+
+
+def make_web_client(token: str, base_url: str, *, timeout: int = 10, retries: int = 3) -> WebClient:
+    """A WebClient with slack-sdk's built-in handlers for 429, server errors and connection errors."""
+    client = WebClient(token=token or None, base_url=base_url, timeout=timeout)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=retries),
+        RateLimitErrorRetryHandler(max_retry_count=retries),
+        ServerErrorRetryHandler(max_retry_count=retries),
+    ]
+    return client
+
+
+class SlackGateway:
+    """Slack, in the app's own terms."""
+
+    def __init__(self, client: WebClient):
+        self.client = client
+        self._dm_channels: dict[str, str] = {}
+        self._dm_lock = Lock()
+
+    def _call(self, method: str, fn: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
+        try:
+            return fn(**kwargs)
+        except SlackApiError as exc:
+            resp = exc.response
+            code = str(resp.get("error") or "unknown_error") if isinstance(resp.data, dict) else "unknown_error"
+            retry_after = resp.headers.get("Retry-After") or resp.headers.get("retry-after")
+            raise SlackError(
+                method,
+                code if resp.status_code != 429 else "ratelimited",
+                status=resp.status_code,
+                retry_after=float(retry_after) if retry_after else None,
+            ) from exc
+        except OSError as exc:  # timeouts and refused connections after the retry handler gave up
+            raise SlackError(method, "connection_error") from exc
+
+    # -- identity -------------------------------------------------------------------------------
+    def auth_test(self) -> dict[str, Any]:
+        """Who the bot is (team, bot user id, bot id) — also proves the token works."""
+        return dict(self._call("auth.test", self.client.auth_test).data)  # type: ignore[arg-type]
+
+    def team_info(self) -> dict[str, Any]:
+        return dict(self._call("team.info", self.client.team_info)["team"])
+
+    # -- messages ---------------------------------------------------------------------------------
+    def open_dm(self, user_id: str) -> str:
+        """The bot's DM channel with a person (cached: conversations.open is Tier 3)."""
+        with self._dm_lock:
+            if user_id in self._dm_channels:
+                return self._dm_channels[user_id]
+        resp = self._call("conversations.open", self.client.conversations_open, users=user_id)
+        channel = str(resp["channel"]["id"])
+        with self._dm_lock:
+            self._dm_channels[user_id] = channel
+        return channel
+
+    def send_dm(
+        self,
+        user_id: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> PostedMessage:
+        """Post in the person's DM with the bot."""
+        return self.post_message(self.open_dm(user_id), text, blocks=blocks, metadata=metadata)
+
+    def post_message(
+        self,
+        channel: str,
+        text: str,
+        *,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> PostedMessage:
+        kwargs: dict[str, Any] = {"channel": channel, "text": text}
+        if blocks:
+            kwargs["blocks"] = blocks
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        if metadata:
+            kwargs["metadata"] = metadata
+        resp = self._call("chat.postMessage", self.client.chat_postMessage, **kwargs)
+        return PostedMessage(channel=str(resp["channel"]), ts=str(resp["ts"]))
+
+    def post_ephemeral(
+        self, channel: str, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        self._call(
+            "chat.postEphemeral", self.client.chat_postEphemeral, channel=channel, user=user_id, text=text,
+            blocks=blocks,
+        )
+
+    def update_message(
+        self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        self._call("chat.update", self.client.chat_update, channel=channel, ts=ts, text=text, blocks=blocks)
+
+    def history(self, channel: str, *, oldest: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Recent messages with their metadata (used to reconcile the outbox after a crash)."""
+        resp = self._call(
+            "conversations.history", self.client.conversations_history, channel=channel, oldest=oldest,
+            limit=limit, include_all_metadata=True,
+        )
+        return list(resp.get("messages", []))
+
+    # -- views ------------------------------------------------------------------------------------
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """Replace the person's App Home tab."""
+        self._call("views.publish", self.client.views_publish, user_id=user_id, view=view)
+
+    # -- people and channels ----------------------------------------------------------------------
+    def user_info(self, user_id: str) -> dict[str, Any]:
+        resp = self._call("users.info", self.client.users_info, user=user_id, include_locale=True)
+        return dict(resp["user"])
+
+    def iter_user_pages(self, page_size: int = 200) -> Iterator[list[dict[str, Any]]]:
+        """users.list page by page (Tier 2: the retry handler waits out 429s)."""
+        cursor: str | None = None
+        while True:
+            resp = self._call(
+                "users.list", self.client.users_list, limit=page_size, cursor=cursor, include_locale=True
+            )
+            yield list(resp.get("members", []))
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return
+
+    def channel_members(self, channel_id: str) -> set[str]:
+        members: set[str] = set()
+        cursor: str | None = None
+        while True:
+            resp = self._call(
+                "conversations.members", self.client.conversations_members, channel=channel_id, cursor=cursor,
+                limit=1000,
+            )
+            members.update(resp.get("members", []))
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members
+
+    def iter_channels(self) -> Iterator[dict[str, Any]]:
+        """Public and private channels the bot can see (for id → name and membership)."""
+        cursor: str | None = None
+        while True:
+            resp = self._call(
+                "conversations.list", self.client.conversations_list, cursor=cursor, limit=1000,
+                types="public_channel,private_channel", exclude_archived=True,
+            )
+            yield from resp.get("channels", [])
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return
+
+    def channel_info(self, channel_id: str) -> dict[str, Any]:
+        return dict(self._call("conversations.info", self.client.conversations_info, channel=channel_id)["channel"])
+
+    def dnd_info(self, user_id: str) -> dict[str, Any]:
+        return dict(self._call("dnd.info", self.client.dnd_info, user=user_id).data)  # type: ignore[arg-type]
+
+    def usergroups(self) -> list[dict[str, Any]]:
+        return list(self._call("usergroups.list", self.client.usergroups_list)["usergroups"])
+
+    def usergroup_members(self, usergroup_id: str) -> list[str]:
+        resp = self._call("usergroups.users.list", self.client.usergroups_users_list, usergroup=usergroup_id)
+        return list(resp.get("users", []))

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from plain state to Slack's dicts, validated in tests."""
