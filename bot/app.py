@@ -26,7 +26,7 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> App:
     )
 
     @app.middleware
-    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         context["deps"] = deps
         return next()
 

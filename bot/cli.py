@@ -25,7 +25,10 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"coach: {exc}", err=True)
             sys.exit(2)
         except SlackError as exc:
-            click.echo(f"coach: Slack refused {exc.method}: {exc.code}. Run `coach doctor` for what to fix.", err=True)
+            click.echo(
+                f"coach: Slack refused {exc.method}: {exc.code}. Run `coach doctor` for what to fix.",
+                err=True,
+            )
             sys.exit(3)
 
     return wrapper

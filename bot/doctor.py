@@ -29,8 +29,17 @@ def run_checks(settings: Settings, gateway: SlackGateway) -> list[Check]:
         resp = gateway.client.auth_test()
     except Exception as exc:
         code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error") or type(exc).__name__
-        return [Check("bot token", False, f"auth.test failed: {code}", "reinstall the app and copy the new xoxb- token")]
-    checks.append(Check("bot token", True, f"bot {resp.get('user_id')} in team {resp.get('team')} ({resp.get('team_id')})"))
+        return [
+            Check(
+                "bot token",
+                False,
+                f"auth.test failed: {code}",
+                "reinstall the app and copy the new xoxb- token",
+            )
+        ]
+    checks.append(
+        Check("bot token", True, f"bot {resp.get('user_id')} in team {resp.get('team')} ({resp.get('team_id')})")
+    )
     checks.append(_scopes_check(resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")))
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
@@ -45,7 +54,9 @@ def _scopes_check(granted_header: str | None) -> Check:
     missing = sorted(wanted - granted)
     if missing:
         return Check(
-            "scopes", False, f"missing: {', '.join(missing)}",
+            "scopes",
+            False,
+            f"missing: {', '.join(missing)}",
             "add them under OAuth & Permissions (or recreate from app.manifest.yaml) and reinstall",
         )
     return Check("scopes", True, f"all {len(wanted)} scopes of app.manifest.yaml granted")
@@ -73,7 +84,9 @@ def _app_token_check(settings: Settings, gateway: SlackGateway) -> Check:
         client.apps_connections_open()
     except Exception:
         return Check(
-            "socket mode", False, "the app-level token was refused",
+            "socket mode",
+            False,
+            "the app-level token was refused",
             "Basic Information → App-Level Tokens: create one with connections:write",
         )
     return Check("socket mode", True, "app-level token can open Socket Mode connections")

@@ -7,7 +7,10 @@ SUPPORTED = ("en", "ja")
 STRINGS: dict[str, dict[str, str]] = {
     "home.title": {"en": "Your Slack journey", "ja": "あなたの Slack ジャーニー"},
     "home.greeting": {"en": "Hi {name}! Here is where you are.", "ja": "{name} さん、現在の状況です。"},
-    "home.stage": {"en": "*Stage {number} of {total}:* {title}", "ja": "*ステージ {number} / {total}:* {title}"},
+    "home.stage": {
+        "en": "*Stage {number} of {total}:* {title}",
+        "ja": "*ステージ {number} / {total}:* {title}",
+    },
     "home.not_started": {
         "en": "You have not started yet: your first step is below.",
         "ja": "まだ始まっていません。最初のステップは下にあります。",

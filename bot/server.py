@@ -47,6 +47,10 @@ def _health(deps: Deps, start_response: Callable[..., Any]) -> Iterable[bytes]:
 def create_http_server(app: App, deps: Deps, *, host: str, port: int, threads: int = 8) -> Any:
     """A waitress server bound to host:port (port 0 picks a free one: see `.effective_port`)."""
     return create_server(
-        make_wsgi_app(app, deps), host=host, port=port, threads=threads, ident="adoption-coach",
+        make_wsgi_app(app, deps),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="adoption-coach",
         clear_untrusted_proxy_headers=True,
     )

@@ -25,7 +25,7 @@ def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read a developer's .env or real Slack variables."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "COACH_")) and name != POSTGRES_ENV or name == "DATABASE_URL":
+        if (name.startswith(("SLACK_", "COACH_")) and name != POSTGRES_ENV) or name == "DATABASE_URL":
             monkeypatch.delenv(name, raising=False)
     from bot.settings import get_settings
 

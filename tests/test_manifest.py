@@ -51,8 +51,17 @@ def test_manifest_enables_what_the_product_needs() -> None:
     assert [c["command"] for c in m["features"]["slash_commands"]] == ["/coach"]
     events = set(m["settings"]["event_subscriptions"]["bot_events"])
     assert {
-        "message.im", "message.channels", "message.groups", "member_joined_channel", "reaction_added", "team_join",
-        "user_change", "app_home_opened", "app_uninstalled", "tokens_revoked", "subteam_members_changed",
+        "message.im",
+        "message.channels",
+        "message.groups",
+        "member_joined_channel",
+        "reaction_added",
+        "team_join",
+        "user_change",
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+        "subteam_members_changed",
     } <= events
     assert {"dnd:read", "usergroups:read", "im:write", "chat:write", "users:read", "commands"} <= bot_scopes(m)
 
@@ -61,9 +70,15 @@ def test_every_event_has_its_scope() -> None:
     """Slack refuses a manifest whose events lack their scope; check the ones we subscribe to."""
     m = load_manifest()
     needs = {
-        "message.channels": "channels:history", "message.groups": "groups:history", "message.im": "im:history",
-        "reaction_added": "reactions:read", "member_joined_channel": "channels:read", "team_join": "users:read",
-        "user_change": "users:read", "subteam_members_changed": "usergroups:read", "app_mention": "app_mentions:read",
+        "message.channels": "channels:history",
+        "message.groups": "groups:history",
+        "message.im": "im:history",
+        "reaction_added": "reactions:read",
+        "member_joined_channel": "channels:read",
+        "team_join": "users:read",
+        "user_change": "users:read",
+        "subteam_members_changed": "usergroups:read",
+        "app_mention": "app_mentions:read",
     }
     scopes = bot_scopes(m)
     for event in m["settings"]["event_subscriptions"]["bot_events"]:

@@ -44,7 +44,11 @@ def test_postgres_url_uses_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL is malformed: only sqlite"),
         ("DATABASE_URL", "::not a url::", "DATABASE_URL is malformed"),
         ("COACH_ADMINS", "alice,bob", "COACH_ADMINS is malformed"),
-        ("COACH_PLAYBOOK", "/nowhere/playbook.yaml", "COACH_PLAYBOOK is malformed: file /nowhere/playbook.yaml"),
+        (
+            "COACH_PLAYBOOK",
+            "/nowhere/playbook.yaml",
+            "COACH_PLAYBOOK is malformed: file /nowhere/playbook.yaml",
+        ),
     ],
 )
 def test_malformed_setting_names_the_variable(
@@ -58,7 +62,7 @@ def test_malformed_setting_names_the_variable(
 
 
 def test_require_names_the_missing_variable() -> None:
-    with pytest.raises(SettingsError, match="^SLACK_APP_TOKEN is not set"):
+    with pytest.raises(SettingsError, match=r"^SLACK_APP_TOKEN is not set"):
         load_settings(SLACK_BOT_TOKEN="xoxb-1").require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
 
 
@@ -78,8 +82,12 @@ def test_cli_stops_with_one_line_not_a_traceback(
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_", "DATABASE_URL"))}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", *command], env={**clean, **env}, cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", *command],
+        env={**clean, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == proc.stderr.strip().splitlines()[0]

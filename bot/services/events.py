@@ -12,6 +12,4 @@ from models import ProcessedEvent
 
 def claim_event(session: Session, *, event_id: str, now: datetime) -> bool:
     """Record the event id; False means another delivery of it was already processed."""
-    return insert_ignore(
-        session, ProcessedEvent, {"event_id": event_id, "received_at": now}, conflict=["event_id"]
-    )
+    return insert_ignore(session, ProcessedEvent, {"event_id": event_id, "received_at": now}, conflict=["event_id"])

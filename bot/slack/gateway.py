@@ -161,24 +161,28 @@ class SlackGateway:
         resp = self._call("chat.postMessage", self.client.chat_postMessage, **kwargs)
         return PostedMessage(channel=str(resp["channel"]), ts=str(resp["ts"]))
 
-    def post_ephemeral(
-        self, channel: str, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
-    ) -> None:
+    def post_ephemeral(self, channel: str, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         self._call(
-            "chat.postEphemeral", self.client.chat_postEphemeral, channel=channel, user=user_id, text=text,
+            "chat.postEphemeral",
+            self.client.chat_postEphemeral,
+            channel=channel,
+            user=user_id,
+            text=text,
             blocks=blocks,
         )
 
-    def update_message(
-        self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None
-    ) -> None:
+    def update_message(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         self._call("chat.update", self.client.chat_update, channel=channel, ts=ts, text=text, blocks=blocks)
 
     def history(self, channel: str, *, oldest: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """Recent messages with their metadata (used to reconcile the outbox after a crash)."""
         resp = self._call(
-            "conversations.history", self.client.conversations_history, channel=channel, oldest=oldest,
-            limit=limit, include_all_metadata=True,
+            "conversations.history",
+            self.client.conversations_history,
+            channel=channel,
+            oldest=oldest,
+            limit=limit,
+            include_all_metadata=True,
         )
         return list(resp.get("messages", []))
 
@@ -196,9 +200,7 @@ class SlackGateway:
         """users.list page by page (Tier 2: the retry handler waits out 429s)."""
         cursor: str | None = None
         while True:
-            resp = self._call(
-                "users.list", self.client.users_list, limit=page_size, cursor=cursor, include_locale=True
-            )
+            resp = self._call("users.list", self.client.users_list, limit=page_size, cursor=cursor, include_locale=True)
             yield list(resp.get("members", []))
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -209,7 +211,10 @@ class SlackGateway:
         cursor: str | None = None
         while True:
             resp = self._call(
-                "conversations.members", self.client.conversations_members, channel=channel_id, cursor=cursor,
+                "conversations.members",
+                self.client.conversations_members,
+                channel=channel_id,
+                cursor=cursor,
                 limit=1000,
             )
             members.update(resp.get("members", []))
@@ -222,8 +227,12 @@ class SlackGateway:
         cursor: str | None = None
         while True:
             resp = self._call(
-                "conversations.list", self.client.conversations_list, cursor=cursor, limit=1000,
-                types="public_channel,private_channel", exclude_archived=True,
+                "conversations.list",
+                self.client.conversations_list,
+                cursor=cursor,
+                limit=1000,
+                types="public_channel,private_channel",
+                exclude_archived=True,
             )
             yield from resp.get("channels", [])
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None

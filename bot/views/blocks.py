@@ -16,7 +16,10 @@ def clip(text: str, limit: int) -> str:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT_MAX), "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT_MAX), "emoji": True},
+    }
 
 
 def section(text: str, *, accessory: Block | None = None, block_id: str | None = None) -> Block:

@@ -43,7 +43,15 @@ def employee_home(state: EmployeeHomeState) -> dict[str, object]:
     blocks: list[Block] = [header(t("home.title", loc)), section(t("home.greeting", loc, name=state.name))]
     if state.stage_number:
         blocks.append(
-            section(t("home.stage", loc, number=state.stage_number, total=state.stage_total, title=state.stage_title))
+            section(
+                t(
+                    "home.stage",
+                    loc,
+                    number=state.stage_number,
+                    total=state.stage_total,
+                    title=state.stage_title,
+                )
+            )
         )
     else:
         blocks.append(section(t("home.not_started", loc)))
@@ -60,7 +68,11 @@ def employee_home(state: EmployeeHomeState) -> dict[str, object]:
         blocks.append(section(t("home.all_done", loc)))
     blocks.append(
         actions(
-            *([button(t("home.did_it", loc), HomeAction.DID_IT, state.next_key, style="primary")] if state.next_key else []),
+            *(
+                [button(t("home.did_it", loc), HomeAction.DID_IT, state.next_key, style="primary")]
+                if state.next_key
+                else []
+            ),
             button(t("home.need_help", loc), HomeAction.NEED_HELP),
             button(t("home.snooze", loc), HomeAction.SNOOZE),
             button(t("home.what_you_know", loc), HomeAction.WHAT_YOU_KNOW),
