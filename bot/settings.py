@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     slash_command: str = Field(default="/coach", alias="COACH_SLASH_COMMAND")
     log_level: str = Field(default="INFO", alias="COACH_LOG_LEVEL")
 
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "coach_playbook", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        # `.env.example` leaves values empty; an empty value means "not set", not "set to nothing".
+        return None if isinstance(v, str) and not v.strip() else v
+
     @field_validator("slack_bot_token")
     @classmethod
     def _bot_token_shape(cls, v: SecretStr | None) -> SecretStr | None:

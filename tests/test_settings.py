@@ -93,3 +93,11 @@ def test_cli_stops_with_one_line_not_a_traceback(
     assert proc.stderr.strip() == proc.stderr.strip().splitlines()[0]
     assert proc.stderr.startswith(expected)
     assert "Traceback" not in proc.stderr
+
+
+def test_blank_values_mean_unset(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=\nCOACH_PLAYBOOK=\n")
+    s = load_settings()
+    assert s.coach_playbook is None
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is not set"):
+        s.require("SLACK_SIGNING_SECRET")

@@ -1,7 +1,15 @@
-"""People as the app knows them: created on first sight, refreshed from Slack's user objects."""
+"""People as the app knows them: synced from Slack user objects, departments from the configured source.
+
+Bots, Slackbot and app users are never stored. Deactivated people are kept (their history matters for
+metrics) but flagged, and every query that reaches out to people excludes them.
+"""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -11,11 +19,55 @@ from bot.i18n import normalise_locale
 from models import Person
 
 
+@dataclass(frozen=True)
+class DepartmentRule:
+    """Where a person's department comes from: a profile field, user groups, or a CSV import."""
+
+    source: str = "profile_field"  # profile_field | usergroup | csv
+    field: str | None = "title"
+    usergroups: Mapping[str, str] = field(default_factory=dict)  # user group handle → department
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    skipped_bots: int = 0
+
+    def add(self, other: SyncResult) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.deactivated += other.deactivated
+        self.skipped_bots += other.skipped_bots
+
+
 def get_person(session: Session, slack_user_id: str) -> Person | None:
     return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
 
 
-def apply_user_object(person: Person, user: dict[str, Any]) -> None:
+def is_human(user: Mapping[str, Any]) -> bool:
+    """Bots and Slackbot are never coached."""
+    return not (user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT")
+
+
+def department_from_profile(user: Mapping[str, Any], field_name: str | None) -> str | None:
+    """A standard profile key (e.g. `title`) or a custom field by id (`Xf…`) or label."""
+    if not field_name:
+        return None
+    profile = user.get("profile") or {}
+    value = profile.get(field_name)
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:128]
+    custom = profile.get("fields") or {}
+    if isinstance(custom, dict):
+        for key, entry in custom.items():
+            if isinstance(entry, dict) and field_name in (key, entry.get("label")) and entry.get("value"):
+                return str(entry["value"]).strip()[:128]
+    return None
+
+
+def apply_user_object(person: Person, user: Mapping[str, Any], rule: DepartmentRule | None = None) -> None:
     """Copy what we need from a Slack user object (users.info / users.list / team_join / user_change)."""
     profile = user.get("profile") or {}
     person.display_name = (
@@ -27,21 +79,91 @@ def apply_user_object(person: Person, user: dict[str, Any]) -> None:
         person.tz = str(user["tz"])[:64]
     person.is_workspace_admin = bool(user.get("is_admin") or user.get("is_owner"))
     person.deactivated = bool(user.get("deleted"))
+    if rule is not None and rule.source == "profile_field":
+        department = department_from_profile(user, rule.field)
+        if department:
+            person.department = department
 
 
-def is_human(user: dict[str, Any]) -> bool:
-    """Bots and Slackbot are never coached."""
-    return not (user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT")
-
-
-def upsert_person(session: Session, user: dict[str, Any]) -> Person | None:
-    """Create or refresh a person from a Slack user object; bots are ignored (None)."""
+def upsert_person(session: Session, user: Mapping[str, Any], rule: DepartmentRule | None = None) -> Person | None:
+    """Create or refresh one person from a Slack user object; bots are ignored (None)."""
     if not is_human(user):
         return None
     person = get_person(session, user["id"])
     if person is None:
         person = Person(slack_user_id=user["id"], opted_out_kinds=[])
         session.add(person)
-    apply_user_object(person, user)
+    apply_user_object(person, user, rule)
     session.flush()
     return person
+
+
+def upsert_page(session: Session, users: Iterable[Mapping[str, Any]], rule: DepartmentRule | None) -> SyncResult:
+    """Apply one users.list page with one query for the people we already know."""
+    result = SyncResult()
+    humans = []
+    for user in users:
+        if is_human(user):
+            humans.append(user)
+        else:
+            result.skipped_bots += 1
+    known = {
+        p.slack_user_id: p
+        for p in session.scalars(select(Person).where(Person.slack_user_id.in_([u["id"] for u in humans])))
+    }
+    for user in humans:
+        person = known.get(user["id"])
+        if person is None:
+            person = Person(slack_user_id=user["id"], opted_out_kinds=[])
+            session.add(person)
+            result.created += 1
+        else:
+            result.updated += 1
+        apply_user_object(person, user, rule)
+        result.deactivated += int(person.deactivated)
+    session.flush()
+    return result
+
+
+def apply_departments(session: Session, department_by_user: Mapping[str, str]) -> int:
+    """Set departments from a user → department map (user groups, CSV); returns how many changed."""
+    changed = 0
+    ids = list(department_by_user)
+    for start in range(0, len(ids), 500):
+        for person in session.scalars(select(Person).where(Person.slack_user_id.in_(ids[start : start + 500]))):
+            department = department_by_user[person.slack_user_id]
+            if person.department != department:
+                person.department = department
+                changed += 1
+    session.flush()
+    return changed
+
+
+@dataclass
+class CsvImport:
+    department_by_user: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def read_people_csv(path: Path) -> CsvImport:
+    """Read `slack_user_id,department` rows; each bad row is reported with its line number."""
+    result = CsvImport()
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        columns = {c.strip().lower() for c in reader.fieldnames or []}
+        if not {"slack_user_id", "department"} <= columns:
+            result.errors.append(f"{path}:1: the header must have the columns slack_user_id and department")
+            return result
+        for row in reader:
+            line = reader.line_num
+            clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            user_id, department = clean.get("slack_user_id", ""), clean.get("department", "")
+            if not user_id or user_id[0] not in "UW" or not user_id.isalnum():
+                result.errors.append(f"{path}:{line}: {user_id or 'an empty value'!s} is not a Slack user id")
+            elif not department:
+                result.errors.append(f"{path}:{line}: the department of {user_id} is empty")
+            else:
+                result.department_by_user[user_id] = department[:128]
+    return result
+
+
