@@ -34,5 +34,5 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> App:
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
         logger.exception("listener failed (type=%s): %s", body.get("type"), error)
 
-    handlers.register(app)
+    handlers.register(app, command_name=deps.settings.slash_command)
     return app

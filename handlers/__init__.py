@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import events
+from handlers import commands, events
 
 
-def register(app: App) -> None:
+def register(app: App, *, command_name: str = "/coach") -> None:
     events.register(app)
+    commands.register(app, command_name)

@@ -24,7 +24,7 @@ class DepartmentRule:
     """Where a person's department comes from: a profile field, user groups, or a CSV import."""
 
     source: str = "profile_field"  # profile_field | usergroup | csv
-    field: str | None = "title"
+    profile_field: str | None = "title"
     usergroups: Mapping[str, str] = field(default_factory=dict)  # user group handle → department
 
 
@@ -80,7 +80,7 @@ def apply_user_object(person: Person, user: Mapping[str, Any], rule: DepartmentR
     person.is_workspace_admin = bool(user.get("is_admin") or user.get("is_owner"))
     person.deactivated = bool(user.get("deleted"))
     if rule is not None and rule.source == "profile_field":
-        department = department_from_profile(user, rule.field)
+        department = department_from_profile(user, rule.profile_field)
         if department:
             person.department = department
 
@@ -165,5 +165,3 @@ def read_people_csv(path: Path) -> CsvImport:
             else:
                 result.department_by_user[user_id] = department[:128]
     return result
-
-

@@ -1,0 +1,43 @@
+"""The one `/coach` listener: ack at once, parse, check the role, run the registered sub-command.
+
+Sub-commands answer ephemerally through `respond` (response_url), so slow work after the ack is fine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.commands import REGISTRY, CommandCall, parse_command
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.services.roles import Caller, load_caller
+from bot.views.commands import refusal, usage
+
+
+def handle_coach_command(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    call = parse_command(command.get("text", ""))
+    with session_scope(deps.session_factory) as session:
+        caller = load_caller(session, deps.settings, command["user_id"])
+    dispatch(deps, call, caller, respond)
+
+
+def dispatch(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
+    """Route to the sub-command; help or anything unknown gets the usage guide for the caller's roles."""
+    sub = REGISTRY.get(call.name)
+    if call.name == "help" and call.rest:
+        sub = REGISTRY.get("ask")
+    if sub is None or call.name in ("", "help"):
+        respond(**usage(REGISTRY.visible_to(set(caller.roles)), caller.locale, unknown=call.name))
+        return
+    if sub.role != "employee" and sub.role not in caller.roles and not caller.is_admin:
+        respond(**refusal(sub.name, sub.role, caller.locale))
+        return
+    sub.run(deps, call, caller, respond)
+
+
+def register(app: App, command_name: str) -> None:
+    app.command(command_name)(handle_coach_command)
