@@ -661,6 +661,8 @@ def _check_actor(state: HelpState, actor: str, verb: str) -> NotOwner | Invalid 
         return Invalid(f"This question has already been answered, so there is nothing to {verb}.")
     if not state.owner_is_channel and actor != state.owner:
         return _not_owner(state, actor)
+    if actor in (state.asker, _channel(state)):
+        return Invalid(f"Only a person other than the asker can {verb} this question.")
     return None
 
 
@@ -768,10 +770,11 @@ def _extend(state: HelpState, now: datetime, kind: str, note: str) -> Transition
     """End of the chain: nobody further to escalate to, so keep the owner and keep reminding."""
     hours = state.owner_hours
     due = _deadline(hours, now, state.sla.first_response_hours)
-    changed = {"first_response_due": due} if state.state == "open" else {"resolution_due": due}
+    is_open_state = state.state == "open"
     new = replace(
         state,
-        **changed,
+        first_response_due=due if is_open_state else state.first_response_due,
+        resolution_due=state.resolution_due if is_open_state else due,
         remind_at=_remind_point(hours, now, due),
         reminded=False,
         history=_log(state, Step(now, "reminded", state.owner, note)),
@@ -1027,8 +1030,11 @@ def open_by_department(records: Iterable[RequestRecord]) -> dict[str | None, int
 
 def median_first_response(records: Iterable[RequestRecord]) -> timedelta | None:
     """Median wall-clock time from asking to the first take or answer."""
-    waits = [r.first_response_at - r.opened_at for r in records if r.first_response_at is not None]
-    return statistics.median(waits) if waits else None
+    waits = sorted(r.first_response_at - r.opened_at for r in records if r.first_response_at is not None)
+    if not waits:
+        return None
+    middle = len(waits) // 2
+    return waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
 
 
 def share_within_sla(records: Iterable[RequestRecord], now: datetime) -> float | None:

@@ -471,6 +471,7 @@ def test_metrics():
     assert open_by_topic(RECORDS) == {"access": 2, "how-to": 1, "other": 1}
     assert open_by_department(RECORDS) == {"sales": 1, "hr": 1, None: 2}
     assert median_first_response(RECORDS) == timedelta(hours=1)
+    assert median_first_response(RECORDS[1:3]) == timedelta(hours=3, minutes=30)
     assert share_within_sla(RECORDS, now) == pytest.approx(2 / 4)
     assert oldest_open(RECORDS) is RECORDS[1]
     assert mean_satisfaction(RECORDS) == 3.5
