@@ -366,7 +366,14 @@ def route(
     now: datetime,
     asker: str | None = None,
 ) -> RoutingDecision:
-    """Choose the owner of a new question and its deadlines (see ``_select`` for the night rule)."""
+    """Choose the owner of a new question and its business-time deadlines.
+
+    Walks primary → backup → ambassador(s) → admin channel, skipping the asker, deactivated people and
+    people out of business hours, each with a reason in ``skipped``. Night rule: if nobody is in hours
+    (and the admin channel is not staffed now), the first active person still gets the question, with
+    deadlines counted from their next opening (``out_of_hours=True``), so nobody is stranded at night
+    and nobody is paged either. The admin channel takes it only when no active person is left.
+    """
     chain = escalation_chain(directory, topic=topic, department=department, ambassadors=ambassadors)
     chosen = _select(chain, 0, now, is_active, {asker: _ASKER} if asker else {})
     owner = chain[chosen.index]
