@@ -162,14 +162,17 @@ class Decision:
 
     @classmethod
     def send_now(cls) -> Decision:
+        """Every rule allows it at this moment."""
         return cls(Verdict.SEND_NOW)
 
     @classmethod
     def defer_until(cls, at: datetime, reason: str, code: ReasonCode) -> Decision:
+        """Still wanted, but not before `at` (the earliest moment every rule allows)."""
         return cls(Verdict.DEFER, at, reason, code)
 
     @classmethod
     def skip(cls, reason: str, code: ReasonCode) -> Decision:
+        """Never send this one (deactivated, opted out, budget switched off)."""
         return cls(Verdict.SKIP, None, reason, code)
 
     def __str__(self) -> str:
