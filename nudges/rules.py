@@ -296,7 +296,7 @@ def _holds(rules: CadenceRules, recipient: Recipient, policy: KindPolicy, now: d
         holds.append(_Hold(ReasonCode.SNOOZED, _as_utc(recipient.snoozed_until)))
     if rules.respect_dnd and recipient.dnd_until is not None and recipient.dnd_until > now:
         holds.append(_Hold(ReasonCode.DND, _as_utc(recipient.dnd_until)))
-    if policy.budgeted:
+    if policy.budgeted and rules.weekly_budget > 0:  # a zero budget is a skip in `decide`, not a time
         free_at = _budget_used(rules, recipient, now)[1]
         if free_at is not None:
             holds.append(_Hold(ReasonCode.BUDGET, free_at))
@@ -311,7 +311,10 @@ def _holds(rules: CadenceRules, recipient: Recipient, policy: KindPolicy, now: d
 def next_allowed_time(
     rules: CadenceRules, recipient: Recipient, now: datetime, *, kind: NudgeKind | None = None
 ) -> datetime:
-    """The earliest moment ≥ `now` a nudge of `kind` (default: any budgeted coaching nudge) may be sent."""
+    """The earliest moment ≥ `now` a nudge of `kind` (default: any budgeted coaching nudge) may be sent.
+
+    Skips are not times: deactivation, opt-outs and a zero weekly budget are only reported by `decide`.
+    """
     now = _as_utc(now)
     policy = (kind or NudgeKind.NEXT_USE_CASE).policy
     bounds = [now, *(hold.until for hold in _holds(rules, recipient, policy, now))]

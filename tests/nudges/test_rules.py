@@ -284,6 +284,12 @@ def test_next_allowed_time_defaults_to_a_budgeted_coaching_nudge():
     assert next_allowed_time(RULES, person, MON, kind=K.CELEBRATE) == MON
 
 
+def test_next_allowed_time_ignores_a_zero_budget_that_decide_reports_as_skip():
+    person = who(**THREE_SENDS)
+    assert next_allowed_time(ZERO_BUDGET, person, MON) == MON
+    assert decide(ZERO_BUDGET, person, K.PULSE, MON).verdict is Verdict.SKIP
+
+
 def test_decision_reads_well_in_the_outbox():
     assert str(Decision.send_now()) == "send now"
     assert str(Decision.skip("deactivated", ReasonCode.DEACTIVATED)) == "skip — deactivated"
