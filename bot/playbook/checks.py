@@ -59,20 +59,20 @@ def _localized(value: Any, path: Path) -> Iterator[tuple[Path, dict[str, Any], b
 def _translation_issues(pb: Playbook, raw: dict[str, Any]) -> Iterator[Issue]:
     wanted = list(dict.fromkeys(pb.locales))
     for path, texts, is_text in _localized(pb, ()):
-        what = "text" if is_text else "keywords"
-        where = describe(path, raw)
+        if is_text:
+            missing = f"text of {describe(path, raw)} is missing"
+        else:  # keyword lists may be empty, but each locale must be there
+            missing = f"keywords of {describe(path[:-1], raw)} are missing"
         for locale in wanted:
             if locale not in texts:
-                verb = "is" if is_text else "are"
-                yield path, f"{locale_label(locale)} {what} of {where} {verb} missing"
-            elif not texts[locale] or (is_text and not texts[locale].strip()):
-                yield (*path, locale), f"{locale_label(locale)} {what} of {where} is empty"
+                yield path, f"{locale_label(locale)} {missing}"
+            elif is_text and not texts[locale].strip():
+                yield (*path, locale), f"{locale_label(locale)} text of {describe(path, raw)} is empty"
         for locale in texts:
             if locale not in wanted:
-                yield (
-                    (*path, locale),
-                    f'{where} has a "{locale}" translation, but "{locale}" is not listed in "locales"',
-                )
+                where = describe(path, raw)
+                reason = f'{where} has a "{locale}" translation, but "{locale}" is not listed in "locales"'
+                yield (*path, locale), reason
 
 
 def _duplicates(keys: list[tuple[Path, str]], noun: str) -> Iterator[Issue]:

@@ -271,3 +271,13 @@ def test_error_prints_as_file_line_reason() -> None:
     assert str(PlaybookError("playbook.yaml", 42, 'stage "x" has no use cases')) == (
         'playbook.yaml:42: stage "x" has no use cases'
     )
+
+
+def test_missing_keyword_locale_names_the_topic(tmp_path: Path) -> None:
+    text = MINIMAL.replace("keywords: {en: [how], ja: [使い方]}", "keywords: {en: [how]}")
+    path = tmp_path / "playbook.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = _line(text, "keywords: {en: [how]}")
+    assert [str(e) for e in check_playbook(path)] == [
+        f'{path}:{line}: the Japanese ("ja") keywords of help topic "how-to" are missing'
+    ]
