@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.domain.activity import CRITERIA_CHANNEL_TYPES, EVENT_FILTERS, OBSERVABLE_EVENTS
+from bot.playbook.checks import playbook_issues
 
 DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEMPLATE_KINDS: Final = (
@@ -186,6 +187,18 @@ class Criteria(Strict):
         if self.self_report:
             if self.event is not None:
                 raise _problem('use either "event" or "self_report: true", not both')
+            for name in (
+                "channel",
+                "channel_type",
+                "thread_reply",
+                "mentions_user",
+                "from_app",
+                "within_days",
+            ):
+                if getattr(self, name) is not None:
+                    raise _problem(f'"{name}" does not apply to "self_report: true" (use "verify" to check)')
+            if self.count != 1:
+                raise _problem('"count" does not apply to "self_report: true"')
             return self
         if self.event is None:
             raise _problem('criteria need an "event" (or "self_report: true")')
@@ -385,8 +398,6 @@ class Playbook(Strict):
 
     @model_validator(mode="after")
     def _whole_playbook(self) -> Playbook:
-        from bot.playbook.checks import playbook_issues
-
         issues = playbook_issues(self)
         if issues:
             text = "\n".join(f"{'.'.join(map(str, path)) or '(top)'}: {reason}" for path, reason in issues)
