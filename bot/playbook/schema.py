@@ -1,0 +1,431 @@
+# The playbook: everything an admin can change about how Coach runs a rollout, as data.
+#
+# It holds the four pillars of seed 000 (people & purpose, use cases, setup/help, change) plus the
+# Lewin phases of seed 002. Every model forbids unknown fields so a typo is an error, not a silent
+# default. Field-level checks live here; checks that need the whole playbook (translations present,
+# keys unique, channels listed, placeholders allowed) live in `checks.py` and run as the last step.
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from functools import cached_property
+from typing import Annotated, Any, Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    RootModel,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bot.domain.activity import CRITERIA_CHANNEL_TYPES, EVENT_FILTERS, OBSERVABLE_EVENTS
+from bot.playbook.checks import playbook_issues
+
+DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TEMPLATE_KINDS: Final = (
+    "welcome",
+    "next_use_case",
+    "training",
+    "reinforcement",
+    "reengage",
+    "celebrate_use_case",
+    "celebrate_stage",
+    "pulse_question",
+    "help_follow_up",
+    "feedback_question",
+)
+# The placeholders the nudge renderer fills for each template kind; anything else is an error.
+TEMPLATE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
+    "welcome": frozenset({"name", "purpose", "sponsor", "wave", "first_use_case", "help_hint"}),
+    "next_use_case": frozenset({"name", "use_case", "why", "how_to", "stage", "stage_number"}),
+    "training": frozenset({"name", "use_case", "lesson", "try_it"}),
+    "reinforcement": frozenset({"name", "tip", "stage", "completed_count"}),
+    "reengage": frozenset({"name", "days_inactive", "next_use_case"}),
+    "celebrate_use_case": frozenset({"name", "use_case", "next_use_case"}),
+    "celebrate_stage": frozenset({"name", "stage", "stage_number", "next_stage"}),
+    "pulse_question": frozenset({"name", "wave"}),
+    "help_follow_up": frozenset({"name", "topic", "contact"}),
+    "feedback_question": frozenset({"name", "use_case"}),
+}
+PHASES: Final = ("unfreeze", "change", "refreeze", "feedback")
+
+_KEY = r"^[a-z0-9][a-z0-9-]*$"
+_CHANNEL = re.compile(r"^#[a-z0-9_*?\[][a-z0-9._\-*?\[\]]{0,79}$")
+_USER_ID = r"^[UW][A-Z0-9]{2,}$"
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+Key = Annotated[str, Field(pattern=_KEY)]
+SlackUserId = Annotated[str, Field(pattern=_USER_ID)]
+
+
+def _problem(message: str, **ctx: Any) -> PydanticCustomError:
+    """Build an error whose message is already a plain-language sentence (no "Value error," prefix)."""
+    return PydanticCustomError("coach", message, ctx or None)
+
+
+def _check_channel(value: str) -> str:
+    if not _CHANNEL.match(value):
+        raise _problem(
+            f'"{value}" is not a channel name: write it with "#", in lower case, like "#company-news" '
+            '(a pattern such as "#proj-*" is fine)'
+        )
+    return value
+
+
+def _parse_hhmm(value: Any) -> Any:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _HHMM.match(value):
+        raise _problem(f'"{value}" is not a time; write it as "HH:MM" in 24-hour form, like "09:00"')
+    return time.fromisoformat(value)
+
+
+Channel = Annotated[str, Field(min_length=2)]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _weekdays() -> list[Day]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+class Strict(BaseModel):
+    """Base for every playbook model: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocalizedText(RootModel[dict[str, str]]):
+    """Text per locale ("en", "ja", …); completeness is checked against `Playbook.locales`."""
+
+    def get(self, locale: str, fallback: str = "en") -> str:
+        """Text in `locale`, or in `fallback` when that translation is absent."""
+        return self.root.get(locale) or self.root[fallback]
+
+    def __getitem__(self, locale: str) -> str:
+        return self.root[locale]
+
+
+class LocalizedKeywords(RootModel[dict[str, list[str]]]):
+    """Keyword lists per locale, used to match a person's question to a topic or FAQ entry."""
+
+    def get(self, locale: str, fallback: str = "en") -> list[str]:
+        """Keywords in `locale`, or in `fallback` when that list is absent."""
+        return self.root.get(locale) or self.root.get(fallback, [])
+
+
+class Purpose(Strict):
+    """Why the company is changing: shown when a wave opens (seed 000, people & purpose)."""
+
+    message: LocalizedText
+    goal: LocalizedText | None = None
+    sponsor: SlackUserId | None = None
+
+
+class Training(Strict):
+    lesson: LocalizedText
+    try_it: LocalizedText
+
+
+class Verify(Strict):
+    """How the caller confirms an "I did it": a channel membership check and/or an ambassador."""
+
+    channel_member: Channel | None = None
+    ambassador: bool = False
+
+    _channel = field_validator("channel_member")(lambda v: v if v is None else _check_channel(v))
+
+
+class Criteria(Strict):
+    """Completion criteria as data: an observed event with filters, or a self-report."""
+
+    event: str | None = None
+    channel: Channel | None = None
+    channel_type: str | None = None
+    thread_reply: bool | None = None
+    mentions_user: bool | None = None
+    from_app: bool | None = None
+    count: PositiveInt = 1
+    within_days: PositiveInt | None = None
+    self_report: bool = False
+    verify: Verify | None = None
+
+    @field_validator("event")
+    @classmethod
+    def _observable(cls, value: str | None) -> str | None:
+        if value is not None and value not in OBSERVABLE_EVENTS:
+            raise PydanticCustomError(
+                "unobservable_event",
+                'waits for event "{event}", which Coach does not listen to',
+                {"event": value},
+            )
+        return value
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_name(cls, value: str | None) -> str | None:
+        return value if value is None else _check_channel(value)
+
+    @field_validator("channel_type")
+    @classmethod
+    def _visible_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in CRITERIA_CHANNEL_TYPES:
+            raise _problem(
+                f'channel_type "{value}" cannot be observed: Coach only sees public ("channel") and private '
+                '("group") channels it is in, never other people\'s direct messages'
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Criteria:
+        if self.self_report:
+            if self.event is not None:
+                raise _problem('use either "event" or "self_report: true", not both')
+            for name in (
+                "channel",
+                "channel_type",
+                "thread_reply",
+                "mentions_user",
+                "from_app",
+                "within_days",
+            ):
+                if getattr(self, name) is not None:
+                    raise _problem(f'"{name}" does not apply to "self_report: true" (use "verify" to check)')
+            if self.count != 1:
+                raise _problem('"count" does not apply to "self_report: true"')
+            return self
+        if self.event is None:
+            raise _problem('criteria need an "event" (or "self_report: true")')
+        if self.verify is not None:
+            raise _problem('"verify" only applies to "self_report: true" criteria')
+        allowed = EVENT_FILTERS[self.event]
+        for name in ("channel", "channel_type", "thread_reply", "mentions_user", "from_app"):
+            if getattr(self, name) is not None and name not in allowed:
+                raise _problem(f'"{name}" cannot be used with event "{self.event}"')
+        return self
+
+
+class UseCase(Strict):
+    key: Key
+    title: LocalizedText
+    why: LocalizedText
+    how_to: LocalizedText
+    training: Training
+    criteria: Criteria
+
+
+class Stage(Strict):
+    key: Key
+    title: LocalizedText
+    summary: LocalizedText
+    use_cases: list[UseCase]
+    required: list[str] | None = None
+
+    @property
+    def required_keys(self) -> tuple[str, ...]:
+        """Use-case keys that complete this stage (all of them unless `required` narrows it)."""
+        if self.required is None:
+            return tuple(uc.key for uc in self.use_cases)
+        return tuple(self.required)
+
+
+class Hours(Strict):
+    tz: str
+    days: list[Day] = Field(default_factory=_weekdays, min_length=1)
+    start: time = time(9, 0)
+    end: time = time(18, 0)
+
+    _times = field_validator("start", "end", mode="before")(_parse_hhmm)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _problem(
+                f'"{value}" is not a time zone Coach knows; use an IANA name such as "Asia/Tokyo"'
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Hours:
+        if self.start >= self.end:
+            raise _problem(f"start {self.start:%H:%M} must be before end {self.end:%H:%M}")
+        return self
+
+
+class Sla(Strict):
+    first_response_hours: PositiveFloat
+    resolution_hours: PositiveFloat
+
+
+class Contact(Strict):
+    department: str | None = None
+    primary: SlackUserId
+    backup: SlackUserId | None = None
+    hours: Hours
+
+
+class HelpTopic(Strict):
+    key: Key
+    title: LocalizedText
+    keywords: LocalizedKeywords
+    sla: Sla
+    contacts: list[Contact] = Field(min_length=1)
+
+
+class FaqEntry(Strict):
+    topic: str
+    question: LocalizedText
+    answer: LocalizedText
+    keywords: LocalizedKeywords
+
+
+class Help(Strict):
+    topics: list[HelpTopic] = Field(min_length=1)
+    ambassador_default_for: list[str] = Field(default_factory=list)
+    admin_channel: Channel
+    faq: list[FaqEntry] = Field(default_factory=list)
+
+    _channel = field_validator("admin_channel")(_check_channel)
+
+
+class WorkingHours(Strict):
+    start: time = time(10, 0)
+    end: time = time(17, 0)
+
+    _times = field_validator("start", "end", mode="before")(_parse_hhmm)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise _problem(f"start {self.start:%H:%M} must be before end {self.end:%H:%M}")
+        return self
+
+
+class Cadence(Strict):
+    """Delivery rules so coaching never turns into spam (seed 000: continuous, not noisy, reinforcement)."""
+
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    weekdays: list[Day] = Field(default_factory=_weekdays, min_length=1)
+    holidays: list[date] = Field(default_factory=list)
+    weekly_budget: PositiveInt = 3
+    min_gap_hours: PositiveFloat = 20
+    backoff_after_ignored: PositiveInt = 2
+    reengage_after_days: PositiveInt = 10
+    quiet: bool = True
+
+
+class Templates(Strict):
+    welcome: LocalizedText
+    next_use_case: LocalizedText
+    training: LocalizedText
+    reinforcement: LocalizedText
+    reengage: LocalizedText
+    celebrate_use_case: LocalizedText
+    celebrate_stage: LocalizedText
+    pulse_question: LocalizedText
+    help_follow_up: LocalizedText
+    feedback_question: LocalizedText
+
+    def of(self, kind: str) -> LocalizedText:
+        """The template for a nudge kind (one of TEMPLATE_KINDS)."""
+        if kind not in TEMPLATE_KINDS:
+            raise KeyError(kind)
+        text: LocalizedText = getattr(self, kind)
+        return text
+
+
+class PhaseContent(Strict):
+    intro: LocalizedText
+    tips: list[LocalizedText] = Field(default_factory=list)
+
+
+class Phases(Strict):
+    """Wave content per Lewin phase (seed 002): unfreeze → change → refreeze, then a feedback stop (000)."""
+
+    unfreeze: PhaseContent
+    change: PhaseContent
+    refreeze: PhaseContent
+    feedback: PhaseContent
+
+
+class Departments(Strict):
+    """Where a person's department comes from: a profile field, user groups, or a CSV import."""
+
+    source: Literal["profile_field", "usergroup", "csv"]
+    field: str | None = None
+    usergroups: dict[str, str] | None = None
+    path: str | None = None
+
+    @model_validator(mode="after")
+    def _source_settings(self) -> Departments:
+        uses = {"profile_field": "field", "usergroup": "usergroups", "csv": "path"}[self.source]
+        if self.source != "csv" and not getattr(self, uses):
+            raise _problem(f'source "{self.source}" needs "{uses}"')
+        for other in ("field", "usergroups", "path"):
+            if other != uses and getattr(self, other) is not None:
+                raise _problem(f'"{other}" does not apply to source "{self.source}"')
+        return self
+
+
+class Playbook(Strict):
+    version: str
+    locales: list[str] = Field(min_length=1)
+    default_locale: str = "en"
+    purpose: Purpose
+    stages: list[Stage] = Field(min_length=1)
+    channels: dict[str, str]
+    help: Help
+    cadence: Cadence = Field(default_factory=Cadence)
+    templates: Templates
+    phases: Phases
+    departments: Departments = Field(default_factory=lambda: Departments(source="csv"))
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            _check_channel(name)
+        return value
+
+    @model_validator(mode="after")
+    def _whole_playbook(self) -> Playbook:
+        issues = playbook_issues(self)
+        if issues:
+            text = "\n".join(f"{'.'.join(map(str, path)) or '(top)'}: {reason}" for path, reason in issues)
+            raise PydanticCustomError("playbook_issues", "{text}", {"text": text, "issues": tuple(issues)})
+        return self
+
+    @cached_property
+    def ladder_index(self) -> dict[str, tuple[int, UseCase]]:
+        return {uc.key: (n, uc) for n, stage in enumerate(self.stages, 1) for uc in stage.use_cases}
+
+    def use_case(self, key: str) -> UseCase:
+        """The use case with this key (KeyError if the playbook has none)."""
+        return self.ladder_index[key][1]
+
+    def stage_number_of(self, use_case_key: str) -> int:
+        """1-based number of the stage that holds this use case."""
+        return self.ladder_index[use_case_key][0]
+
+    def all_use_cases(self) -> list[UseCase]:
+        """Every use case, in ladder order."""
+        return [uc for _, uc in self.ladder_index.values()]
+
+    def channels_in_criteria(self) -> set[str]:
+        """Channel names and patterns that criteria refer to (the bot must be in them to see events)."""
+        names: set[str] = set()
+        for uc in self.all_use_cases():
+            if uc.criteria.channel:
+                names.add(uc.criteria.channel)
+            if uc.criteria.verify and uc.criteria.verify.channel_member:
+                names.add(uc.criteria.verify.channel_member)
+        return names
