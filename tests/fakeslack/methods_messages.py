@@ -95,7 +95,7 @@ def chat_post_ephemeral(ws: Workspace, args: dict[str, Any], ctx: CallContext) -
             raise ApiError("user_not_in_channel")
         _check_content(args)
         message = _bot_message(ws, args, ws.clock.next_ts())
-        ws.ephemerals.append({"channel": channel, "user": user, **message})
+        ws.ephemerals.append({**message, "channel": channel, "recipient": user})
         return {"ok": True, "message_ts": message["ts"]}
 
 

@@ -210,7 +210,7 @@ class FakeSlack:
     def ephemerals_for(self, user_id: str) -> list[dict[str, Any]]:
         """Ephemeral messages shown to a user."""
         with self.workspace.lock:
-            return [copy.deepcopy(m) for m in self.workspace.ephemerals if m["user"] == user_id]
+            return [copy.deepcopy(m) for m in self.workspace.ephemerals if m["recipient"] == user_id]
 
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The Home tab currently published for a user."""

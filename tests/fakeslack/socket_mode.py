@@ -219,6 +219,13 @@ class SocketModeServer:
         if close:
             conn.close()
 
+    def close_connections(self) -> None:
+        """Close every open connection from the server side (as Slack does after a refresh)."""
+        with self._changed:
+            open_now = list(self._open)
+        for conn in open_now:
+            conn.close()
+
     def deliveries_of(self, envelope_id: str) -> list[dict[str, Any]]:
         """Every delivery (first + retries) of one envelope, in order."""
         with self._changed:
