@@ -145,6 +145,7 @@ def member_joined(
         "channel": channel,
         "channel_type": channel_type,
         "team": TEAM_ID,
+        "event_ts": now_ts(),  # absent from the bolt-python sample, present in real deliveries
     }
     if inviter:
         event["inviter"] = inviter

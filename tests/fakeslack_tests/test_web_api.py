@@ -252,3 +252,16 @@ def test_views_are_recorded_and_limits_enforced(client: WebClient, fake: FakeSla
 def test_other_real_methods_answer_ok_and_are_recorded(client: WebClient, fake: FakeSlack) -> None:
     assert client.api_call("bookmarks.list", params={"channel_id": "C1"})["ok"] is True
     assert fake.wait_for("bookmarks.list")[0].http_method == "POST"
+
+
+def test_response_urls_on_the_fake_are_recorded(fake: FakeSlack) -> None:
+    url = fake.response_url()
+    request = urllib.request.Request(
+        url, data=b'{"text": "done", "replace_original": true}', headers={"Content-Type": "application/json"}
+    )
+
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.read() == b"ok"
+
+    posted = fake.wait_for("response_url")[0]
+    assert posted.args["text"] == "done" and posted.args["path"].startswith("/hooks/commands/T111/")
