@@ -1,0 +1,209 @@
+"""The HTTP side of the fake: /api/<method> with Slack's auth, validation, limits, faults, recording."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from . import methods_directory, methods_messages, methods_views
+from .args import CallContext
+from .faults import Fault, Faults
+from .ratelimit import RateLimits
+from .recording import Call, CallLog
+from .reference import arg_property, documented_errors, is_known_method, required_args
+from .workspace import ApiError, Workspace
+
+HANDLERS = {**methods_messages.HANDLERS, **methods_directory.HANDLERS, **methods_views.HANDLERS}
+JSON_STRING_ARGS = ("blocks", "attachments", "view", "metadata")
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, extra headers and a JSON body."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def parse_args(raw_query: str, body: bytes, content_type: str) -> dict[str, Any]:
+    """Merge query-string and body arguments; parse JSON-string args like `blocks` and `view`."""
+    args: dict[str, Any] = dict(parse_qsl(raw_query, keep_blank_values=True))
+    if body:
+        if content_type.startswith("application/json"):
+            loaded = json.loads(body)
+            if isinstance(loaded, dict):
+                args.update(loaded)
+        else:
+            args.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    for name in JSON_STRING_ARGS:
+        if isinstance(args.get(name), str) and args[name]:
+            # Unparseable values stay strings; the method answers invalid_blocks_format etc.
+            with contextlib.suppress(json.JSONDecodeError):
+                args[name] = json.loads(args[name])
+    return args
+
+
+def missing_arg_error(method: str, arg: str) -> ApiError:
+    """The error Slack documents for a missing required argument of this method."""
+    errors = documented_errors(method)
+    subtype = arg_property(method, arg).get("subtype")
+    if (subtype == "channel" or arg == "channel") and "channel_not_found" in errors:
+        return ApiError("channel_not_found")
+    if (subtype == "user" or arg == "user") and "user_not_found" in errors:
+        return ApiError("user_not_found")
+    if "missing_argument" in errors:
+        return ApiError("missing_argument")
+    return ApiError("invalid_arguments", response_metadata={"messages": [f"missing required field: {arg}"]})
+
+
+class WebApi:
+    """Decides the answer to one Web API call; shared by all HTTP handler threads."""
+
+    def __init__(self, workspace: Workspace, *, bot_tokens: set[str], app_tokens: set[str]) -> None:
+        self.workspace = workspace
+        self.bot_tokens = bot_tokens
+        self.app_tokens = app_tokens
+        self.calls = CallLog()
+        self.rate_limits = RateLimits()
+        self.faults = Faults()
+        self.socket_url = ""
+
+    def handle(self, method: str, args: dict[str, Any], http_method: str, headers: dict[str, str]) -> Reply:
+        """Answer one call and record it."""
+        arrived = time.time()
+        token = self._token(args, headers)
+        fault = self.faults.take(method)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        reply = (
+            self._faulted(fault)
+            if fault and (fault.status or fault.error)
+            else self._answer(method, args, token)
+        )
+        self.calls.append(Call(method, args, http_method, headers, arrived, reply.status, reply.body))
+        return reply
+
+    @staticmethod
+    def _token(args: dict[str, Any], headers: dict[str, str]) -> str:
+        in_args = str(args.pop("token", "") or "")
+        auth = headers.get("authorization", "")
+        return auth[7:].strip() if auth.lower().startswith("bearer ") else in_args
+
+    @staticmethod
+    def _faulted(fault: Fault) -> Reply:
+        if fault.error:
+            return Reply(fault.status or 200, {"ok": False, "error": fault.error})
+        if fault.status == 429:
+            return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+        return Reply(fault.status or 500, {"ok": False, "error": "internal_error"})
+
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> Reply:
+        if not is_known_method(method):
+            return Reply(200, {"ok": False, "error": "unknown_method"})
+        auth_error = self._auth_error(method, token)
+        if auth_error:
+            return Reply(200, {"ok": False, "error": auth_error})
+        retry_after = self.rate_limits.check(method, args)
+        if retry_after is not None:
+            return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        try:
+            for arg in required_args(method):
+                if args.get(arg) in (None, ""):
+                    raise missing_arg_error(method, arg)
+            handler = HANDLERS.get(method)
+            body = (
+                handler(self.workspace, args, CallContext(token, self.socket_url))
+                if handler
+                else {"ok": True}
+            )
+        except ApiError as exc:
+            body = {"ok": False, "error": exc.error, **exc.extra}
+        return Reply(200, body)
+
+    def _auth_error(self, method: str, token: str) -> str | None:
+        if not token:
+            return "not_authed"
+        if method == "apps.connections.open":
+            return None if token in self.app_tokens else "invalid_auth"
+        if token in self.app_tokens:
+            return "not_allowed_token_type"
+        return None if token in self.bot_tokens else "invalid_auth"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like slack.com
+    server: _Server
+    timeout = 30
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, http_method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if parts.path.startswith("/hooks/"):
+            self._record_response_url(parts.path, body, http_method, headers)
+            return
+        if not parts.path.startswith("/api/"):
+            self._send(404, b"not found", "text/plain")
+            return
+        try:
+            args = parse_args(parts.query, body, headers.get("content-type", ""))
+        except (ValueError, UnicodeDecodeError):
+            self._send(200, json.dumps({"ok": False, "error": "invalid_json"}).encode(), JSON_CONTENT_TYPE)
+            return
+        reply = self.server.api.handle(parts.path[len("/api/") :], args, http_method, headers)
+        self._send(reply.status, json.dumps(reply.body).encode(), JSON_CONTENT_TYPE, reply.headers)
+
+    def _record_response_url(self, path: str, body: bytes, http_method: str, headers: dict[str, str]) -> None:
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            payload = {"raw": body.decode("utf-8", "replace")}
+        self.server.api.calls.append(Call("response_url", {"path": path, **payload}, http_method, headers))
+        self._send(200, b"ok", "text/html")
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. its timeout fired during a delay)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # keep test output quiet; every call is in CallLog instead
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, api: WebApi) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.api = api
+
+
+def start_http(api: WebApi) -> tuple[_Server, threading.Thread]:
+    """Serve the Web API on 127.0.0.1 with an OS-chosen port, in a daemon thread."""
+    server = _Server(api)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    return server, thread
