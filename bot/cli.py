@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from bot.playbook import PlaybookInvalid
+from bot.playbook.cli import playbook
 from bot.settings import Settings, SettingsError, get_settings
 from bot.slack.gateway import SlackError
 
@@ -23,6 +25,11 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except SettingsError as exc:
             click.echo(f"coach: {exc}", err=True)
+            sys.exit(2)
+        except PlaybookInvalid as exc:
+            click.echo("coach: the playbook has errors, so Coach will not start:", err=True)
+            for error in exc.errors:
+                click.echo(f"  {error}", err=True)
             sys.exit(2)
         except SlackError as exc:
             click.echo(
@@ -44,6 +51,9 @@ def _settings(*required: str) -> Settings:
 @click.group(help="Adoption Coach: gets a whole company to actually change how it works in Slack.")
 def main() -> None:
     pass
+
+
+main.add_command(playbook)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")

@@ -79,9 +79,9 @@ def _home_tab_check(settings: Settings, gateway: SlackGateway) -> Check:
 def _app_token_check(settings: Settings, gateway: SlackGateway) -> Check:
     if not settings.app_token:
         return Check("socket mode", True, "no SLACK_APP_TOKEN: fine for HTTP mode (coach serve)")
-    client = WebClient(token=settings.app_token, base_url=gateway.client.base_url)
+    client = WebClient(base_url=gateway.client.base_url)
     try:
-        client.apps_connections_open()
+        client.apps_connections_open(app_token=settings.app_token)
     except Exception:
         return Check(
             "socket mode",

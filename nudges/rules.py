@@ -376,8 +376,6 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def working_zones(
-    rules: CadenceRules, tz_names: Iterable[str | None], now: datetime
-) -> frozenset[str | None]:
+def working_zones(rules: CadenceRules, tz_names: Iterable[str | None], now: datetime) -> frozenset[str | None]:
     """The zones among `tz_names` where `now` is working time: one check per zone, not per person."""
     return frozenset(tz_name for tz_name in set(tz_names) if is_working_moment(rules, tz_name, now))

@@ -757,15 +757,11 @@ def hand_over(state: HelpState, actor: str, to_user: str, note: str, now: dateti
     return Transition(new, tuple(effects))
 
 
-def _refresh_chain(
-    state: HelpState, directory: Directory | None, ambassadors: Sequence[str] | None
-) -> HelpState:
+def _refresh_chain(state: HelpState, directory: Directory | None, ambassadors: Sequence[str] | None) -> HelpState:
     """Pick up playbook or ambassador changes for the rest of the chain, if the current link is in it."""
     if directory is None:
         return state
-    fresh = escalation_chain(
-        directory, topic=state.topic, department=state.department, ambassadors=ambassadors or ()
-    )
+    fresh = escalation_chain(directory, topic=state.topic, department=state.department, ambassadors=ambassadors or ())
     current = state.chain[state.position]
     index = next((i for i, c in enumerate(fresh) if c.who == current.who), None)
     if index is None:

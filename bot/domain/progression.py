@@ -90,15 +90,11 @@ def reached_stage(playbook: Playbook, completed: frozenset[str], floor: int = 0)
     return max(reached, floor)
 
 
-def _decide(
-    playbook: Playbook, progress: PersonProgress, hits: tuple[str, ...], done: tuple[str, ...]
-) -> Decision:
+def _decide(playbook: Playbook, progress: PersonProgress, hits: tuple[str, ...], done: tuple[str, ...]) -> Decision:
     if not done:
         return Decision(hits=hits)
     new_stage = reached_stage(playbook, progress.completed | set(done), progress.stage)
-    return Decision(
-        hits=hits, completed=done, stage_reached=new_stage if new_stage > progress.stage else None
-    )
+    return Decision(hits=hits, completed=done, stage_reached=new_stage if new_stage > progress.stage else None)
 
 
 def evaluate(playbook: Playbook, progress: PersonProgress, activity: Activity) -> Decision:

@@ -249,9 +249,7 @@ class Hours(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise _problem(
-                f'"{value}" is not a time zone Coach knows; use an IANA name such as "Asia/Tokyo"'
-            ) from None
+            raise _problem(f'"{value}" is not a time zone Coach knows; use an IANA name such as "Asia/Tokyo"') from None
         return value
 
     @model_validator(mode="after")

@@ -210,9 +210,7 @@ def test_general_contact_when_no_department_contact(department):
 
 
 def test_deadlines_count_business_hours_only():
-    decision = route(
-        DIRECTORY, topic="access", department=None, ambassadors=[], is_active=everyone, now=MONDAY_10_JST
-    )
+    decision = route(DIRECTORY, topic="access", department=None, ambassadors=[], is_active=everyone, now=MONDAY_10_JST)
     assert decision.first_response_due == jst(2025, 6, 2, 14, 0)
     assert decision.expected_reply_by == decision.first_response_due
     # 24 business hours from Monday 10:00 (9 h days): Mon 8 h, Tue 9 h, Wed 7 h → Wed 16:00.
@@ -344,13 +342,9 @@ def test_unknown_topic_reaches_the_ambassador_or_the_admin_channel():
         now=MONDAY_10_JST,
     )
     assert with_ambassador.owner == "U_AMB"
-    nobody = route(
-        DIRECTORY, topic="other", department=None, ambassadors=[], is_active=everyone, now=MONDAY_10_JST
-    )
+    nobody = route(DIRECTORY, topic="other", department=None, ambassadors=[], is_active=everyone, now=MONDAY_10_JST)
     assert nobody.owner_is_channel
-    assert nobody.first_response_due == MONDAY_10_JST + timedelta(
-        hours=DIRECTORY.default_sla.first_response_hours
-    )
+    assert nobody.first_response_due == MONDAY_10_JST + timedelta(hours=DIRECTORY.default_sla.first_response_hours)
 
 
 def test_the_asker_never_gets_their_own_question():
@@ -368,9 +362,7 @@ def test_the_asker_never_gets_their_own_question():
 
 
 def test_chain_lists_a_person_once():
-    chain = escalation_chain(
-        DIRECTORY, topic="access", department=None, ambassadors=["U_IT2", "U_AMB", "U_AMB"]
-    )
+    chain = escalation_chain(DIRECTORY, topic="access", department=None, ambassadors=["U_IT2", "U_AMB", "U_AMB"])
     assert [(c.who, c.level) for c in chain] == [
         ("U_IT1", PRIMARY),
         ("U_IT2", BACKUP),
@@ -427,9 +419,7 @@ _EXTENDERS = st.sampled_from(["\u0301", "\u200d", "\ufe0f", "\U0001f3fd", "\U000
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    text=st.lists(st.one_of(st.characters(), _EXTENDERS), max_size=40).map("".join), limit=st.integers(1, 30)
-)
+@given(text=st.lists(st.one_of(st.characters(), _EXTENDERS), max_size=40).map("".join), limit=st.integers(1, 30))
 def test_truncate_never_exceeds_the_limit_and_never_starts_the_rest_with_an_extender(text, limit):
     summary = truncate(text, limit)
     assert len(summary) <= limit

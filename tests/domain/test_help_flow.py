@@ -34,9 +34,7 @@ T0 = jst(2025, 6, 2, 10, 0)  # Monday 10:00 in Tokyo; access SLA: 4 h first resp
 AMBASSADORS = ["U_AMB"]
 
 
-def new_request(
-    topic="access", department=None, is_active=everyone, now=T0, directory=DIRECTORY
-) -> Transition:
+def new_request(topic="access", department=None, is_active=everyone, now=T0, directory=DIRECTORY) -> Transition:
     return open_request(
         directory,
         request_id="R1",
@@ -81,9 +79,7 @@ def test_take_answer_confirm_rate():
     assert taken.state.state == "taken"
     assert taken.state.first_response_at == T0 + timedelta(minutes=30)
     assert taken.state.next_deadline == taken.state.resolution_due
-    assert (
-        taken.effects[0].kind == "taken" and taken.effects[0].expected_reply_by == taken.state.resolution_due
-    )
+    assert taken.effects[0].kind == "taken" and taken.effects[0].expected_reply_by == taken.state.resolution_due
     assert ok(take(taken.state, "U_IT1", T0 + timedelta(minutes=31))).state == taken.state  # double click
 
     answered = ok(answer(taken.state, "U_IT1", T0 + timedelta(hours=2)))
@@ -171,10 +167,7 @@ def test_escalation_through_every_level_with_a_moving_clock():
         jst(2025, 6, 2, 18),
     )
     assert NotifyOwner("R1", "U_IT2", "assigned", backup.first_response_due) in to_backup.effects
-    assert any(
-        isinstance(e, NotifyOwner) and e.kind == "moved_away" and e.owner == "U_IT1"
-        for e in to_backup.effects
-    )
+    assert any(isinstance(e, NotifyOwner) and e.kind == "moved_away" and e.owner == "U_IT1" for e in to_backup.effects)
 
     to_ambassador = advance(backup, backup.first_response_due)
     ambassador = to_ambassador.state
@@ -306,22 +299,16 @@ def test_night_question_waits_for_the_named_person():
     assert state.first_response_due == jst(2025, 6, 9, 13, 0)
     assert "outside business hours" in state.history[-1].note
     assert advance(state, jst(2025, 6, 8, 12, 0)).effects == ()  # nobody is nagged on Sunday
-    assert advance(state, jst(2025, 6, 9, 12, 0)).effects == (
-        RemindOwner("R1", "U_IT1", state.first_response_due),
-    )
+    assert advance(state, jst(2025, 6, 9, 12, 0)).effects == (RemindOwner("R1", "U_IT1", state.first_response_due),)
 
 
 def test_a_staffed_admin_channel_is_reminded_in_its_own_hours():
-    staffed = make_directory(
-        admin_hours={"tz": "Asia/Tokyo", "days": ["mon"], "start": "09:00", "end": "10:00"}
-    )
+    staffed = make_directory(admin_hours={"tz": "Asia/Tokyo", "days": ["mon"], "start": "09:00", "end": "10:00"})
     state = new_request(is_active=lambda _: False, directory=staffed, now=jst(2025, 6, 2, 9, 0)).state
     # One staffed hour a week: four business hours end on the fourth Monday at 10:00.
     assert state.owner_is_channel and state.first_response_due == jst(2025, 6, 23, 10, 0)
     assert advance(state, jst(2025, 6, 16, 9, 59)).effects == ()
     nag = advance(state, jst(2025, 6, 16, 10, 0))
     assert nag.effects == (
-        PostToAdminChannel(
-            "R1", "#coach-help-admins", "reminder", "#coach-help-admins", state.first_response_due
-        ),
+        PostToAdminChannel("R1", "#coach-help-admins", "reminder", "#coach-help-admins", state.first_response_due),
     )

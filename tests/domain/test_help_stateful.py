@@ -110,9 +110,7 @@ class HelpRequestMachine(RuleBasedStateMachine):
 
     @rule(actor=people, use_owner=st.booleans(), days=st.integers(1, 5))
     def answer(self, actor, use_owner, days):
-        self.apply(
-            answer(self.state, self.state.owner if use_owner else actor, self.now, auto_close_days=days)
-        )
+        self.apply(answer(self.state, self.state.owner if use_owner else actor, self.now, auto_close_days=days))
 
     @rule(actor=people, to_user=st.one_of(people, st.just(ASKER), st.just("")), use_owner=st.booleans())
     def hand_over(self, actor, to_user, use_owner):

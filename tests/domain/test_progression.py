@@ -70,9 +70,7 @@ def make_playbook() -> Playbook:
                     {"event": "message", "channel": "#proj-*", "thread_reply": True, "count": 3},
                 ),
                 _use_case("mention", {"event": "message", "channel_type": "channel", "mentions_user": True}),
-                _use_case(
-                    "proj-week", {"event": "message", "channel": "#proj-*", "count": 3, "within_days": 7}
-                ),
+                _use_case("proj-week", {"event": "message", "channel": "#proj-*", "count": 3, "within_days": 7}),
             ],
         ),
         _stage(
@@ -268,9 +266,7 @@ def test_self_report_path(playbook: Playbook) -> None:
     done = progress.completed | {"proj-threads", "mention", "proj-week", "use-app", "share-file"}
     almost = PersonProgress(completed=done, stage=3)
     assert complete_self_report(playbook, almost, "core-approval").stage_reached == 4
-    assert (
-        complete_use_case(playbook, PersonProgress(completed=frozenset({"report"})), "report") == Decision()
-    )
+    assert complete_use_case(playbook, PersonProgress(completed=frozenset({"report"})), "report") == Decision()
 
 
 def test_next_use_case_follows_the_lowest_unreached_stage(playbook: Playbook) -> None:

@@ -132,6 +132,4 @@ class SlackDriver:
         if response.getheader("Connection", "").lower() == "close":
             self._conn.close()
             self._conn = None
-        return DriverResponse(
-            response.status, {k.lower(): v for k, v in response.getheaders()}, text, elapsed
-        )
+        return DriverResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, text, elapsed)

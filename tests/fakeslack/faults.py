@@ -41,9 +41,7 @@ class Faults:
         if not is_known_method(method):
             raise ValueError(f"{method} is not a Slack Web API method")
         if error is not None and error not in allowed_errors(method):
-            raise ValueError(
-                f"{error!r} is not a documented error of {method}: {sorted(allowed_errors(method))}"
-            )
+            raise ValueError(f"{error!r} is not a documented error of {method}: {sorted(allowed_errors(method))}")
         if status is None and error is None and delay <= 0:
             status = 500
         with self._lock:

@@ -27,9 +27,7 @@ def auth_test(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
 
 
 def apps_connections_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-    ticket = hashlib.sha1(f"{ctx.token}{time.monotonic_ns()}".encode(), usedforsecurity=False).hexdigest()[
-        :12
-    ]
+    ticket = hashlib.sha1(f"{ctx.token}{time.monotonic_ns()}".encode(), usedforsecurity=False).hexdigest()[:12]
     return {"ok": True, "url": f"{ctx.socket_url}?ticket={ticket}&app_id={ws.identity.app_id}"}
 
 

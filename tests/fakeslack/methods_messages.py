@@ -36,9 +36,7 @@ def _check_content(args: dict[str, Any]) -> None:
     if metadata not in (None, ""):
         if not isinstance(metadata, dict):
             raise ApiError("invalid_metadata_format")
-        if not isinstance(metadata.get("event_type"), str) or not isinstance(
-            metadata.get("event_payload"), dict
-        ):
+        if not isinstance(metadata.get("event_type"), str) or not isinstance(metadata.get("event_payload"), dict):
             raise ApiError("invalid_metadata_schema")
 
 
@@ -198,9 +196,7 @@ def conversations_replies(ws: Workspace, args: dict[str, Any], ctx: CallContext)
         if ws.find_message(channel, parent_ts) is None:
             raise ApiError("thread_not_found")
         thread = [m for m in ws.messages.get(channel, []) if m.get("thread_ts", m["ts"]) == parent_ts]
-        page, next_cursor = paginate(
-            thread, [m["ts"] for m in thread], args, prefix="next_ts", default_limit=1000
-        )
+        page, next_cursor = paginate(thread, [m["ts"] for m in thread], args, prefix="next_ts", default_limit=1000)
         with_metadata = flag(args, "include_all_metadata")
         return {
             "ok": True,

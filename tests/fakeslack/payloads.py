@@ -135,9 +135,7 @@ def reaction_event(
     }
 
 
-def member_joined(
-    user: str, channel: str, *, inviter: str | None = None, channel_type: str = "C"
-) -> dict[str, Any]:
+def member_joined(user: str, channel: str, *, inviter: str | None = None, channel_type: str = "C") -> dict[str, Any]:
     """A member_joined_channel event (channel_type "C" public, "G" private)."""
     event: dict[str, Any] = {
         "type": "member_joined_channel",
@@ -192,8 +190,7 @@ def slash_command(
         "command": command,
         "text": text,
         "api_app_id": APP_ID,
-        "response_url": response_url
-        or f"https://hooks.slack.com/commands/{team_id}/111/{secrets.token_hex(8)}",
+        "response_url": response_url or f"https://hooks.slack.com/commands/{team_id}/111/{secrets.token_hex(8)}",
         "trigger_id": trigger_id or fresh_trigger_id(),
     }
 

@@ -75,9 +75,7 @@ class RateLimits:
             self._windows.clear()
             self._blocked_until.clear()
 
-    def set(
-        self, method: str, *, limit: int, window_seconds: float = 60.0, per_channel: bool = False
-    ) -> None:
+    def set(self, method: str, *, limit: int, window_seconds: float = 60.0, per_channel: bool = False) -> None:
         """Limit one method (active even while tier limits are disabled)."""
         with self._lock:
             self._overrides[method] = [Limit(limit, window_seconds, per_channel)]
@@ -100,9 +98,7 @@ class RateLimits:
             limits = [(lim, self._key(method, lim, args)) for lim in self.limits_for(method)]
             for _, key in limits:
                 if now < self._blocked_until.get(key, 0.0):
-                    self.retry_after_violations.append(
-                        RetryAfterViolation(method, key, now, self._blocked_until[key])
-                    )
+                    self.retry_after_violations.append(RetryAfterViolation(method, key, now, self._blocked_until[key]))
             for lim, key in limits:
                 window = self._windows.setdefault(key, deque())
                 while window and window[0] <= now - lim.window_seconds:

@@ -53,9 +53,7 @@ class CallLog:
         with self._changed:
             self._calls.clear()
 
-    def wait_for(
-        self, method: str, count: int = 1, timeout: float = 5.0, *, ok_only: bool = False
-    ) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, *, ok_only: bool = False) -> list[Call]:
         """Block until `count` calls to `method` arrived (only successful ones if ok_only); return them."""
         deadline = time.monotonic() + timeout
 

@@ -125,9 +125,7 @@ class FakeSlack:
         if bot_is_member and self.identity.bot_user_id not in member_ids:
             member_ids.append(self.identity.bot_user_id)
         with self.workspace.lock:
-            self.workspace.channels[channel_id] = build_channel(
-                self.identity, channel_id, name, is_private=is_private
-            )
+            self.workspace.channels[channel_id] = build_channel(self.identity, channel_id, name, is_private=is_private)
             self.workspace.members[channel_id] = member_ids
 
     def set_dnd(
@@ -191,9 +189,7 @@ class FakeSlack:
         """Calls to one method."""
         return self.api.calls.to(method)
 
-    def wait_for(
-        self, method: str, count: int = 1, timeout: float = 5.0, *, ok_only: bool = False
-    ) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, *, ok_only: bool = False) -> list[Call]:
         """Block until `count` calls to `method` arrived; AssertionError listing the calls otherwise."""
         return self.api.calls.wait_for(method, count, timeout, ok_only=ok_only)
 
@@ -264,9 +260,7 @@ class FakeSlack:
         self, envelope_type: str, payload: dict[str, Any], *, accepts_response_payload: bool = False
     ) -> str:
         """Send an envelope to the connected Socket Mode client; returns the envelope_id."""
-        return self.socket.push_envelope(
-            envelope_type, payload, accepts_response_payload=accepts_response_payload
-        )
+        return self.socket.push_envelope(envelope_type, payload, accepts_response_payload=accepts_response_payload)
 
     def push_event(self, event_callback_body: dict[str, Any]) -> str:
         """Deliver an Events API body (type event_callback) as an events_api envelope."""

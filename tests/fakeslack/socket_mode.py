@@ -195,9 +195,7 @@ class SocketModeServer:
     def wait_connected(self, timeout: float = 5.0, *, total: int = 1) -> None:
         """Block until a client is connected and at least `total` connections were ever opened."""
         with self._changed:
-            if not self._changed.wait_for(
-                lambda: bool(self._open) and self.total_connections >= total, timeout
-            ):
+            if not self._changed.wait_for(lambda: bool(self._open) and self.total_connections >= total, timeout):
                 raise AssertionError(
                     f"expected a connected Socket Mode client ({total} connection(s) in all) in {timeout}s; "
                     f"open now: {len(self._open)}, opened in all: {self.total_connections}"

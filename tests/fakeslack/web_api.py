@@ -75,6 +75,8 @@ class WebApi:
         self.rate_limits = RateLimits()
         self.faults = Faults()
         self.socket_url = ""
+        # Slack reports a bot token's granted scopes in this header on every call (`coach doctor` reads it).
+        self.granted_scopes: list[str] = []
 
     def handle(self, method: str, args: dict[str, Any], http_method: str, headers: dict[str, str]) -> Reply:
         """Answer one call and record it."""
@@ -83,11 +85,7 @@ class WebApi:
         fault = self.faults.take(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
-        reply = (
-            self._faulted(fault)
-            if fault and (fault.status or fault.error)
-            else self._answer(method, args, token)
-        )
+        reply = self._faulted(fault) if fault and (fault.status or fault.error) else self._answer(method, args, token)
         self.calls.append(Call(method, args, http_method, headers, arrived, reply.status, reply.body))
         return reply
 
@@ -119,11 +117,7 @@ class WebApi:
                 if args.get(arg) in (None, ""):
                     raise missing_arg_error(method, arg)
             handler = HANDLERS.get(method)
-            body = (
-                handler(self.workspace, args, CallContext(token, self.socket_url))
-                if handler
-                else {"ok": True}
-            )
+            body = handler(self.workspace, args, CallContext(token, self.socket_url)) if handler else {"ok": True}
         except ApiError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
         return Reply(200, body)
@@ -166,6 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps({"ok": False, "error": "invalid_json"}).encode(), JSON_CONTENT_TYPE)
             return
         reply = self.server.api.handle(parts.path[len("/api/") :], args, http_method, headers)
+        if self.server.api.granted_scopes:
+            reply.headers.setdefault("x-oauth-scopes", ",".join(self.server.api.granted_scopes))
         self._send(reply.status, json.dumps(reply.body).encode(), JSON_CONTENT_TYPE, reply.headers)
 
     def _record_response_url(self, path: str, body: bytes, http_method: str, headers: dict[str, str]) -> None:

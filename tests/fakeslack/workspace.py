@@ -98,9 +98,7 @@ def build_user(
     }
 
 
-def build_channel(
-    identity: Identity, channel_id: str, name: str, *, is_private: bool = False
-) -> dict[str, Any]:
+def build_channel(identity: Identity, channel_id: str, name: str, *, is_private: bool = False) -> dict[str, Any]:
     """A channel object shaped like conversations.info.success.json."""
     now = int(time.time())
     return {
@@ -171,9 +169,7 @@ class Workspace:
         """The stable DM channel id between the bot and a user (created on first use)."""
         with self.lock:
             if user_id not in self._im_by_user:
-                channel_id = (
-                    "D" + hashlib.sha1(user_id.encode(), usedforsecurity=False).hexdigest()[:9].upper()
-                )
+                channel_id = "D" + hashlib.sha1(user_id.encode(), usedforsecurity=False).hexdigest()[:9].upper()
                 self._im_by_user[user_id] = channel_id
                 self.channels[channel_id] = build_im(channel_id, user_id)
                 self.members[channel_id] = [self.identity.bot_user_id, user_id]

@@ -51,15 +51,11 @@ def test_builders_use_the_samples_field_names() -> None:
 
     assert set(payloads.message_event("U1", "C1", "x")) == set(sample_message)
     assert set(payloads.reaction_event("U1", "x", "C1", "1.1")) == set(sample_reaction)
-    assert set(sample_command) - {"enterprise_id", "enterprise_name"} <= set(
-        payloads.slash_command("x", "U1")
-    )
+    assert set(sample_command) - {"enterprise_id", "enterprise_name"} <= set(payloads.slash_command("x", "U1"))
     built_action = payloads.block_actions("U1", "a", "v")
     assert set(sample_action) <= set(built_action)
     assert set(sample_action["actions"][0]) <= set(built_action["actions"][0])
-    built_submission = payloads.view_submission(
-        "U1", "cb", {"b": {"a": {"type": "plain_text_input", "value": "v"}}}
-    )
+    built_submission = payloads.view_submission("U1", "cb", {"b": {"a": {"type": "plain_text_input", "value": "v"}}})
     assert set(sample_submission) <= set(built_submission)
     assert set(sample_submission["view"]) <= set(built_submission["view"])
 

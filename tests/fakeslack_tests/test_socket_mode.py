@@ -29,9 +29,7 @@ class Frames:
 
     def wait_type(self, frame_type: str, timeout: float = 2.0) -> dict:
         with self._changed:
-            assert self._changed.wait_for(
-                lambda: any(f.get("type") == frame_type for f in self.items), timeout
-            )
+            assert self._changed.wait_for(lambda: any(f.get("type") == frame_type for f in self.items), timeout)
             return next(f for f in self.items if f.get("type") == frame_type)
 
 
@@ -105,9 +103,7 @@ def test_sdk_client_gets_hello_and_an_envelope_and_acks_it(
     assert fake.socket.deliveries_of(envelope_id)[0]["retry_attempt"] == 0
 
 
-def test_ack_payload_is_returned_for_commands(
-    fake: FakeSlack, connect: Callable[[Listener], SocketModeClient]
-) -> None:
+def test_ack_payload_is_returned_for_commands(fake: FakeSlack, connect: Callable[[Listener], SocketModeClient]) -> None:
     def listener(client: SocketModeClient, request: SocketModeRequest) -> None:
         response = SocketModeResponse(envelope_id=request.envelope_id, payload={"text": "on it"})
         client.send_socket_mode_response(response)

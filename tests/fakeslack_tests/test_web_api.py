@@ -79,9 +79,7 @@ def test_form_encoded_json_string_args_are_parsed(fake: FakeSlack) -> None:
     assert fake.calls_to("chat.postMessage")[0].args["blocks"] == [{"type": "divider"}]
 
 
-def test_conversations_open_gives_a_stable_dm_that_post_message_can_use(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_conversations_open_gives_a_stable_dm_that_post_message_can_use(client: WebClient, fake: FakeSlack) -> None:
     fake.add_user("U1", name="ada")
 
     opened = client.conversations_open(users="U1")["channel"]["id"]
@@ -116,9 +114,7 @@ def test_users_list_pages_with_cursors(client: WebClient, fake: FakeSlack) -> No
 
 
 def test_user_objects_have_the_documented_shape(client: WebClient, fake: FakeSlack) -> None:
-    fake.add_user(
-        "U1", name="ada", real_name="Ada Lovelace", is_admin=True, profile_fields={"Xf1": {"value": "R&D"}}
-    )
+    fake.add_user("U1", name="ada", real_name="Ada Lovelace", is_admin=True, profile_fields={"Xf1": {"value": "R&D"}})
 
     user = client.users_info(user="U1")["user"]
 
@@ -168,9 +164,7 @@ def test_missing_required_args_get_the_documented_error(
 def test_history_is_newest_first_with_limit_oldest_and_metadata(client: WebClient, fake: FakeSlack) -> None:
     fake.add_channel("C111", "general")
     metadata = {"event_type": "nudge_sent", "event_payload": {"nudge": "first_post"}}
-    stamps = [
-        client.chat_postMessage(channel="C111", text=f"m{n}", metadata=metadata)["ts"] for n in range(4)
-    ]
+    stamps = [client.chat_postMessage(channel="C111", text=f"m{n}", metadata=metadata)["ts"] for n in range(4)]
 
     newest_two = client.conversations_history(channel="C111", limit=2)
     after_first = client.conversations_history(channel="C111", oldest=stamps[0], include_all_metadata=True)

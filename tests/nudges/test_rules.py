@@ -384,9 +384,7 @@ def test_recipient_normalises_and_validates():
         Recipient("U", sent_in_last_7_days=2)
 
 
-@pytest.mark.parametrize(
-    ("quiet_for", "due"), [(timedelta(days=13, hours=23), False), (timedelta(days=14), True)]
-)
+@pytest.mark.parametrize(("quiet_for", "due"), [(timedelta(days=13, hours=23), False), (timedelta(days=14), True)])
 def test_reengage_due_after_quiet_days(quiet_for, due):
     assert reengage_due(RULES, MON - quiet_for, MON) is due
 

@@ -25,9 +25,7 @@ CASES = [
     (
         "empty-stage",
         lambda text: (
-            text[: text.index("    required: [proj-threads]")]
-            + "    use_cases: []\n"
-            + text[text.index("channels:") :]
+            text[: text.index("    required: [proj-threads]")] + "    use_cases: []\n" + text[text.index("channels:") :]
         ),
         ("use_cases: []", 1),
         'stage "daily-work" has no use cases',
@@ -114,8 +112,7 @@ CASES = [
             '    title: {en: "Again", ja: "再"}\n    summary: {en: "Tiny things"',
         ),
         ("Again", 1),
-        'the field "title" appears twice in stage "first-steps" (first on line 8); '
-        "only the last one would count",
+        'the field "title" appears twice in stage "first-steps" (first on line 8); only the last one would count',
     ),
     (
         "channel-not-listed",
@@ -142,8 +139,7 @@ CASES = [
         "bad-user-id",
         _edit("primary: U0ADMIN001", "primary: bob"),
         ("primary:", 1),
-        '"primary" in contact 1 of help topic "how-to": '
-        "'bob' is not a Slack user id (it looks like \"U0123ABCD\")",
+        '"primary" in contact 1 of help topic "how-to": \'bob\' is not a Slack user id (it looks like "U0123ABCD")',
     ),
     (
         "locales-without-english",
@@ -153,17 +149,13 @@ CASES = [
     ),
     (
         "translation-not-in-locales",
-        _edit(
-            'how_to: {en: "Reply in thread", ja: "スレッドで返信"}', 'how_to: {en: "R", ja: "返信", fr: "R"}'
-        ),
+        _edit('how_to: {en: "Reply in thread", ja: "スレッドで返信"}', 'how_to: {en: "R", ja: "返信", fr: "R"}'),
         ('fr: "R"', 1),
         '"how_to" in use case "proj-threads" has a "fr" translation, but "fr" is not listed in "locales"',
     ),
     (
         "filter-not-for-event",
-        _edit(
-            'event: reaction_added, channel: "#company-news"}', "event: reaction_added, thread_reply: true}"
-        ),
+        _edit('event: reaction_added, channel: "#company-news"}', "event: reaction_added, thread_reply: true}"),
         ("thread_reply: true}", 1),
         '"criteria" in use case "react-to-news": "thread_reply" cannot be used with event "reaction_added"',
     ),
@@ -201,17 +193,13 @@ CASES = [
     ),
     (
         "event-and-self-report",
-        _edit(
-            'event: reaction_added, channel: "#company-news"}', "event: reaction_added, self_report: true}"
-        ),
+        _edit('event: reaction_added, channel: "#company-news"}', "event: reaction_added, self_report: true}"),
         ("self_report: true}", 1),
         '"criteria" in use case "react-to-news": use either "event" or "self_report: true", not both',
     ),
     (
         "comment-instead-of-text",
-        _edit(
-            'summary: {en: "Tiny things", ja: "小さなこと"}', "summary:\n      en: #company-news\n      ja: x"
-        ),
+        _edit('summary: {en: "Tiny things", ja: "小さなこと"}', "summary:\n      en: #company-news\n      ja: x"),
         ("en: #company-news", 1),
         '"en" of "summary" in stage "first-steps": is empty (a value starting with "#" must be in quotes, '
         "or YAML reads it as a comment)",

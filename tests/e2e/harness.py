@@ -1,0 +1,97 @@
+"""Run the real app against the loopback fake Slack: HTTP mode (waitress) or Socket Mode, in-process.
+
+Everything crosses real sockets: signed HTTP requests (or WebSocket frames) in, Web API calls out.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import build_app
+from bot.clock import Clock
+from bot.db import upgrade_to_head
+from bot.deps import Deps, build_deps
+from bot.manifest import bot_scopes, load_manifest
+from bot.server import create_http_server
+from bot.settings import Settings
+from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
+
+
+def settings_for(fake: FakeSlack, database_url: str, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_APP_TOKEN": fake.app_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database_url,
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+def grant_manifest_scopes(fake: FakeSlack) -> None:
+    fake.api.granted_scopes = sorted(bot_scopes(load_manifest()))
+
+
+@dataclass
+class HttpApp:
+    deps: Deps
+    url: str
+    driver: SlackDriver
+
+
+@contextmanager
+def http_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None, **extra: Any) -> Iterator[HttpApp]:
+    """`coach serve` in a thread on 127.0.0.1 with an OS-chosen port."""
+    upgrade_to_head(database_url)
+    deps = build_deps(settings_for(fake, database_url, **extra), clock=clock)
+    server = create_http_server(build_app(deps), deps, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        yield HttpApp(deps=deps, url=url, driver=SlackDriver(url + "/slack/events", SIGNING_SECRET))
+    finally:
+        server.close()
+        deps.engine.dispose()
+
+
+@contextmanager
+def socket_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None, **extra: Any) -> Iterator[Deps]:
+    """`coach run` (Socket Mode) connected to the fake's WebSocket endpoint."""
+    from bot.runtime import socket_mode_handler
+
+    upgrade_to_head(database_url)
+    deps = build_deps(settings_for(fake, database_url, **extra), clock=clock)
+    handler: SocketModeHandler = socket_mode_handler(deps)
+    handler.connect()
+    fake.wait_connected(timeout=5)
+    try:
+        yield deps
+    finally:
+        sdk = handler.client
+        sdk.default_auto_reconnect_enabled = sdk.auto_reconnect_enabled = False
+        fake.socket.close_connections()
+        deadline = time.monotonic() + 2
+        while sdk.is_connected() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        handler.close()
+        deps.engine.dispose()
+
+
+def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.02) -> Any:
+    """Poll until predicate() is truthy (listeners run after the ack, on Bolt's worker threads)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")

@@ -1,0 +1,114 @@
+"""`coach serve` and `coach doctor` as real processes, as an operator would run them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import grant_manifest_scopes
+from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from tests.fakeslack.payloads import app_home_opened, event_callback
+
+
+def _env(fake: FakeSlack, db: Path, **extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_", "DATABASE_URL"))}
+    return {
+        **base,
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_APP_TOKEN": fake.app_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": f"sqlite:///{db}",
+        **extra,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def serve_process(fake: FakeSlack, tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(fake, tmp_path / "coach.db"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stdout.read().decode() if proc.stdout else "serve exited") from None
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_coach_serve_migrates_a_fresh_database_and_serves_signed_events(serve_process: str, fake: FakeSlack) -> None:
+    driver = SlackDriver(serve_process + "/slack/events", SIGNING_SECRET)
+    assert driver.post_event(event_callback(app_home_opened("U0BOB0001"))).status == 200
+    assert driver.post_event(event_callback(app_home_opened("U0BOB0001")), forge=True).status == 401
+    assert fake.wait_for("views.publish")[0].args["user_id"] == "U0BOB0001"
+
+
+def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> None:
+    grant_manifest_scopes(fake)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        env=_env(fake, tmp_path / "c.db", COACH_ADMINS="U0BOB0001"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "bot token: bot W23456789" in ok.stdout and "FIX" not in ok.stdout
+
+    fake.api.granted_scopes = ["chat:write", "commands"]
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        env=_env(fake, tmp_path / "c.db"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert "FIX  scopes: missing: app_mentions:read" in bad.stdout
+    assert "set COACH_ADMINS" in bad.stdout
+
+
+def test_run_refuses_an_invalid_playbook_with_file_and_line(fake: FakeSlack, tmp_path: Path) -> None:
+    broken = tmp_path / "playbook.yaml"
+    broken.write_text("version: '1'\nlocales: [en]\nstages: []\nbogus: 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0"],
+        env=_env(fake, tmp_path / "c.db", COACH_PLAYBOOK=str(broken)),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "the playbook has errors" in proc.stderr
+    assert f"{broken}:" in proc.stderr and "Traceback" not in proc.stderr
