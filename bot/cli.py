@@ -59,28 +59,38 @@ main.add_command(playbook)
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")
 @friendly_errors
 def run() -> None:
-    from bot.runtime import prepare, socket_mode_handler
+    from bot.runtime import prepare, socket_mode_handler, start_scheduler, stop_scheduler
 
     deps = prepare(_settings("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     identity = deps.slack.auth_test()
     click.echo(f"Coach is connecting to {identity.get('team')} as {identity.get('user')} (Socket Mode). Ctrl-C stops.")
-    socket_mode_handler(deps).start()
+    scheduler = start_scheduler(deps)
+    try:
+        socket_mode_handler(deps).start()
+    finally:
+        stop_scheduler(scheduler)
 
 
 @main.command(help="Serve HTTP mode: POST /slack/events and GET /healthz (waitress).")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=3000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="web worker threads")
+@click.option("--scheduler/--no-scheduler", "scheduler_on", default=True, help="run the nudge ticks here too")
 @friendly_errors
-def serve(host: str, port: int, threads: int) -> None:
+def serve(host: str, port: int, threads: int, scheduler_on: bool) -> None:
     from bot.app import build_app
-    from bot.runtime import prepare
+    from bot.runtime import prepare, start_scheduler, stop_scheduler
     from bot.server import create_http_server
 
     deps = prepare(_settings("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     server = create_http_server(build_app(deps), deps, host=host, port=port, threads=threads)
     click.echo(f"Coach listens on http://{host}:{server.effective_port}/slack/events (health: /healthz)")
-    server.run()
+    scheduler = start_scheduler(deps) if scheduler_on else None
+    try:
+        server.run()
+    finally:
+        if scheduler:
+            stop_scheduler(scheduler)
 
 
 @main.command(help="Upgrade the database schema to the newest migration.")
@@ -108,3 +118,17 @@ def doctor() -> None:
         if not check.ok and check.fix:
             click.echo(f"     → {check.fix}")
     sys.exit(0 if all(c.ok for c in checks) else 1)
+
+
+@main.command(help="Run only the scheduler (nudges, escalations) for deployments that separate web and workers.")
+@friendly_errors
+def worker() -> None:
+    from bot.runtime import prepare, start_scheduler, stop_scheduler, wait_for_signal
+
+    deps = prepare(_settings("SLACK_BOT_TOKEN"))
+    scheduler = start_scheduler(deps)
+    click.echo(f"Coach worker running {len(scheduler.get_jobs())} jobs. Ctrl-C stops (claimed work finishes first).")
+    try:
+        wait_for_signal()
+    finally:
+        stop_scheduler(scheduler)

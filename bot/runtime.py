@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
@@ -20,6 +23,28 @@ def prepare(settings: Settings) -> Deps:
         # Replicas on PostgreSQL migrate once, explicitly (`coach migrate`), never racing at start-up.
         upgrade_to_head(settings.database_url)
     return build_deps(settings)
+
+
+def start_scheduler(deps: Deps) -> BackgroundScheduler:
+    """Start the ticks in background threads; `stop_scheduler` lets a running job finish its rows."""
+    from nudges.scheduler import build_scheduler
+
+    scheduler = build_scheduler(deps)
+    scheduler.start()
+    return scheduler
+
+
+def stop_scheduler(scheduler: BackgroundScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+
+
+def wait_for_signal() -> None:
+    """Block until SIGINT/SIGTERM (a worker process with nothing else to do)."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
 
 
 def socket_mode_handler(deps: Deps) -> SocketModeHandler:

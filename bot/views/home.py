@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.i18n import t
 from bot.views.blocks import Block, actions, button, context, divider, header, section
-from bot.views.ids import HomeAction
+from bot.views.ids import HelpAction, HomeAction
 
 MAX_HOME_BLOCKS = 100
 CHECKLIST_LIMIT = 60
@@ -73,7 +73,7 @@ def employee_home(state: EmployeeHomeState) -> dict[str, object]:
                 if state.next_key
                 else []
             ),
-            button(t("home.need_help", loc), HomeAction.NEED_HELP),
+            button(t("home.need_help", loc), HelpAction.OPEN),
             button(t("home.snooze", loc), HomeAction.SNOOZE),
             button(t("home.what_you_know", loc), HomeAction.WHAT_YOU_KNOW),
         )

@@ -7,7 +7,51 @@ from enum import StrEnum
 
 class HomeAction(StrEnum):
     DID_IT = "home.did_it"
-    NEED_HELP = "home.need_help"
     SNOOZE = "home.snooze"
     WHAT_YOU_KNOW = "home.what_you_know"
     DELETE_MY_DATA = "home.delete_my_data"
+
+
+class HelpAction(StrEnum):
+    OPEN = "help.open"  # "I need help": Home tab, every nudge, the bot DM
+    TAKE = "help.take"
+    ANSWERED = "help.answered"
+    HAND_OVER = "help.hand_over"
+    SOLVED = "help.solved"
+    STILL_STUCK = "help.still_stuck"
+    RATE = "help.rate"
+    FAQ_SOLVED = "help.faq_solved"
+    FAQ_NEED_PERSON = "help.faq_need_person"
+
+
+class HelpView(StrEnum):
+    ASK = "help.ask_modal"
+    HAND_OVER = "help.hand_over_modal"
+
+
+class NudgeAction(StrEnum):
+    TRY_IT = "nudge.try_it"
+    RATE = "nudge.rate"
+    STOP_KIND = "nudge.stop_kind"  # "don't send me this kind"
+    SNOOZE = "nudge.snooze"
+    DONE = "nudge.done"
+
+
+class AdminAction(StrEnum):
+    WAVE_NEW = "admin.wave_new"
+    WAVE_EDIT = "admin.wave_edit"
+    WAVE_START = "admin.wave_start"
+    WAVE_PAUSE = "admin.wave_pause"
+    WAVE_ADVANCE = "admin.wave_advance"
+    WAVE_EXTEND = "admin.wave_extend"
+    WAVE_ADJUST = "admin.wave_adjust"
+    PAGE = "admin.page"
+
+
+class AdminView(StrEnum):
+    WAVE_EDITOR = "admin.wave_editor"
+
+
+class AmbassadorAction(StrEnum):
+    NUDGE_ONE = "amb.nudge_one"
+    NUDGE_ALL = "amb.nudge_all"

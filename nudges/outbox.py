@@ -1,0 +1,41 @@
+"""The outbox: every outreach becomes a row, keyed for idempotency, before anything is sent.
+
+Planning can run any number of times (on any number of replicas): the unique `idempotency_key` makes a
+second insert of the same nudge a no-op. Delivery (nudges/worker.py) claims rows and sends them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db import insert_ignore
+from models import NudgeDelivery
+
+
+def enqueue(
+    session: Session,
+    *,
+    person_id: int,
+    kind: str,
+    idempotency_key: str,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Queue one outreach; False when a row with the same key already exists (nothing is sent twice)."""
+    return insert_ignore(
+        session,
+        NudgeDelivery,
+        {
+            "person_id": person_id,
+            "kind": kind,
+            "idempotency_key": idempotency_key[:200],
+            "due_at": due_at,
+            "state": "pending",
+            "attempts": 0,
+            "payload": payload or {},
+        },
+        conflict=["idempotency_key"],
+    )
