@@ -35,6 +35,14 @@ def build_app(deps: Deps, *, socket_mode: bool = False, executor: Executor | Non
         context["deps"] = deps
         return next()
 
+    @app.middleware
+    def note_rate_limited(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+        # Slack drops events past 30,000/hour/workspace and says so with this envelope-less notice.
+        if body.get("type") == "app_rate_limited":
+            log.warning("Slack is dropping events: app_rate_limited for team %s", body.get("team_id"))
+            return BoltResponse(status=200, body="")
+        return next()
+
     @app.error
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
         logger.exception("listener failed (type=%s): %s", body.get("type"), error)

@@ -17,6 +17,7 @@ from bot.services.channels import channel_name, remember
 from bot.services.people import upsert_person
 from bot.services.progress import Outcome, ingest, with_channel_name
 from bot.services.sync import department_rule, sync_usergroup_departments
+from bot.slack.gateway import SlackError
 from handlers.activity import activities_from_event
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,11 @@ def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], co
     deps: Deps = context["deps"]
     if event.get("user") == context.bot_user_id:
         # The bot was invited: from now on it sees this channel's events.
-        info = deps.slack.channel_info(event["channel"])
+        try:
+            info = deps.slack.channel_info(event["channel"])
+        except SlackError as exc:
+            log.warning("joined channel %s but cannot read it: %s", event["channel"], exc.code)
+            return
         with session_scope(deps.session_factory) as session:
             remember(
                 session,

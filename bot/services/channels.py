@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
+from bot.db import insert_ignore, session_scope
 from bot.deps import Deps
 from bot.slack.gateway import SlackError
 from models import Channel
@@ -21,18 +21,21 @@ _lock = Lock()
 
 
 def remember(session: Session, *, channel_id: str, name: str, now: object, bot_is_member: bool | None = None) -> None:
-    """Store or refresh a channel's name (and whether the bot is in it)."""
-    channel = session.get(Channel, channel_id)
-    if channel is None:
-        channel = Channel(channel_id=channel_id, name=name[:255], updated_at=now, bot_is_member=bool(bot_is_member))
-        session.add(channel)
-    else:
-        channel.name, channel.updated_at = name[:255], now
+    """Store or refresh a channel's name (and whether the bot is in it); safe when listeners race."""
+    values: dict[str, object] = {
+        "channel_id": channel_id,
+        "name": name[:255],
+        "updated_at": now,
+        "bot_is_member": bool(bot_is_member),
+        "is_private": False,
+    }
+    if not insert_ignore(session, Channel, values, conflict=["channel_id"]):
+        changes: dict[str, object] = {"name": name[:255], "updated_at": now}
         if bot_is_member is not None:
-            channel.bot_is_member = bot_is_member
+            changes["bot_is_member"] = bot_is_member
+        session.execute(update(Channel).where(Channel.channel_id == channel_id).values(changes))
     with _lock:
         _cache[channel_id] = name
-    session.flush()
 
 
 def channel_name(deps: Deps, channel_id: str | None) -> str | None:
