@@ -72,17 +72,22 @@ def migrate() -> None:
 @friendly_errors
 def doctor() -> None:
     from bot.doctor import run_checks
+    from bot.playbook import check_playbook, default_playbook_path, load_playbook
     from bot.slack.gateway import SlackGateway, make_web_client
 
     settings = settings_for_command()
     gateway = SlackGateway(make_web_client(settings.bot_token, settings.slack_api_url, retries=1))
-    checks = run_checks(settings, gateway)
+    playbook_path = settings.coach_playbook or default_playbook_path()
+    errors = check_playbook(playbook_path)
+    for error in errors:
+        click.echo(click.style("FIX ", fg="red") + f" playbook: {error}")
+    checks = run_checks(settings, gateway, None if errors else load_playbook(playbook_path))
     for check in checks:
         mark = click.style("ok  ", fg="green") if check.ok else click.style("FIX ", fg="red")
         click.echo(f"{mark} {check.name}: {check.detail}")
         if not check.ok and check.fix:
             click.echo(f"     → {check.fix}")
-    sys.exit(0 if all(c.ok for c in checks) else 1)
+    sys.exit(0 if all(c.ok for c in checks) and not errors else 1)
 
 
 @main.command(help="Run only the scheduler (nudges, escalations) for deployments that separate web and workers.")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, events, home_actions
+from handlers import commands, employee_commands, events, home_actions
+
+# Sub-command modules register themselves with bot.commands on import.
+SUBCOMMAND_MODULES = (employee_commands,)
 
 
 def register(app: App, *, command_name: str = "/coach") -> None:

@@ -22,6 +22,7 @@ from tests.fakeslack.payloads import (
     message_event,
     names,
     reaction_event,
+    slash_command,
 )
 from tests.fakeslack.payloads import load as load_payload
 
@@ -241,3 +242,15 @@ def test_team_join_and_user_change_keep_people_current(app: HttpApp) -> None:
     assert app.driver.post_event(bot).status == 200
     time.sleep(0.3)
     assert _count(app, Person, Person.slack_user_id == "U0BOTTY01") == 0
+
+
+def test_language_override(app: HttpApp, fake: FakeSlack) -> None:
+    _post(app, message_event(ALICE, "C0PROJ001", "hi"))
+    wait_until(lambda: _count(app, Person, Person.slack_user_id == ALICE))
+    hook = fake.response_url()
+    resp = app.driver.post_command(slash_command("language en", ALICE, response_url=hook))
+    assert resp.status == 200
+    answer = fake.wait_for("response_url")[0].args
+    assert answer["text"] == "Coach will talk to you in English."
+    home = wait_until(lambda: fake.home_view(ALICE))
+    assert "Your Slack journey" in json.dumps(home)
