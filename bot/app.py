@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
 import handlers
 from bot.deps import Deps
+from bot.ingest_queue import IngestQueue
 
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, *, socket_mode: bool = False, executor: Executor | None = None) -> App:
-    """Build the Bolt app over the gateway's WebClient (the same client, so one base URL and retry policy).
+class CoachApp(App):
+    """Bolt's App plus the pieces that must be drained on shutdown: listener threads and the ingest writer."""
 
-    Listeners run after the ack on `executor` (Bolt's default is 5 threads); pass one to drain it on shutdown.
-    """
-    app = App(
-        listener_executor=executor or ThreadPoolExecutor(max_workers=8, thread_name_prefix="coach-listener"),
+    ingest: IngestQueue
+    listeners: ThreadPoolExecutor
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Finish what was acked: queued events are recorded, running listeners complete."""
+        self.ingest.stop(timeout)
+        self.listeners.shutdown(wait=True)
+
+
+def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
+    """Build the Bolt app over the gateway's WebClient (the same client, so one base URL and retry policy)."""
+    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="coach-listener")
+    app = CoachApp(
+        listener_executor=listeners,
         client=deps.slack.client,
         signing_secret=deps.settings.signing_secret or None,
         # Socket Mode frames are not signed; HTTP requests always are.
@@ -29,10 +40,13 @@ def build_app(deps: Deps, *, socket_mode: bool = False, executor: Executor | Non
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
     )
+    app.listeners = listeners
+    app.ingest = IngestQueue(deps, after_commit=handlers.events.refresh_after_ingest, effects=listeners)
 
     @app.middleware
     def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         context["deps"] = deps
+        context["ingest"] = app.ingest
         return next()
 
     @app.middleware

@@ -30,10 +30,12 @@ def run() -> None:
     identity = deps.slack.auth_test()
     click.echo(f"Coach is connecting to {identity.get('team')} as {identity.get('user')} (Socket Mode). Ctrl-C stops.")
     scheduler = start_scheduler(deps)
+    handler = socket_mode_handler(deps)
     try:
-        socket_mode_handler(deps).start()
+        handler.start()
     finally:
         stop_scheduler(scheduler)
+        handler.app.drain()
 
 
 @main.command(help="Serve HTTP mode: POST /slack/events and GET /healthz (waitress).")
@@ -48,14 +50,19 @@ def serve(host: str, port: int, threads: int, scheduler_on: bool) -> None:
     from bot.server import create_http_server
 
     deps = prepare(settings_for_command("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
-    server = create_http_server(build_app(deps), deps, host=host, port=port, threads=threads)
+    app = build_app(deps)
+    server = create_http_server(app, deps, host=host, port=port, threads=threads)
     click.echo(f"Coach listens on http://{host}:{server.effective_port}/slack/events (health: /healthz)")
     scheduler = start_scheduler(deps) if scheduler_on else None
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.close()
         if scheduler:
             stop_scheduler(scheduler)
+        app.drain()
 
 
 @main.command(help="Upgrade the database schema to the newest migration.")

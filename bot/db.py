@@ -72,15 +72,18 @@ def upgrade_to_head(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def insert_ignore(session: Session, table: Any, values: dict[str, Any], *, conflict: list[str]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on either backend; True when the row was new."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+def dialect_insert(session: Session, table: Any) -> Any:
+    """The backend's INSERT construct, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    return sqlite_insert(table)
+
+
+def insert_ignore(session: Session, table: Any, values: dict[str, Any], *, conflict: list[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on either backend; True when the row was new."""
+    stmt = dialect_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     return bool(session.execute(stmt).rowcount)

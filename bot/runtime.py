@@ -9,7 +9,7 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import build_app
+from bot.app import CoachApp, build_app
 from bot.db import upgrade_to_head
 from bot.deps import Deps, build_deps
 from bot.settings import Settings
@@ -47,7 +47,11 @@ def wait_for_signal() -> None:
     stop.wait()
 
 
-def socket_mode_handler(deps: Deps) -> SocketModeHandler:
+class CoachSocketModeHandler(SocketModeHandler):
+    app: CoachApp
+
+
+def socket_mode_handler(deps: Deps) -> CoachSocketModeHandler:
     """Socket Mode over the gateway's WebClient, so apps.connections.open honours SLACK_API_URL."""
     app = build_app(deps, socket_mode=True)
-    return SocketModeHandler(app, app_token=deps.settings.app_token)
+    return CoachSocketModeHandler(app, app_token=deps.settings.app_token)

@@ -12,10 +12,12 @@ from slack_bolt import App, BoltContext
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.ingest_queue import IngestQueue
 from bot.services import home
 from bot.services.channels import channel_name, remember
+from bot.services.ingest import EventItem, Outcome
 from bot.services.people import upsert_person
-from bot.services.progress import Outcome, ingest, with_channel_name
+from bot.services.progress import with_channel_name
 from bot.services.sync import department_rule, sync_usergroup_departments
 from bot.slack.gateway import SlackError
 from handlers.activity import activities_from_event
@@ -23,27 +25,28 @@ from handlers.activity import activities_from_event
 log = logging.getLogger(__name__)
 
 
-def process(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None) -> Outcome:
-    """Translate, dedupe and record one event, then refresh what changed (outside the transaction)."""
+def event_item(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None) -> EventItem:
+    """Translate one event into activities (channel names resolved from the cache)."""
     event_id = body.get("event_id")
-    activities = [
+    activities = tuple(
         with_channel_name(a, channel_name(deps, a.channel_id))
         for a in activities_from_event(event, event_id=event_id or "", bot_user_id=bot_user_id)
         if a.event_id
-    ]
-    with session_scope(deps.session_factory) as session:
-        outcome = ingest(
-            session, playbook=deps.playbook, event_id=event_id, activities=activities, now=deps.clock.now()
-        )
+    )
+    return EventItem(event_id=event_id, activities=activities)
+
+
+def refresh_after_ingest(deps: Deps, outcome: Outcome) -> None:
+    """After a batch commits: learn who new people are, refresh the Home tabs of those who progressed."""
     for user_id in outcome.new_people:
         home.ensure_person(deps, user_id, refresh=True)
     for user_id in outcome.progressed:
         home.publish_home(deps, user_id)
-    return outcome
 
 
 def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-    process(context["deps"], body, event, context.bot_user_id)
+    ingest: IngestQueue = context["ingest"]
+    ingest.submit(event_item(context["deps"], body, event, context.bot_user_id))
 
 
 def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -64,15 +67,18 @@ def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], co
                 bot_is_member=True,
             )
         return
-    process(deps, body, event, context.bot_user_id)
+    handle_activity(body, event, context)
 
 
 def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     deps: Deps = context["deps"]
-    outcome = process(deps, body, event, context.bot_user_id)
-    if outcome.duplicate or event.get("tab", "home") != "home" or event["user"] in outcome.progressed:
+    ingest: IngestQueue = context["ingest"]
+    outcome = ingest.record_now(event_item(deps, body, event, context.bot_user_id))
+    if outcome.duplicates:
         return
-    home.publish_home(deps, event["user"])
+    refresh_after_ingest(deps, outcome)
+    if event.get("tab", "home") == "home" and event["user"] not in outcome.progressed:
+        home.publish_home(deps, event["user"])
 
 
 def handle_user_event(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:

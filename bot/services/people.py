@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import insert_ignore
 from bot.i18n import normalise_locale
 from models import Person
 
@@ -40,6 +41,17 @@ class SyncResult:
         self.updated += other.updated
         self.deactivated += other.deactivated
         self.skipped_bots += other.skipped_bots
+
+
+# Column values for a person created before Slack told us anything about them.
+PERSON_DEFAULTS: dict[str, Any] = {
+    "display_name": "",
+    "locale": "en",
+    "tz": "UTC",
+    "is_workspace_admin": False,
+    "deactivated": False,
+    "current_stage": 0,
+}
 
 
 def get_person(session: Session, slack_user_id: str) -> Person | None:
@@ -91,8 +103,15 @@ def upsert_person(session: Session, user: Mapping[str, Any], rule: DepartmentRul
         return None
     person = get_person(session, user["id"])
     if person is None:
-        person = Person(slack_user_id=user["id"], opted_out_kinds=[])
-        session.add(person)
+        # Another listener may create the same person at the same moment: insert-or-ignore, then read.
+        insert_ignore(
+            session,
+            Person,
+            {"slack_user_id": user["id"], "opted_out_kinds": [], **PERSON_DEFAULTS},
+            conflict=["slack_user_id"],
+        )
+        person = get_person(session, user["id"])
+        assert person is not None
     apply_user_object(person, user, rule)
     session.flush()
     return person

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -53,17 +52,25 @@ def http_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None, 
     """`coach serve` in a thread on 127.0.0.1 with an OS-chosen port."""
     upgrade_to_head(database_url)
     deps = build_deps(settings_for(fake, database_url, **extra), clock=clock)
-    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="coach-listener")
-    server = create_http_server(build_app(deps, executor=listeners), deps, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    app = build_app(deps)
+    server = create_http_server(app, deps, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=_serve_until_closed, args=(server,), name="waitress", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     try:
         yield HttpApp(deps=deps, url=url, driver=SlackDriver(url + "/slack/events", SIGNING_SECRET))
     finally:
         server.close()
-        listeners.shutdown(wait=True)  # let work that was acked finish while the fake is still up
+        app.drain()  # let work that was acked finish while the fake is still up
         deps.engine.dispose()
+
+
+def _serve_until_closed(server: Any) -> None:
+    # Closing waitress from another thread makes its select() loop see closed sockets; that is the stop signal.
+    try:
+        server.run()
+    except (OSError, ValueError):
+        return
 
 
 @contextmanager
@@ -86,6 +93,7 @@ def socket_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None
         while sdk.is_connected() and time.monotonic() < deadline:
             time.sleep(0.01)
         handler.close()
+        handler.app.drain()
         deps.engine.dispose()
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks are pytest tests marked `benchmark`: `uv run pytest -m benchmark benchmarks/ -s`."""

@@ -1,0 +1,286 @@
+"""Recording many events at once: one transaction and a handful of set-based statements per batch.
+
+Per batch: claim event ids (Slack's retries count once, RETURNING tells which are new), look people up in
+one query, add counters with one upsert, and run the pure ladder engine only for activities that some use
+case could match — in memory, in event order — before writing hits, completions, stages and
+celebrations in bulk. Message text is never stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import dialect_insert
+from bot.domain.activity import COUNTERS, Activity, classify_counter
+from bot.domain.progression import PersonProgress, apply, evaluate, matches
+from bot.playbook import Playbook
+from bot.services.people import PERSON_DEFAULTS
+from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
+
+
+@dataclass(frozen=True)
+class EventItem:
+    """One Slack event's activities, keyed by its event_id (None: not a deliverable Slack event)."""
+
+    event_id: str | None
+    activities: tuple[Activity, ...]
+
+
+@dataclass
+class Outcome:
+    """What changed for whom, so the caller can refresh Home tabs after the commit."""
+
+    new_people: set[str] = field(default_factory=set)
+    progressed: set[str] = field(default_factory=set)
+    completed: list[tuple[str, str]] = field(default_factory=list)  # (slack user id, use case key)
+    duplicates: set[str] = field(default_factory=set)
+
+
+def ingest_batch(session: Session, *, playbook: Playbook, items: Sequence[EventItem], now: datetime) -> Outcome:
+    """Record a batch of events; redelivered event ids change nothing."""
+    outcome = Outcome()
+    fresh = _claim(session, items, now, outcome)
+    activities = [a for item in fresh for a in item.activities]
+    if not activities:
+        return outcome
+    people = _people(session, {a.user_id for a in activities}, outcome)
+    live = [a for a in activities if not people[a.user_id][1]]
+    _count(session, live, people)
+    _progress(session, playbook, live, people, outcome)
+    return outcome
+
+
+def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome: Outcome) -> list[EventItem]:
+    ids = list(dict.fromkeys(i.event_id for i in items if i.event_id))
+    new: set[str] = set()
+    if ids:
+        stmt = (
+            dialect_insert(session, ProcessedEvent)
+            .values([{"event_id": e, "received_at": now} for e in ids])
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(ProcessedEvent.event_id)
+        )
+        new = set(session.scalars(stmt))
+    outcome.duplicates = set(ids) - new
+    fresh, seen = [], set()
+    for item in items:
+        if item.event_id is None:
+            fresh.append(item)
+        elif item.event_id in new and item.event_id not in seen:
+            seen.add(item.event_id)
+            fresh.append(item)
+    return fresh
+
+
+def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str, tuple[int, bool, int]]:
+    """slack user id → (person id, deactivated, stage); people seen for the first time get a bare row."""
+
+    def load() -> dict[str, tuple[int, bool, int]]:
+        rows = session.execute(
+            select(Person.slack_user_id, Person.id, Person.deactivated, Person.current_stage).where(
+                Person.slack_user_id.in_(user_ids)
+            )
+        )
+        return {r[0]: (int(r[1]), bool(r[2]), int(r[3])) for r in rows}
+
+    found = load()
+    missing = user_ids - set(found)
+    if missing:
+        session.execute(
+            dialect_insert(session, Person)
+            .values([{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)])
+            .on_conflict_do_nothing(index_elements=["slack_user_id"])
+        )
+        outcome.new_people |= missing
+        found = load()
+    return found
+
+
+def _count(session: Session, activities: list[Activity], people: dict[str, tuple[int, bool, int]]) -> None:
+    totals: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    last_seen: dict[int, datetime] = {}
+    for a in activities:
+        pid = people[a.user_id][0]
+        last_seen[pid] = max(last_seen.get(pid, a.occurred_at), a.occurred_at)
+        counter = classify_counter(a)
+        if counter:
+            totals[(pid, a.occurred_at.date())][counter] += 1
+    if totals:
+        stmt = dialect_insert(session, DailyActivity)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["person_id", "day"],
+            set_={c: getattr(DailyActivity, c) + getattr(stmt.excluded, c) for c in COUNTERS},
+        )
+        session.execute(stmt, [{"person_id": p, "day": d, **counts} for (p, d), counts in totals.items()])
+    people_table = Person.__table__
+    session.execute(
+        update(people_table)  # Core executemany: one prepared UPDATE for the whole batch
+        .where(people_table.c.id == bindparam("pid"))
+        .where((people_table.c.last_active_at.is_(None)) | (people_table.c.last_active_at < bindparam("seen")))
+        .values(last_active_at=bindparam("seen")),
+        [{"pid": p, "seen": t} for p, t in last_seen.items()],
+    )
+
+
+def _progress(
+    session: Session,
+    playbook: Playbook,
+    activities: list[Activity],
+    people: dict[str, tuple[int, bool, int]],
+    outcome: Outcome,
+) -> None:
+    use_cases = playbook.all_use_cases()
+    relevant = [a for a in activities if any(matches(uc.criteria, a) for uc in use_cases)]
+    if not relevant:
+        return
+    pids = {people[a.user_id][0]: a.user_id for a in relevant}
+    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()})
+    writes = ProgressWrites()
+    for a in relevant:
+        pid = people[a.user_id][0]
+        decision = evaluate(playbook, progress[pid], a)
+        if not decision.hits and not decision.completed:
+            continue
+        progress[pid] = apply(progress[pid], decision, a.occurred_at)
+        writes.add(pid, a.user_id, decision, a.occurred_at, source="observed", event_id=a.event_id)
+    writes.flush(session, outcome)
+
+
+def load_progress_many(session: Session, stages: dict[int, int]) -> dict[int, PersonProgress]:
+    """The engine's view of several people in two queries (done use cases, earlier match times)."""
+    done: dict[int, set[str]] = defaultdict(set)
+    for pid, key in session.execute(
+        select(Completion.person_id, Completion.use_case_key).where(
+            Completion.person_id.in_(stages), Completion.status == "done"
+        )
+    ):
+        done[pid].add(key)
+    hits: dict[int, dict[str, tuple[datetime, ...]]] = defaultdict(dict)
+    for pid, key, at in session.execute(
+        select(CriterionHit.person_id, CriterionHit.use_case_key, CriterionHit.occurred_at).where(
+            CriterionHit.person_id.in_(stages)
+        )
+    ):
+        if key not in done[pid]:
+            hits[pid][key] = (*hits[pid].get(key, ()), at)
+    return {
+        pid: PersonProgress(completed=frozenset(done[pid]), stage=stage, matches=hits[pid])
+        for pid, stage in stages.items()
+    }
+
+
+@dataclass
+class ProgressWrites:
+    """Rows to write for a batch of decisions, flushed with a few bulk statements."""
+
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    completions: list[dict[str, Any]] = field(default_factory=list)
+    stages: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    celebrations: list[dict[str, Any]] = field(default_factory=list)
+    users: dict[int, str] = field(default_factory=dict)
+
+    def add(
+        self,
+        pid: int,
+        user_id: str,
+        decision: Any,
+        at: datetime,
+        *,
+        source: str,
+        event_id: str | None,
+        confirmed_by: str | None = None,
+    ) -> None:
+        self.users[pid] = user_id
+        for key in decision.hits:
+            self.hits.append(
+                {
+                    "person_id": pid,
+                    "use_case_key": key,
+                    "occurred_at": at,
+                    "event_id": event_id or f"{source}:{at.isoformat()}",
+                }
+            )
+        for key in decision.completed:
+            self.completions.append(
+                {
+                    "person_id": pid,
+                    "use_case_key": key,
+                    "status": "done",
+                    "source": source,
+                    "event_id": event_id,
+                    "confirmed_by": confirmed_by,
+                    "completed_at": at,
+                }
+            )
+            self.celebrations.append(_celebration(pid, f"celebrate:{pid}:{key}", at, {"use_case": key}))
+        if decision.stage_reached:
+            self.stages[pid] = (max(decision.stage_reached, self.stages.get(pid, (0, at))[0]), at)
+            self.celebrations.append(
+                _celebration(
+                    pid, f"celebrate-stage:{pid}:{decision.stage_reached}", at, {"stage": decision.stage_reached}
+                )
+            )
+
+    def flush(self, session: Session, outcome: Outcome) -> None:
+        if self.hits:
+            session.execute(
+                dialect_insert(session, CriterionHit).on_conflict_do_nothing(
+                    index_elements=["person_id", "use_case_key", "event_id"]
+                ),
+                self.hits,
+            )
+        for row in self.completions:
+            _complete(session, row)
+            outcome.completed.append((self.users[row["person_id"]], row["use_case_key"]))
+            outcome.progressed.add(self.users[row["person_id"]])
+        for pid, (stage, at) in self.stages.items():
+            session.execute(
+                update(Person)
+                .where(Person.id == pid, Person.current_stage < stage)
+                .values(current_stage=stage, stage_reached_at=at)
+            )
+        if self.celebrations:
+            session.execute(
+                dialect_insert(session, NudgeDelivery).on_conflict_do_nothing(index_elements=["idempotency_key"]),
+                self.celebrations,
+            )
+
+
+def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "person_id": pid,
+        "kind": "celebrate",
+        "idempotency_key": key,
+        "due_at": at,
+        "state": "pending",
+        "attempts": 0,
+        "payload": payload,
+    }
+
+
+def _complete(session: Session, row: dict[str, Any]) -> None:
+    """Insert a completion; a pending self-report becomes done; a done one never changes (no moving back)."""
+    inserted = session.execute(
+        dialect_insert(session, Completion)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["person_id", "use_case_key"])
+    ).rowcount
+    if not inserted:
+        session.execute(
+            update(Completion)
+            .where(
+                Completion.person_id == row["person_id"],
+                Completion.use_case_key == row["use_case_key"],
+                Completion.status == "pending",
+            )
+            .values(
+                status="done", source=row["source"], confirmed_by=row["confirmed_by"], completed_at=row["completed_at"]
+            )
+        )
