@@ -44,6 +44,22 @@ def _free_port() -> int:
 @contextmanager
 def _server(cmd: list[str], port: int, env: dict[str, str], cwd: Path) -> Iterator[str]:
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if os.environ.get("BENCH_PROFILE") and "bot" in cmd:
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "-o",
+                os.environ["BENCH_PROFILE"],
+                "--format",
+                "speedscope",
+                "-p",
+                str(proc.pid),
+                "-d",
+                "25",
+                "--nonblocking",
+            ]
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

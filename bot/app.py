@@ -11,7 +11,9 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 import handlers
 from bot.deps import Deps
+from bot.home_refresher import HomeRefresher
 from bot.ingest_queue import IngestQueue
+from bot.services.home import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,8 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
         ignoring_self_events_enabled=True,
     )
     app.listeners = listeners
-    app.ingest = IngestQueue(deps, after_commit=handlers.events.refresh_after_ingest, effects=listeners)
+    homes = HomeRefresher(lambda user_id: publish_home(deps, user_id))
+    app.ingest = IngestQueue(deps, learn=handlers.events.learn_new_people, homes=homes, effects=listeners)
 
     @app.middleware
     def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:

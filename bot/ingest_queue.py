@@ -18,6 +18,7 @@ from concurrent.futures import Executor
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.home_refresher import HomeRefresher
 from bot.services.ingest import EventItem, Outcome, ingest_batch
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,12 @@ AfterCommit = Callable[[Deps, Outcome], None]
 
 
 class IngestQueue:
-    def __init__(self, deps: Deps, after_commit: AfterCommit, effects: Executor):
+    """Batches events for one writer thread; after each commit, new people are looked up and Home tabs refreshed."""
+
+    def __init__(self, deps: Deps, *, learn: AfterCommit, homes: HomeRefresher, effects: Executor):
         self.deps = deps
-        self.after_commit = after_commit
+        self.learn = learn
+        self.homes = homes
         self.effects = effects
         self._queue: queue.Queue[EventItem] = queue.Queue()
         self._stop = threading.Event()
@@ -65,6 +69,7 @@ class IngestQueue:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.homes.stop()
 
     def _ensure_started(self) -> None:
         with self._lock:
@@ -111,8 +116,10 @@ class IngestQueue:
                 outcome.completed += single.completed
                 outcome.duplicates |= single.duplicates
             return outcome
-        if run_effects and (outcome.new_people or outcome.progressed):
-            self.effects.submit(self.after_commit, self.deps, outcome)
+        if run_effects and outcome.new_people:
+            self.effects.submit(self.learn, self.deps, outcome)
+        if run_effects and outcome.progressed:
+            self.homes.request(outcome.progressed)
         return outcome
 
     def _commit(self, batch: list[EventItem]) -> Outcome:

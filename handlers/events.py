@@ -36,12 +36,10 @@ def event_item(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user
     return EventItem(event_id=event_id, activities=activities)
 
 
-def refresh_after_ingest(deps: Deps, outcome: Outcome) -> None:
-    """After a batch commits: learn who new people are, refresh the Home tabs of those who progressed."""
+def learn_new_people(deps: Deps, outcome: Outcome) -> None:
+    """After a batch commits: ask Slack who the people seen for the first time are."""
     for user_id in outcome.new_people:
         home.ensure_person(deps, user_id, refresh=True)
-    for user_id in outcome.progressed:
-        home.publish_home(deps, user_id)
 
 
 def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -76,8 +74,8 @@ def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context:
     outcome = ingest.record_now(event_item(deps, body, event, context.bot_user_id))
     if outcome.duplicates:
         return
-    refresh_after_ingest(deps, outcome)
-    if event.get("tab", "home") == "home" and event["user"] not in outcome.progressed:
+    learn_new_people(deps, outcome)
+    if event.get("tab", "home") == "home":
         home.publish_home(deps, event["user"])
 
 

@@ -62,10 +62,10 @@ def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome:
     new: set[str] = set()
     if ids:
         stmt = (
-            dialect_insert(session, ProcessedEvent)
+            dialect_insert(session, ProcessedEvent.__table__)
             .values([{"event_id": e, "received_at": now} for e in ids])
             .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(ProcessedEvent.event_id)
+            .returning(ProcessedEvent.__table__.c.event_id)
         )
         new = set(session.scalars(stmt))
     outcome.duplicates = set(ids) - new
@@ -94,7 +94,7 @@ def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str,
     missing = user_ids - set(found)
     if missing:
         session.execute(
-            dialect_insert(session, Person)
+            dialect_insert(session, Person.__table__)
             .values([{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)])
             .on_conflict_do_nothing(index_elements=["slack_user_id"])
         )
@@ -113,10 +113,11 @@ def _count(session: Session, activities: list[Activity], people: dict[str, tuple
         if counter:
             totals[(pid, a.occurred_at.date())][counter] += 1
     if totals:
-        stmt = dialect_insert(session, DailyActivity)
+        table = DailyActivity.__table__
+        stmt = dialect_insert(session, table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["person_id", "day"],
-            set_={c: getattr(DailyActivity, c) + getattr(stmt.excluded, c) for c in COUNTERS},
+            set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS},
         )
         session.execute(stmt, [{"person_id": p, "day": d, **counts} for (p, d), counts in totals.items()])
     people_table = Person.__table__
@@ -141,7 +142,8 @@ def _progress(
     if not relevant:
         return
     pids = {people[a.user_id][0]: a.user_id for a in relevant}
-    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()})
+    counted = {uc.key for uc in use_cases if uc.criteria.count > 1}
+    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()}, counted)
     writes = ProgressWrites()
     for a in relevant:
         pid = people[a.user_id][0]
@@ -153,8 +155,13 @@ def _progress(
     writes.flush(session, outcome)
 
 
-def load_progress_many(session: Session, stages: dict[int, int]) -> dict[int, PersonProgress]:
-    """The engine's view of several people in two queries (done use cases, earlier match times)."""
+def load_progress_many(
+    session: Session, stages: dict[int, int], counted: set[str] | None = None
+) -> dict[int, PersonProgress]:
+    """The engine's view of several people in two queries (done use cases, earlier match times).
+
+    Earlier match times only matter for use cases that need a count; `counted` limits the second query.
+    """
     done: dict[int, set[str]] = defaultdict(set)
     for pid, key in session.execute(
         select(Completion.person_id, Completion.use_case_key).where(
@@ -163,11 +170,12 @@ def load_progress_many(session: Session, stages: dict[int, int]) -> dict[int, Pe
     ):
         done[pid].add(key)
     hits: dict[int, dict[str, tuple[datetime, ...]]] = defaultdict(dict)
-    for pid, key, at in session.execute(
-        select(CriterionHit.person_id, CriterionHit.use_case_key, CriterionHit.occurred_at).where(
-            CriterionHit.person_id.in_(stages)
-        )
-    ):
+    query = select(CriterionHit.person_id, CriterionHit.use_case_key, CriterionHit.occurred_at).where(
+        CriterionHit.person_id.in_(stages)
+    )
+    if counted is not None:
+        query = query.where(CriterionHit.use_case_key.in_(counted))
+    for pid, key, at in session.execute(query) if counted is None or counted else ():
         if key not in done[pid]:
             hits[pid][key] = (*hits[pid].get(key, ()), at)
     return {
@@ -231,7 +239,7 @@ class ProgressWrites:
     def flush(self, session: Session, outcome: Outcome) -> None:
         if self.hits:
             session.execute(
-                dialect_insert(session, CriterionHit).on_conflict_do_nothing(
+                dialect_insert(session, CriterionHit.__table__).on_conflict_do_nothing(
                     index_elements=["person_id", "use_case_key", "event_id"]
                 ),
                 self.hits,
@@ -248,7 +256,9 @@ class ProgressWrites:
             )
         if self.celebrations:
             session.execute(
-                dialect_insert(session, NudgeDelivery).on_conflict_do_nothing(index_elements=["idempotency_key"]),
+                dialect_insert(session, NudgeDelivery.__table__).on_conflict_do_nothing(
+                    index_elements=["idempotency_key"]
+                ),
                 self.celebrations,
             )
 
@@ -268,7 +278,7 @@ def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any]) -> d
 def _complete(session: Session, row: dict[str, Any]) -> None:
     """Insert a completion; a pending self-report becomes done; a done one never changes (no moving back)."""
     inserted = session.execute(
-        dialect_insert(session, Completion)
+        dialect_insert(session, Completion.__table__)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["person_id", "use_case_key"])
     ).rowcount
