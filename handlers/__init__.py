@@ -5,8 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import commands, events
+from handlers import help as help_handlers
 
 
 def register(app: App, *, command_name: str = "/coach") -> None:
     events.register(app)
     commands.register(app, command_name)
+    help_handlers.register(app)
