@@ -247,14 +247,16 @@ def test_direct_message_asks_and_thread_replies_are_relayed(deps: Deps, fake: Fa
     stored = row(deps, 1)
     assert stored.owner == PRIMARY and stored.via == "dm"
     svc.handle_direct_message(
-        deps, user_id=PRIMARY, text="Which laptop?", channel=stored.thread_channel or "", ts="2.0",
+        deps,
+        user_id=PRIMARY,
+        text="Which laptop?",
+        channel=stored.thread_channel or "",
+        ts="2.0",
         thread_ts=stored.thread_ts,
     )
     relayed = fake.messages_in(dm)[-1]
     assert relayed["thread_ts"] == stored.asker_ts and "Which laptop?" in relayed["text"]
-    svc.handle_direct_message(
-        deps, user_id=ASKER, text="The grey one", channel=dm, ts="3.0", thread_ts=stored.asker_ts
-    )
+    svc.handle_direct_message(deps, user_id=ASKER, text="The grey one", channel=dm, ts="3.0", thread_ts=stored.asker_ts)
     back = fake.messages_in(stored.thread_channel or "")[-1]
     assert back["thread_ts"] == stored.thread_ts and "The grey one" in back["text"]
     with session_scope(deps.session_factory) as session:
