@@ -280,3 +280,32 @@ def test_numbers_for_later_views(deps: Deps, fake: FakeSlack, clock: ManualClock
     assert numbers.metrics.median_first_response == timedelta(hours=1)
     assert numbers.metrics.share_within_sla == 1.0 and numbers.metrics.mean_satisfaction == 4
     assert numbers.faq_solved == 1 and numbers.total_routed == 2
+
+
+def test_evergreen_contacts_are_asked_every_90_days_and_flagged(deps: Deps, fake: FakeSlack, clock: ManualClock):
+    from bot.services.help_directory import check_contacts, contact_answered, flagged_contacts
+
+    assert check_contacts(deps).ask == []  # first sight starts the 90 days
+    clock.advance(timedelta(days=91))
+    work = check_contacts(deps)
+    assert PRIMARY in work.ask and "still the right person" in texts_to(fake, PRIMARY)[-1]
+    assert contact_answered(deps, user_id=PRIMARY, still_me=True) == "Thanks for confirming!"
+    assert "told the admins" in contact_answered(deps, user_id="U0SECOPS01", still_me=False)
+    clock.advance(timedelta(days=8))
+    later = check_contacts(deps)
+    assert PRIMARY not in [u for u, _ in later.flag] and ("U0ADMIN002", "unconfirmed") in later.flag
+    with session_scope(deps.session_factory) as session:
+        flagged = dict(flagged_contacts(session))
+    assert flagged["U0SECOPS01"] == "declined" and flagged["U0ADMIN002"] == "unconfirmed"
+    admin = [m["text"] for m in fake.messages_in("C0ADMINS01")]
+    assert any("<@U0ADMIN002>" in t and "did not confirm" in t for t in admin)
+    assert any("<@U0SECOPS01>" in t and "no longer" in t for t in admin)
+
+
+def test_admin_contact_row_overrides_the_playbook(deps: Deps, fake: FakeSlack, clock: ManualClock):
+    from bot.services.help_directory import set_contact
+
+    with session_scope(deps.session_factory) as session:
+        now = clock.now()
+        set_contact(session, topic="setup", department=None, primary="U0HELPER01", backup=None, hours=None, now=now)
+    assert row(deps, routed(deps)).owner == "U0HELPER01"
