@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from slack_sdk import WebClient
 
 from bot.manifest import bot_scopes, load_manifest
+from bot.playbook import Playbook
 from bot.settings import Settings
 from bot.slack.gateway import SlackError, SlackGateway
 from bot.views.home import EmployeeHomeState, employee_home
@@ -20,8 +22,8 @@ class Check:
     fix: str = ""
 
 
-def run_checks(settings: Settings, gateway: SlackGateway) -> list[Check]:
-    """Token, scopes, Home tab and Socket Mode token, each as one check."""
+def run_checks(settings: Settings, gateway: SlackGateway, playbook: Playbook | None = None) -> list[Check]:
+    """Token, scopes, Home tab, Socket Mode token and the playbook's channels, each as one check."""
     checks: list[Check] = []
     if not settings.bot_token:
         return [Check("bot token", False, "SLACK_BOT_TOKEN is not set", "copy the Bot User OAuth Token into .env")]
@@ -43,7 +45,26 @@ def run_checks(settings: Settings, gateway: SlackGateway) -> list[Check]:
     checks.append(_scopes_check(resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")))
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
+    if playbook is not None:
+        checks.append(_channels_check(playbook, gateway))
     return checks
+
+
+def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:
+    """The bot only sees events in channels it is in: every playbook channel (or pattern) needs one."""
+    try:
+        joined = {c.get("name", "") for c in gateway.iter_channels() if c.get("is_member")}
+    except SlackError as exc:
+        return Check("channels", False, f"conversations.list failed: {exc.code}", "grant channels:read")
+    missing = [name for name in playbook.channels if not any(fnmatchcase(j, name.lstrip("#")) for j in joined)]
+    if missing:
+        return Check(
+            "channels",
+            False,
+            f"Coach is not in {', '.join(missing)}",
+            "invite @Coach: /invite @Coach in each channel (for #proj-* style patterns, in each matching channel)",
+        )
+    return Check("channels", True, f"Coach is in all {len(playbook.channels)} playbook channels")
 
 
 def _scopes_check(granted_header: str | None) -> Check:

@@ -33,6 +33,49 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Coach keeps counts and completions only, never the text of your channel messages.",
         "ja": "Coach が記録するのは回数と達成状況だけで、チャンネルのメッセージ本文は保存しません。",
     },
+    "report.completed": {
+        "en": ":white_check_mark: Thanks! *{title}* is ticked off.",
+        "ja": ":white_check_mark: ありがとう！ *{title}* を完了にしました。",
+    },
+    "report.pending": {
+        "en": ":hourglass: Thanks! I asked {who} to confirm *{title}*.",
+        "ja": ":hourglass: ありがとう！ *{title}* の確認を {who} にお願いしました。",
+    },
+    "report.pending_nobody": {
+        "en": ":hourglass: Thanks! *{title}* waits for your department's ambassador to confirm it.",
+        "ja": ":hourglass: ありがとう！ *{title}* は部門のアンバサダーの確認待ちです。",
+    },
+    "report.not_verified": {
+        "en": "I could not see that yet: *{title}*. {how}",
+        "ja": "まだ確認できませんでした: *{title}*。{how}",
+    },
+    "report.watching": {
+        "en": "No need to report *{title}*: I tick it off by myself when I see it happen "
+        "(I only see channels I am a member of).",
+        "ja": "*{title}* は報告不要です。実際に行うと自動でチェックされます（Coach が参加しているチャンネルのみ）。",
+    },
+    "report.already_done": {"en": "*{title}* is already done. :tada:", "ja": "*{title}* は完了済みです。:tada:"},
+    "report.unknown": {
+        "en": "That step is not in the current playbook any more.",
+        "ja": "そのステップは現在のプレイブックにありません。",
+    },
+    "confirm.ask": {
+        "en": "<@{user}> says they did *{title}*. Can you confirm?",
+        "ja": "<@{user}> さんが *{title}* を実施したと報告しています。確認できますか？",
+    },
+    "confirm.button": {"en": "Confirm", "ja": "確認する"},
+    "confirm.done": {
+        "en": ":white_check_mark: Confirmed *{title}* for <@{user}>.",
+        "ja": ":white_check_mark: <@{user}> さんの *{title}* を確認しました。",
+    },
+    "confirm.refused": {
+        "en": "Only an ambassador of <@{user}>'s department or an admin can confirm this.",
+        "ja": "確認できるのは <@{user}> さんの部門のアンバサダーまたは管理者だけです。",
+    },
+    "snooze.done": {
+        "en": ":zzz: Coach will stay quiet until {until}.",
+        "ja": ":zzz: {until} まで Coach はお休みします。",
+    },
 }
 
 

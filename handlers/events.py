@@ -1,4 +1,7 @@
-"""Events API listeners. Bolt acks events before these run; each event_id is processed once."""
+"""Events API listeners. Bolt acks events before these run; each event_id is processed once.
+
+One listener per event type (Bolt runs only the first match), fanning out to the services that care.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +13,76 @@ from slack_bolt import App, BoltContext
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.services import home
-from bot.services.events import claim_event
+from bot.services.channels import channel_name, remember
+from bot.services.people import upsert_person
+from bot.services.progress import Outcome, ingest, with_channel_name
+from bot.services.sync import department_rule, sync_usergroup_departments
+from bot.slack.gateway import SlackError
+from handlers.activity import activities_from_event
 
 log = logging.getLogger(__name__)
 
 
-def first_delivery(deps: Deps, body: dict[str, Any]) -> bool:
-    """False for Slack's retries of an event we already handled (same event_id)."""
+def process(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None) -> Outcome:
+    """Translate, dedupe and record one event, then refresh what changed (outside the transaction)."""
     event_id = body.get("event_id")
-    if not event_id:
-        return True
+    activities = [
+        with_channel_name(a, channel_name(deps, a.channel_id))
+        for a in activities_from_event(event, event_id=event_id or "", bot_user_id=bot_user_id)
+        if a.event_id
+    ]
     with session_scope(deps.session_factory) as session:
-        return claim_event(session, event_id=event_id, now=deps.clock.now())
+        outcome = ingest(
+            session, playbook=deps.playbook, event_id=event_id, activities=activities, now=deps.clock.now()
+        )
+    for user_id in outcome.new_people:
+        home.ensure_person(deps, user_id, refresh=True)
+    for user_id in outcome.progressed:
+        home.publish_home(deps, user_id)
+    return outcome
+
+
+def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    process(context["deps"], body, event, context.bot_user_id)
+
+
+def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    deps: Deps = context["deps"]
+    if event.get("user") == context.bot_user_id:
+        # The bot was invited: from now on it sees this channel's events.
+        try:
+            info = deps.slack.channel_info(event["channel"])
+        except SlackError as exc:
+            log.warning("joined channel %s but cannot read it: %s", event["channel"], exc.code)
+            return
+        with session_scope(deps.session_factory) as session:
+            remember(
+                session,
+                channel_id=event["channel"],
+                name=str(info.get("name") or ""),
+                now=deps.clock.now(),
+                bot_is_member=True,
+            )
+        return
+    process(deps, body, event, context.bot_user_id)
 
 
 def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     deps: Deps = context["deps"]
-    if event.get("tab", "home") != "home" or not first_delivery(deps, body):
+    outcome = process(deps, body, event, context.bot_user_id)
+    if outcome.duplicate or event.get("tab", "home") != "home" or event["user"] in outcome.progressed:
         return
     home.publish_home(deps, event["user"])
+
+
+def handle_user_event(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    """team_join and user_change carry a full user object: create or refresh the person."""
+    deps: Deps = context["deps"]
+    user = event.get("user")
+    if not isinstance(user, dict) or "id" not in user:
+        return
+    with session_scope(deps.session_factory) as session:
+        upsert_person(session, user, department_rule(deps.playbook))
 
 
 def handle_lifecycle(body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -36,7 +90,27 @@ def handle_lifecycle(body: dict[str, Any], event: dict[str, Any]) -> None:
     log.warning("Slack lifecycle event %s for team %s", event.get("type"), body.get("team_id"))
 
 
+def handle_usergroup_change(context: BoltContext) -> None:
+    """When departments come from user groups, a membership change re-maps departments."""
+    deps: Deps = context["deps"]
+    rule = department_rule(deps.playbook)
+    if rule.source == "usergroup" and rule.usergroups:
+        sync_usergroup_departments(deps, rule)
+
+
+def handle_member_left_channel() -> None:
+    """Leaving a channel never undoes progress (no moving backwards); nothing to record."""
+
+
 def register(app: App) -> None:
+    for name in ("message", "reaction_added", "app_mention"):
+        app.event(name)(handle_activity)
+    app.event("member_joined_channel")(handle_member_joined_channel)
     app.event("app_home_opened")(handle_app_home_opened)
+    app.event("team_join")(handle_user_event)
+    app.event("user_change")(handle_user_event)
     app.event("app_uninstalled")(handle_lifecycle)
     app.event("tokens_revoked")(handle_lifecycle)
+    app.event("member_left_channel")(handle_member_left_channel)
+    for name in ("subteam_created", "subteam_updated", "subteam_members_changed"):
+        app.event(name)(handle_usergroup_change)

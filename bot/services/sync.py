@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.playbook import Playbook
 from bot.services.people import DepartmentRule, SyncResult, apply_departments, upsert_page
 
 
@@ -41,3 +42,9 @@ def sync_usergroup_departments(deps: Deps, rule: DepartmentRule) -> int:
     mapping = usergroup_departments(deps, rule)
     with session_scope(deps.session_factory) as session:
         return apply_departments(session, mapping)
+
+
+def department_rule(playbook: Playbook) -> DepartmentRule:
+    """The playbook's `departments` section as the sync's rule."""
+    dep = playbook.departments
+    return DepartmentRule(source=dep.source, profile_field=dep.field, usergroups=dict(dep.usergroups or {}))

@@ -62,3 +62,11 @@ class AdminView(StrEnum):
 class AmbassadorAction(StrEnum):
     NUDGE_ONE = "amb.nudge_one"
     NUDGE_ALL = "amb.nudge_all"
+
+
+class ProgressAction(StrEnum):
+    CONFIRM = "progress.confirm"  # an ambassador confirms a self-reported use case
+
+
+class PrivacyView(StrEnum):
+    WHAT_YOU_KNOW = "privacy.what_you_know"

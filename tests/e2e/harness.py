@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,8 @@ def http_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None, 
     """`coach serve` in a thread on 127.0.0.1 with an OS-chosen port."""
     upgrade_to_head(database_url)
     deps = build_deps(settings_for(fake, database_url, **extra), clock=clock)
-    server = create_http_server(build_app(deps), deps, host="127.0.0.1", port=0, threads=4)
+    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="coach-listener")
+    server = create_http_server(build_app(deps, executor=listeners), deps, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
@@ -60,6 +62,7 @@ def http_app(fake: FakeSlack, database_url: str, *, clock: Clock | None = None, 
         yield HttpApp(deps=deps, url=url, driver=SlackDriver(url + "/slack/events", SIGNING_SECRET))
     finally:
         server.close()
+        listeners.shutdown(wait=True)  # let work that was acked finish while the fake is still up
         deps.engine.dispose()
 
 

@@ -73,6 +73,8 @@ def test_coach_serve_migrates_a_fresh_database_and_serves_signed_events(serve_pr
 
 def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> None:
     grant_manifest_scopes(fake)
+    for i, name in enumerate(("company-news", "ask-exec", "ask-it", "proj-apollo", "dept-sales", "coach-admins")):
+        fake.add_channel(f"C0CH{i:05d}", name, bot_is_member=name != "ask-it")
     ok = subprocess.run(
         [sys.executable, "-m", "bot", "doctor"],
         env=_env(fake, tmp_path / "c.db", COACH_ADMINS="U0BOB0001"),
@@ -81,8 +83,21 @@ def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> N
         text=True,
         timeout=60,
     )
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "bot token: bot W23456789" in ok.stdout and "FIX" not in ok.stdout
+    assert ok.returncode == 1, ok.stdout + ok.stderr
+    assert "bot token: bot W23456789" in ok.stdout
+    assert [line for line in ok.stdout.splitlines() if line.startswith("FIX")] == [
+        "FIX  channels: Coach is not in #ask-it"
+    ]
+    fake.add_channel("C0CH00002", "ask-it")
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        env=_env(fake, tmp_path / "c.db", COACH_ADMINS="U0BOB0001"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stdout
 
     fake.api.granted_scopes = ["chat:write", "commands"]
     bad = subprocess.run(

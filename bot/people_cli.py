@@ -1,0 +1,67 @@
+"""`coach sync-people` and `coach import-people`: bring the workspace's people into Coach."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.cli_support import friendly_errors, settings_for_command
+from bot.db import session_scope
+
+
+@click.command("sync-people", help="Sync people from Slack (users.list, paginated, rate-limit aware).")
+@click.option("--page-size", default=200, show_default=True, type=click.IntRange(1, 1000))
+@friendly_errors
+def sync_people_command(page_size: int) -> None:
+    from bot.runtime import prepare
+    from bot.services.channels import sync_channels
+    from bot.services.sync import department_rule, sync_people
+
+    deps = prepare(settings_for_command("SLACK_BOT_TOKEN"))
+    rule = department_rule(deps.playbook)
+    with Progress(
+        TextColumn("[bold]Syncing people"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task("users", total=None)
+        seen = 0
+
+        def on_page(count: int) -> None:
+            nonlocal seen
+            seen += count
+            click.echo(f"  … {seen} users read", err=True) if not sys.stderr.isatty() else None
+            bar.update(task, advance=count)
+
+        result = sync_people(deps, rule, on_page=on_page, page_size=page_size)
+        bar.update(task, total=seen, completed=seen)
+    channels = sync_channels(deps)
+    click.echo(
+        f"people: {result.created} new, {result.updated} updated, {result.deactivated} deactivated, "
+        f"{result.skipped_bots} bots skipped; {channels} channels known"
+    )
+
+
+@click.command("import-people", help="Set departments from a CSV file with columns slack_user_id,department.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@friendly_errors
+def import_people_command(csv_file: Path) -> None:
+    from bot.runtime import prepare
+    from bot.services.people import apply_departments, read_people_csv
+
+    parsed = read_people_csv(csv_file)
+    for error in parsed.errors:
+        click.echo(error, err=True)
+    if parsed.errors:
+        click.echo(f"coach: {len(parsed.errors)} bad rows; nothing was imported", err=True)
+        sys.exit(1)
+    deps = prepare(settings_for_command())
+    with session_scope(deps.session_factory) as session:
+        changed = apply_departments(session, parsed.department_by_user)
+    click.echo(f"departments: {len(parsed.department_by_user)} rows read, {changed} people changed")

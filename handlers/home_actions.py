@@ -1,0 +1,143 @@
+"""Buttons on the employee Home tab, the privacy modal, and ambassadors' confirm buttons."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.i18n import t
+from bot.services import home, privacy
+from bot.services.people import get_person
+from bot.services.progress import confirm_completion
+from bot.services.roles import load_caller
+from bot.services.self_report import report_done
+from bot.views.blocks import actions, button, section
+from bot.views.ids import HomeAction, ProgressAction
+from bot.views.privacy import deleted_modal, what_you_know_modal
+
+log = logging.getLogger(__name__)
+
+
+def _locale(deps: Deps, user_id: str) -> str:
+    with session_scope(deps.session_factory) as session:
+        person = get_person(session, user_id)
+        return person.effective_locale if person else "en"
+
+
+def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    report = report_done(deps, user_id=user_id, use_case_key=str(action.get("value") or ""))
+    loc = _locale(deps, user_id)
+    title = report.use_case.title.get(loc) if report.use_case else ""
+    if report.result == "pending":
+        _ask_ambassadors(deps, user_id, report.use_case.key if report.use_case else "", report.ambassadors)
+        key = "report.pending" if report.ambassadors else "report.pending_nobody"
+        text = t(key, loc, title=title, who=", ".join(f"<@{a}>" for a in report.ambassadors))
+    else:
+        how = report.use_case.how_to.get(loc) if report.use_case else ""
+        text = t(f"report.{report.result}", loc, title=title, how=how)
+    deps.slack.send_dm(user_id, text)
+    home.publish_home(deps, user_id)
+
+
+def _ask_ambassadors(deps: Deps, user_id: str, use_case_key: str, ambassadors: list[str]) -> None:
+    for ambassador in ambassadors:
+        loc = _locale(deps, ambassador)
+        title = deps.playbook.use_case(use_case_key).title.get(loc)
+        text = t("confirm.ask", loc, user=user_id, title=title)
+        value = json.dumps({"user": user_id, "use_case": use_case_key})
+        blocks = [
+            section(text),
+            actions(button(t("confirm.button", loc), ProgressAction.CONFIRM, value, style="primary")),
+        ]
+        deps.slack.send_dm(ambassador, text, blocks=blocks)
+
+
+def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    clicker = body["user"]["id"]
+    try:
+        value = json.loads(action.get("value") or "{}")
+        user_id, use_case_key = str(value["user"]), str(value["use_case"])
+    except (ValueError, KeyError, TypeError):
+        log.warning("malformed confirm value from %s", clicker)
+        return
+    loc = _locale(deps, clicker)
+    with session_scope(deps.session_factory) as session:
+        caller = load_caller(session, deps.settings, clicker)
+        person = get_person(session, user_id)
+        allowed = person is not None and caller.can_steer(person.department)
+        if allowed and person is not None and use_case_key in deps.playbook.ladder_index:
+            confirm_completion(
+                session,
+                playbook=deps.playbook,
+                person=person,
+                use_case_key=use_case_key,
+                confirmed_by=clicker,
+                now=deps.clock.now(),
+            )
+    if not allowed:
+        log.warning("refused confirm by %s for %s", clicker, user_id)
+        deps.slack.send_dm(clicker, t("confirm.refused", loc, user=user_id))
+        return
+    title = deps.playbook.use_case(use_case_key).title.get(loc) if use_case_key in deps.playbook.ladder_index else ""
+    deps.slack.send_dm(clicker, t("confirm.done", loc, user=user_id, title=title))
+    home.publish_home(deps, user_id)
+
+
+def handle_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    until = deps.clock.now() + timedelta(days=7)
+    with session_scope(deps.session_factory) as session:
+        person = get_person(session, user_id)
+        if person is None:
+            return
+        person.snoozed_until = until
+        loc = person.effective_locale
+    deps.slack.send_dm(user_id, t("snooze.done", loc, until=until.date().isoformat()))
+    home.publish_home(deps, user_id)
+
+
+def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    with session_scope(deps.session_factory) as session:
+        person = get_person(session, body["user"]["id"])
+        if person is None:
+            return
+        view = what_you_know_modal(privacy.describe(session, person), person.effective_locale)
+    client.views_open(trigger_id=body["trigger_id"], view=view)  # trigger-bound: must happen within 3 s
+
+
+def handle_delete_my_data(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    with session_scope(deps.session_factory) as session:
+        person = get_person(session, user_id)
+        loc = person.effective_locale if person else "en"
+        if person is not None:
+            privacy.erase(session, person)
+    log.info("erased stored data of %s at their request", user_id)
+    if body.get("view", {}).get("id"):
+        client.views_update(view_id=body["view"]["id"], view=deleted_modal(loc))
+
+
+def register(app: App) -> None:
+    app.action(HomeAction.DID_IT)(handle_did_it)
+    app.action(HomeAction.SNOOZE)(handle_snooze)
+    app.action(HomeAction.WHAT_YOU_KNOW)(handle_what_you_know)
+    app.action(HomeAction.DELETE_MY_DATA)(handle_delete_my_data)
+    app.action(ProgressAction.CONFIRM)(handle_confirm)
