@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import commands, employee_commands, events, home_actions
+from handlers import help as help_handlers
 
 # Sub-command modules register themselves with bot.commands on import.
 SUBCOMMAND_MODULES = (employee_commands,)
@@ -14,3 +15,4 @@ def register(app: App, *, command_name: str = "/coach") -> None:
     events.register(app)
     home_actions.register(app)
     commands.register(app, command_name)
+    help_handlers.register(app)

@@ -30,7 +30,7 @@ def dispatch(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) ->
     sub = REGISTRY.get(call.name)
     if call.name == "help" and call.rest:
         sub = REGISTRY.get("ask")
-    if sub is None or call.name in ("", "help"):
+    if sub is None or call.name == "" or (call.name == "help" and not call.rest):
         respond(**usage(REGISTRY.visible_to(set(caller.roles)), caller.locale, unknown=call.name))
         return
     if sub.role != "employee" and sub.role not in caller.roles and not caller.is_admin:

@@ -2,7 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, TimestampMixin, UTCDateTime, utcnow
-from models.help import HelpContact, HelpRequest, HelpStep
+from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
 from models.progress import Completion, CriterionHit, DailyActivity, ProcessedEvent
@@ -16,6 +16,7 @@ __all__ = [
     "CriterionHit",
     "DailyActivity",
     "HelpContact",
+    "HelpContactCheck",
     "HelpRequest",
     "HelpStep",
     "NudgeDelivery",

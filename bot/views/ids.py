@@ -22,11 +22,18 @@ class HelpAction(StrEnum):
     RATE = "help.rate"
     FAQ_SOLVED = "help.faq_solved"
     FAQ_NEED_PERSON = "help.faq_need_person"
+    CONTACT_STILL_ME = "help.contact_still_me"  # evergreen: "yes, I am still the right person"
+    CONTACT_NOT_ME = "help.contact_not_me"
 
 
 class HelpView(StrEnum):
     ASK = "help.ask_modal"
     HAND_OVER = "help.hand_over_modal"
+    # block ids (= action ids) of the modal inputs
+    ASK_TOPIC = "help.ask.topic"
+    ASK_QUESTION = "help.ask.question"
+    HAND_OVER_TO = "help.hand_over.to"
+    HAND_OVER_NOTE = "help.hand_over.note"
 
 
 class NudgeAction(StrEnum):

@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 020d83e2dad9
+Revision ID: 70b2971be1c8
 Revises:
-Create Date: 2026-11-23 16:16:02.064308
+Create Date: 2026-11-23 16:31:53.875816
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "020d83e2dad9"
+revision: str = "70b2971be1c8"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -48,6 +48,23 @@ def upgrade() -> None:
     with op.batch_alter_table("channels", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_channels_name"), ["name"], unique=False)
 
+    op.create_table(
+        "help_contact_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("confirmed_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("asked_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("flagged_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("flag_reason", sa.String(length=255), nullable=True),
+        sa.Column(
+            "created_at",
+            models.base.UTCDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_contact_checks")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_help_contact_checks_user_id")),
+    )
     op.create_table(
         "help_contacts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -162,10 +179,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_criterion_hits")),
         sa.UniqueConstraint(
-            "person_id",
-            "use_case_key",
-            "event_id",
-            name=op.f("uq_criterion_hits_person_id_use_case_key_event_id"),
+            "person_id", "use_case_key", "event_id", name=op.f("uq_criterion_hits_person_id_use_case_key_event_id")
         ),
     )
     with op.batch_alter_table("criterion_hits", schema=None) as batch_op:
@@ -195,7 +209,11 @@ def upgrade() -> None:
     op.create_table(
         "help_requests",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("asker_id", sa.Integer(), nullable=False),
+        sa.Column("asker_user", sa.String(length=32), nullable=False),
+        sa.Column("via", sa.String(length=16), nullable=False),
+        sa.Column("opened_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("topic", sa.String(length=64), nullable=False),
         sa.Column("department", sa.String(length=128), nullable=True),
         sa.Column("question", sa.Text(), nullable=False),
@@ -212,6 +230,16 @@ def upgrade() -> None:
         sa.Column("satisfaction", sa.Integer(), nullable=True),
         sa.Column("thread_channel", sa.String(length=32), nullable=True),
         sa.Column("thread_ts", sa.String(length=32), nullable=True),
+        sa.Column("owner_is_channel", sa.Boolean(), nullable=False),
+        sa.Column("resolution", sa.String(length=32), nullable=True),
+        sa.Column("sla_first_response_due", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("confirm_due", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("wake_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("faq_shown", sa.Integer(), nullable=False),
+        sa.Column("asker_channel", sa.String(length=32), nullable=True),
+        sa.Column("asker_ts", sa.String(length=32), nullable=True),
+        sa.Column("routing", sa.JSON(), nullable=True),
         sa.Column(
             "created_at",
             models.base.UTCDateTime(timezone=True),
@@ -228,6 +256,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_help_requests_next_deadline"), ["next_deadline"], unique=False)
         batch_op.create_index(batch_op.f("ix_help_requests_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_help_requests_topic"), ["topic"], unique=False)
+        batch_op.create_index(batch_op.f("ix_help_requests_wake_at"), ["wake_at"], unique=False)
 
     op.create_table(
         "nudge_deliveries",
@@ -253,10 +282,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_nudge_deliveries_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_nudge_deliveries_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge_deliveries")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_nudge_deliveries_idempotency_key")),
@@ -326,10 +352,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_wave_memberships_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_wave_memberships_person_id_people"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_wave_memberships_wave_id_waves"), ondelete="CASCADE"
@@ -389,6 +412,7 @@ def downgrade() -> None:
 
     op.drop_table("nudge_deliveries")
     with op.batch_alter_table("help_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_help_requests_wake_at"))
         batch_op.drop_index(batch_op.f("ix_help_requests_topic"))
         batch_op.drop_index(batch_op.f("ix_help_requests_state"))
         batch_op.drop_index(batch_op.f("ix_help_requests_next_deadline"))
@@ -419,6 +443,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_help_contacts_topic"))
 
     op.drop_table("help_contacts")
+    op.drop_table("help_contact_checks")
     with op.batch_alter_table("channels", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_channels_name"))
 

@@ -1,0 +1,292 @@
+"""The help directory: playbook contacts, admin overrides, ambassadors, and the 90-day evergreen check.
+
+Routing reads one ``Directory`` built from the playbook's help section with the admin-editable
+``HelpContact`` rows laid over it (a row replaces the playbook contact for its topic and department).
+Ambassadors come from the Role table. Every contact confirms every ``EVERGREEN_DAYS`` that they are still
+the right person; silence, a "not me" or a deactivated account is flagged to the admins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.domain.help import Directory, directory_from_dict
+from bot.playbook import Playbook
+from bot.slack.gateway import SlackError
+from models import Channel, HelpContact, HelpContactCheck, Person, Role
+
+log = logging.getLogger(__name__)
+
+EVERGREEN_DAYS = 90
+ANSWER_WITHIN_DAYS = 7  # an unanswered evergreen question is flagged after this
+
+
+def _contact_dict(row: HelpContact) -> dict[str, Any]:
+    """An admin row in the playbook's contact shape."""
+    return {
+        "primary": row.primary_user,
+        "backup": row.backup_user,
+        "department": row.department,
+        "hours": dict(row.hours) if row.hours else None,
+    }
+
+
+def _hours_hhmm(contact: dict[str, Any]) -> dict[str, Any]:
+    """JSON dumps times as "09:00:00"; business hours read "HH:MM"."""
+    hours = contact.get("hours")
+    if hours:
+        contact["hours"] = {**hours, **{k: str(hours[k])[:5] for k in ("start", "end") if k in hours}}
+    return contact
+
+
+def help_section(playbook: Playbook, overrides: Iterable[HelpContact] = ()) -> dict[str, Any]:
+    """The playbook's help section as plain data, with admin rows replacing matching contacts."""
+    data = playbook.help.model_dump(mode="json")
+    by_topic: dict[str, list[HelpContact]] = {}
+    for row in overrides:
+        by_topic.setdefault(row.topic, []).append(row)
+    for topic in data["topics"]:
+        rows = by_topic.get(topic["key"], [])
+        replaced = {row.department for row in rows}
+        kept = [c for c in topic["contacts"] if c.get("department") not in replaced]
+        topic["contacts"] = [_hours_hhmm(c) for c in [_contact_dict(r) for r in rows] + kept]
+        topic["title"] = topic["key"]  # display titles stay localized in the playbook
+    return data
+
+
+def load_directory(session: Session, playbook: Playbook) -> Directory:
+    """The routing directory as of now (admin edits apply to the next request and the next tick)."""
+    rows = session.scalars(select(HelpContact).order_by(HelpContact.id)).all()
+    return directory_from_dict(help_section(playbook, rows))
+
+
+def topic_title(playbook: Playbook, key: str, locale: str) -> str:
+    """A topic's title in the reader's language ("other" and unknown keys fall back to the key)."""
+    topic = next((t for t in playbook.help.topics if t.key == key), None)
+    return topic.title.get(locale) if topic else key
+
+
+def topic_keys(playbook: Playbook) -> list[str]:
+    """Topic keys in playbook order, always ending with an "other" choice."""
+    keys = [t.key for t in playbook.help.topics]
+    return keys if "other" in keys else [*keys, "other"]
+
+
+def ambassadors_of(session: Session, department: str | None) -> list[str]:
+    """Active ambassadors of a department, oldest appointment first."""
+    if not department:
+        return []
+    rows = session.execute(
+        select(Person.slack_user_id)
+        .join(Role, Role.person_id == Person.id)
+        .where(Role.role == "ambassador", Role.department == department, Person.deactivated.is_(False))
+        .order_by(Role.id)
+    )
+    return [user_id for (user_id,) in rows]
+
+
+def deactivated_among(session: Session, user_ids: Iterable[str]) -> set[str]:
+    """Which of these people Slack reported as deactivated (people we never saw count as active)."""
+    ids = [u for u in set(user_ids) if u and not u.startswith("#")]
+    if not ids:
+        return set()
+    rows = session.scalars(select(Person.slack_user_id).where(Person.slack_user_id.in_(ids), Person.deactivated))
+    return set(rows)
+
+
+def contact_people(directory: Directory) -> list[str]:
+    """Every named person in the directory (primaries and backups), once each, in directory order."""
+    people: dict[str, None] = {}
+    for topic in directory.topics:
+        for contact in topic.contacts:
+            people[contact.primary] = None
+            if contact.backup:
+                people[contact.backup] = None
+    return list(people)
+
+
+def set_contact(
+    session: Session,
+    *,
+    topic: str,
+    department: str | None,
+    primary: str,
+    backup: str | None,
+    hours: Mapping[str, Any] | None,
+    now: datetime,
+) -> HelpContact:
+    """Admin edit: create or replace the contact for a topic (and department); confirmed as of now."""
+    row = session.scalar(
+        select(HelpContact).where(
+            HelpContact.topic == topic,
+            HelpContact.department.is_(None) if department is None else HelpContact.department == department,
+        )
+    )
+    if row is None:
+        row = HelpContact(topic=topic, department=department)
+        session.add(row)
+    row.primary_user, row.backup_user, row.hours, row.confirmed_at = primary, backup, dict(hours or {}), now
+    for user_id in filter(None, (primary, backup)):
+        _confirm(session, user_id, now)
+    session.flush()
+    return row
+
+
+# --------------------------------------------------------------------------- evergreen
+
+
+@dataclass(frozen=True)
+class EvergreenWork:
+    """What the evergreen check decided: whom to ask, and what to flag to admins (user, reason)."""
+
+    ask: list[str]
+    flag: list[tuple[str, str]]
+
+
+def _check_row(session: Session, user_id: str, now: datetime) -> HelpContactCheck:
+    """A contact's evergreen row; a contact seen for the first time starts their 90 days now."""
+    row = session.scalar(select(HelpContactCheck).where(HelpContactCheck.user_id == user_id))
+    if row is None:
+        row = HelpContactCheck(user_id=user_id, confirmed_at=now)
+        session.add(row)
+    return row
+
+
+def _confirm(session: Session, user_id: str, now: datetime) -> None:
+    row = _check_row(session, user_id, now)
+    row.confirmed_at, row.asked_at, row.flagged_at, row.flag_reason = now, None, None, None
+
+
+def plan_evergreen(session: Session, directory: Directory, now: datetime) -> EvergreenWork:
+    """Mark who must be asked (90 days since confirming) and who must be flagged; the caller sends."""
+    people = contact_people(directory)
+    gone = deactivated_among(session, people)
+    ask: list[str] = []
+    flag: list[tuple[str, str]] = []
+    for user_id in people:
+        row = _check_row(session, user_id, now)
+        if row.flagged_at is not None:
+            continue
+        if user_id in gone:
+            reason = "deactivated"
+        elif row.asked_at is not None and now >= row.asked_at + timedelta(days=ANSWER_WITHIN_DAYS):
+            reason = "unconfirmed"
+        else:
+            if row.asked_at is None and now >= row.confirmed_at + timedelta(days=EVERGREEN_DAYS):
+                row.asked_at = now
+                ask.append(user_id)
+            continue
+        row.flagged_at, row.flag_reason = now, reason
+        flag.append((user_id, reason))
+    session.flush()
+    return EvergreenWork(ask=ask, flag=flag)
+
+
+def answer_evergreen(session: Session, *, user_id: str, still_me: bool, now: datetime) -> bool:
+    """The contact's answer; ``False`` from "not me any more" means the admins must be told."""
+    if still_me:
+        _confirm(session, user_id, now)
+    else:
+        row = _check_row(session, user_id, now)
+        row.flagged_at, row.flag_reason = now, "declined"
+    session.flush()
+    return still_me
+
+
+def flagged_contacts(session: Session) -> list[tuple[str, str]]:
+    """Contacts the admins must look at: (user id, reason)."""
+    rows = session.scalars(select(HelpContactCheck).where(HelpContactCheck.flagged_at.is_not(None)))
+    return [(r.user_id, r.flag_reason or "") for r in rows]
+
+
+def resolve_channel(deps: Deps, name: str) -> str:
+    """The admin channel's id from the channel cache, else from conversations.list, else its name."""
+    bare = name.lstrip("#")
+    with session_scope(deps.session_factory) as session:
+        known = session.scalar(select(Channel.channel_id).where(Channel.name == bare).limit(1))
+    if known:
+        return known
+    try:
+        for channel in deps.slack.iter_channels():
+            if channel.get("name") == bare:
+                with session_scope(deps.session_factory) as session:
+                    session.merge(
+                        Channel(
+                            channel_id=channel["id"],
+                            name=bare,
+                            is_private=bool(channel.get("is_private")),
+                            bot_is_member=bool(channel.get("is_member")),
+                            updated_at=deps.clock.now(),
+                        )
+                    )
+                return str(channel["id"])
+    except SlackError as exc:
+        log.warning("could not list channels to find %s: %s", name, exc)
+    return name
+
+
+def _topics_by_person(directory: Directory) -> dict[str, list[str]]:
+    """Which topics (and departments) each contact answers, for the evergreen question."""
+    topics: dict[str, list[str]] = {}
+    for topic in directory.topics:
+        for contact in topic.contacts:
+            label = f"{topic.key} ({contact.department})" if contact.department else topic.key
+            for who in filter(None, (contact.primary, contact.backup)):
+                topics.setdefault(who, []).append(label)
+    return topics
+
+
+def check_contacts(deps: Deps) -> EvergreenWork:
+    """The evergreen pass: ask contacts due for their 90-day check, flag the silent and the deactivated."""
+    from bot.views import help as views
+
+    now = deps.clock.now()
+    with session_scope(deps.session_factory) as session:
+        directory = load_directory(session, deps.playbook)
+        work = plan_evergreen(session, directory, now)
+        locales = {
+            p.slack_user_id: p.effective_locale
+            for p in session.scalars(select(Person).where(Person.slack_user_id.in_(work.ask)))
+        }
+    topics = _topics_by_person(directory)
+    for user_id in work.ask:
+        message = views.evergreen_ask(locales.get(user_id, "en"), topics.get(user_id, []))
+        try:
+            deps.slack.send_dm(user_id, message["text"], blocks=message["blocks"])
+        except SlackError as exc:
+            log.warning("evergreen question to %s failed: %s", user_id, exc)
+    if work.flag:
+        channel = resolve_channel(deps, directory.admin_channel)
+        for user_id, reason in work.flag:
+            flag = views.contact_flag(user_id, reason)
+            try:
+                deps.slack.post_message(channel, flag["text"], blocks=flag["blocks"])
+            except SlackError as exc:
+                log.warning("could not flag contact %s to admins: %s", user_id, exc)
+    return work
+
+
+def contact_answered(deps: Deps, *, user_id: str, still_me: bool) -> str:
+    """A contact's answer to the evergreen question; "not me" is flagged to the admins at once."""
+    from bot.views import help as views
+
+    now = deps.clock.now()
+    with session_scope(deps.session_factory) as session:
+        answer_evergreen(session, user_id=user_id, still_me=still_me, now=now)
+        person = session.scalar(select(Person).where(Person.slack_user_id == user_id))
+        locale = person.effective_locale if person else "en"
+        admin_channel = deps.playbook.help.admin_channel
+    if not still_me:
+        flag = views.contact_flag(user_id, "declined")
+        deps.slack.post_message(resolve_channel(deps, admin_channel), flag["text"], blocks=flag["blocks"])
+        return views.tr("evergreen.noted", locale)
+    return views.tr("evergreen.thanks", locale)

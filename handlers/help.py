@@ -1,0 +1,224 @@
+"""Help routing listeners: "I need help", the contact's buttons, the asker's buttons, the two modals, `/coach help`.
+
+Thin: ack, turn the payload into plain values, call one service function, answer politely. Refusals go
+back ephemerally through ``respond``; modal input errors come back as ``response_action: errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.commands import CommandCall, subcommand
+from bot.deps import Deps
+from bot.services import help as help_service
+from bot.services.help_directory import contact_answered, topic_keys, topic_title
+from bot.services.roles import Caller
+from bot.views import help as views
+from bot.views.ids import HelpAction, HelpView
+
+RATE_ACTION = re.compile("^" + re.escape(HelpAction.RATE) + r"\.([0-9]+)$")
+
+
+def _deps(context: BoltContext) -> Deps:
+    deps: Deps = context["deps"]
+    return deps
+
+
+def _user(body: dict[str, Any]) -> str:
+    return str(body["user"]["id"])
+
+
+def _request_id(body: dict[str, Any]) -> int | None:
+    """The request id a button carries; None for anything that is not a positive integer."""
+    value = str((body.get("actions") or [{}])[0].get("value") or "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _tell(respond: Respond, text: str) -> None:
+    """A polite ephemeral line for whoever clicked; the original message stays as it is."""
+    if text:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _unknown(respond: Respond, deps: Deps, user_id: str) -> None:
+    _tell(respond, views.tr("refuse.unknown", help_service.asker_locale(deps, user_id)))
+
+
+def _topics(deps: Deps, locale: str) -> list[tuple[str, str]]:
+    return [(key, topic_title(deps.playbook, key, locale)) for key in topic_keys(deps.playbook)]
+
+
+# --------------------------------------------------------------------------- "I need help"
+
+
+def handle_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps, user_id = _deps(context), _user(body)
+    locale = help_service.asker_locale(deps, user_id)
+    client.views_open(trigger_id=body["trigger_id"], view=views.ask_modal(locale, _topics(deps, locale)))
+
+
+def handle_ask_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    deps, user_id = _deps(context), _user(body)
+    values = view["state"]["values"]
+    topic = ((values.get(HelpView.ASK_TOPIC, {}).get(HelpView.ASK_TOPIC) or {}).get("selected_option") or {}).get(
+        "value"
+    )
+    question = (values.get(HelpView.ASK_QUESTION, {}).get(HelpView.ASK_QUESTION) or {}).get("value")
+    locale = help_service.asker_locale(deps, user_id)
+    errors = views.ask_errors(topic, question, locale, topic_keys(deps.playbook))
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    help_service.ask(deps, user_id=user_id, text=question, topic=topic, via="modal")
+
+
+# --------------------------------------------------------------------------- the contact's buttons
+
+
+def handle_take(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    _tell(respond, help_service.take(deps, request_id=request_id, actor=user_id).message)
+
+
+def handle_answered(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    _tell(respond, help_service.answer(deps, request_id=request_id, actor=user_id).message)
+
+
+def handle_hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    allowed = help_service.can_act(deps, request_id=request_id, actor=user_id)
+    if not allowed.ok:
+        _tell(respond, allowed.message)
+        return
+    locale = help_service.asker_locale(deps, user_id)
+    summary = help_service.request_summary(deps, request_id=request_id)
+    client.views_open(trigger_id=body["trigger_id"], view=views.hand_over_modal(locale, request_id, summary))
+
+
+def handle_hand_over_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    deps, user_id = _deps(context), _user(body)
+    values = view["state"]["values"]
+    to_user = (values.get(HelpView.HAND_OVER_TO, {}).get(HelpView.HAND_OVER_TO) or {}).get("selected_user")
+    note = (values.get(HelpView.HAND_OVER_NOTE, {}).get(HelpView.HAND_OVER_NOTE) or {}).get("value") or ""
+    locale = help_service.asker_locale(deps, user_id)
+    errors = views.hand_over_errors(to_user, user_id, locale)
+    try:
+        request_id = int(json.loads(view.get("private_metadata") or "{}").get("request_id"))
+    except (TypeError, ValueError):
+        errors = {HelpView.HAND_OVER_TO: views.tr("refuse.unknown", locale)}
+        request_id = 0
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    outcome = help_service.hand_over(deps, request_id=request_id, actor=user_id, to_user=to_user or "", note=note)
+    if not outcome.ok:
+        ack(response_action="errors", errors={HelpView.HAND_OVER_TO: outcome.message})
+        return
+    ack()
+    help_service.deliver(deps, outcome)
+
+
+# --------------------------------------------------------------------------- the asker's buttons
+
+
+def handle_confirm(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    solved = body["actions"][0]["action_id"] == HelpAction.SOLVED
+    _tell(respond, help_service.confirm(deps, request_id=request_id, actor=user_id, solved=solved).message)
+
+
+def handle_rate(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    match = RATE_ACTION.match(body["actions"][0]["action_id"])
+    if request_id is None or match is None:
+        _unknown(respond, deps, user_id)
+        return
+    score = int(match.group(1))
+    _tell(respond, help_service.rate(deps, request_id=request_id, actor=user_id, score=score).message)
+
+
+def handle_faq_solved(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    _tell(respond, help_service.faq_solved(deps, request_id=request_id, actor=user_id).message)
+
+
+def handle_faq_need_person(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+    if request_id is None:
+        _unknown(respond, deps, user_id)
+        return
+    _tell(respond, help_service.route(deps, request_id=request_id, actor=user_id).message)
+
+
+def handle_contact_check(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    still_me = body["actions"][0]["action_id"] == HelpAction.CONTACT_STILL_ME
+    text = contact_answered(_deps(context), user_id=_user(body), still_me=still_me)
+    respond(text=text, replace_original=True)
+
+
+# --------------------------------------------------------------------------- /coach help <question>
+
+
+@subcommand(
+    "ask",
+    summary={"en": "ask a person for help (same as /coach help <question>)", "ja": "人に質問する"},
+    usage="<question>",
+)
+def ask_command(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
+    """FAQ answers first (ephemeral), else the question goes to a person at once."""
+
+    def show(message: views.Message) -> None:
+        respond(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
+
+    result = help_service.ask(deps, user_id=caller.user_id, text=call.rest, via="command", show=show)
+    if result.kind == "routed":
+        respond(text=views.tr("command.routed", caller.locale), response_type="ephemeral")
+    elif result.kind == "invalid":
+        respond(text=result.message, response_type="ephemeral")
+
+
+def register(app: App) -> None:
+    app.action(HelpAction.OPEN)(handle_open)
+    app.action(HelpAction.TAKE)(handle_take)
+    app.action(HelpAction.ANSWERED)(handle_answered)
+    app.action(HelpAction.HAND_OVER)(handle_hand_over)
+    app.action(HelpAction.SOLVED)(handle_confirm)
+    app.action(HelpAction.STILL_STUCK)(handle_confirm)
+    app.action(RATE_ACTION)(handle_rate)
+    app.action(HelpAction.FAQ_SOLVED)(handle_faq_solved)
+    app.action(HelpAction.FAQ_NEED_PERSON)(handle_faq_need_person)
+    app.action(HelpAction.CONTACT_STILL_ME)(handle_contact_check)
+    app.action(HelpAction.CONTACT_NOT_ME)(handle_contact_check)
+    app.view(HelpView.ASK)(handle_ask_submission)
+    app.view(HelpView.HAND_OVER)(handle_hand_over_submission)

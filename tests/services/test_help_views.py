@@ -1,0 +1,52 @@
+"""Help views are valid Block Kit and speak the reader's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.views import help as views
+from bot.views.ids import HelpView
+
+DUE = datetime(2025, 3, 3, 5, 0, tzinfo=UTC)
+TOPICS = [("setup", "Setup"), ("other", "Something else")]
+
+
+def _blocks_valid(message: dict) -> None:
+    assert message["text"]
+    for block in message["blocks"]:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+
+
+def test_modals_validate() -> None:
+    View(**views.ask_modal("ja", TOPICS, topic="setup", question="x" * 5000)).validate_json()
+    View(**views.hand_over_modal("en", 7, "question")).validate_json()
+
+
+def test_card_for_each_state_and_long_question() -> None:
+    for state in ("open", "taken", "answered", "closed", "moved"):
+        card = views.Card(7, "Setup", "q" * 20_000, "U1", "Sales", "1. Basics", state, "U2", False, DUE, note="n")
+        message = views.question_card(card, "ja")
+        _blocks_valid(message)
+        has_buttons = any(b["type"] == "actions" for b in message["blocks"])
+        assert has_buttons == (state in ("open", "taken"))
+
+
+def test_messages_validate_and_are_localized() -> None:
+    _blocks_valid(views.faq_message("ja", 1, [("Q", "A")] * 5))
+    _blocks_valid(views.rate_message("en", 1))
+    _blocks_valid(views.confirm_message("en", 1, "Did it help?"))
+    update = views.asker_update("routed", "ja", owner="U2", owner_is_channel=False, due=DUE, topic="設定")
+    assert "担当" in update["text"] and "<!date^1740978000^" in update["text"]
+    closed = "This question is already closed, so there is nothing to take."
+    assert views.localize_refusal(closed, "ja").startswith("この")
+
+
+def test_field_errors() -> None:
+    errors = views.ask_errors(None, "", "ja", ["setup"])
+    assert set(errors) == {HelpView.ASK_TOPIC, HelpView.ASK_QUESTION} and "質問" in errors[HelpView.ASK_QUESTION]
+    assert views.ask_errors("setup", "ok", "en", ["setup"]) == {}
+    assert views.hand_over_errors("U1", "U1", "en") and views.hand_over_errors(None, "U1", "en")
+    assert views.hand_over_errors("U2", "U1", "en") == {}
