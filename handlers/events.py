@@ -13,6 +13,7 @@ from slack_bolt import App, BoltContext
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.ingest_queue import IngestQueue
+from bot.services import help as help_service
 from bot.services import home
 from bot.services.channels import channel_name, remember
 from bot.services.ingest import EventItem, Outcome
@@ -45,6 +46,27 @@ def learn_new_people(deps: Deps, outcome: Outcome) -> None:
 def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     ingest: IngestQueue = context["ingest"]
     ingest.submit(event_item(context["deps"], body, event, context.bot_user_id))
+    if _is_person_dm(event, context.bot_user_id):
+        help_service.handle_direct_message(
+            context["deps"],
+            user_id=event["user"],
+            text=str(event.get("text") or ""),
+            channel=event["channel"],
+            ts=event["ts"],
+            thread_ts=event.get("thread_ts"),
+        )
+
+
+def _is_person_dm(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A person writing to Coach in its DM (free-text help); edits, bots and Coach itself are not."""
+    return (
+        event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and event.get("subtype") in (None, "file_share")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and event.get("user") != bot_user_id
+    )
 
 
 def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:

@@ -17,6 +17,7 @@ from bot.commands import CommandCall, subcommand
 from bot.deps import Deps
 from bot.services import help as help_service
 from bot.services.help_directory import contact_answered, topic_keys, topic_title
+from bot.services.progress import record_help_opened
 from bot.services.roles import Caller
 from bot.views import help as views
 from bot.views.ids import HelpAction, HelpView
@@ -61,6 +62,7 @@ def handle_open(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
     deps, user_id = _deps(context), _user(body)
     locale = help_service.asker_locale(deps, user_id)
     client.views_open(trigger_id=body["trigger_id"], view=views.ask_modal(locale, _topics(deps, locale)))
+    record_help_opened(deps, user_id)  # after views.open: the trigger expires in 3 s
 
 
 def handle_ask_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

@@ -51,6 +51,7 @@ from bot.services.help_directory import (
 from bot.services.help_store import ACTIVE_STATES, add_step, load_state, save_state
 from bot.services.home import ensure_person
 from bot.services.people import get_person
+from bot.services.progress import record_help_opened
 from bot.slack.gateway import PostedMessage, SlackError
 from bot.views import help as views
 from models import HelpRequest, HelpStep, Person
@@ -163,6 +164,7 @@ def ask(
     asker's DM. If they cannot be shown, the question is routed instead: FAQ first, never instead.
     """
     _ensure_asker(deps, user_id)
+    record_help_opened(deps, user_id)
     now = deps.clock.now()
     with session_scope(deps.session_factory) as session:
         person = get_person(session, user_id)

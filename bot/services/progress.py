@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import insert_ignore, session_scope
+from bot.deps import Deps
 from bot.domain.activity import Activity
 from bot.domain.progression import PersonProgress, complete_self_report, complete_use_case
 from bot.playbook import Playbook
-from bot.services.ingest import Outcome, ProgressWrites, load_progress_many
+from bot.services.ingest import EventItem, Outcome, ProgressWrites, ingest_batch, load_progress_many
 from models import Completion, Person
 
 
@@ -75,6 +77,18 @@ def confirm_completion(
         now=now,
         confirmed_by=confirmed_by,
     )
+
+
+def record_help_opened(deps: Deps, user_id: str) -> None:
+    """Asking Coach for help is the first use case everyone learns ("know where to get help")."""
+    now = deps.clock.now()
+    activity = Activity("help_requested", user_id, f"help:{uuid4().hex}", now)
+    with session_scope(deps.session_factory) as session:
+        outcome = ingest_batch(session, playbook=deps.playbook, items=[EventItem(None, (activity,))], now=now)
+    if user_id in outcome.progressed:
+        from bot.services.home import publish_home  # home builds on this module; imported late to avoid a cycle
+
+        publish_home(deps, user_id)
 
 
 def with_channel_name(activity: Activity, name: str | None) -> Activity:

@@ -255,3 +255,13 @@ def test_language_override(app: HttpApp, fake: FakeSlack) -> None:
     assert answer["text"] == "Coach will talk to you in English."
     home = wait_until(lambda: fake.home_view(ALICE))
     assert "Your Slack journey" in json.dumps(home)
+
+
+def test_asking_for_help_in_dm_is_the_first_use_case(app: HttpApp, fake: FakeSlack) -> None:
+    """A DM to Coach reaches help routing and completes "know where to get help"."""
+    for contact in ("U0ADMIN001", "U0SECOPS01", "U0HOWTO001", "U0SALES001"):
+        fake.add_user(contact, name=contact.lower(), tz="Asia/Tokyo")
+    _post(app, message_event(ALICE, fake.dm_channel(ALICE), "How do I reset my password?", channel_type="im"))
+    wait_until(lambda: "find-help" in _done(app, ALICE))
+    wait_until(lambda: _counters(app, ALICE).get("bot_dms") == 1)
+    wait_until(lambda: fake.messages_in(fake.dm_channel(ALICE)))

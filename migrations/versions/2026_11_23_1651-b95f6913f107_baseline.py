@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 70b2971be1c8
+Revision ID: b95f6913f107
 Revises:
-Create Date: 2026-11-23 16:31:53.875816
+Create Date: 2026-11-23 16:51:58.257128
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "70b2971be1c8"
+revision: str = "b95f6913f107"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
