@@ -122,8 +122,12 @@ def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
+ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "3"))
+
+
 @pytest.mark.benchmark
 def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
+    """Both servers run side by side; rounds alternate bare → coach so machine noise hits both alike."""
     with FakeSlack() as fake:
         for user in USERS:
             fake.add_user(user, name=user.lower(), tz="Asia/Tokyo", locale="ja-JP")
@@ -137,16 +141,13 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
             DATABASE_URL=f"sqlite:///{tmp_path / 'coach.db'}",
             COACH_LOG_LEVEL="WARNING",
         )
-        warm = _events(300, seed=1)
-        bodies = _events(EVENTS)
-
-        port = _free_port()
+        bare_port, coach_port = _free_port(), _free_port()
         bare_cmd = [
             sys.executable,
             "-m",
             "benchmarks.bare_bolt",
             "--port",
-            str(port),
+            str(bare_port),
             "--api-url",
             fake.api_url,
             "--signing-secret",
@@ -154,43 +155,71 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
             "--token",
             fake.bot_token,
         ]
-        with _server(bare_cmd, port, env, Path.cwd()) as url:
-            _drive(url, warm)
-            bare_wall, bare_lat = _drive(url, bodies)
-
-        port = _free_port()
-        coach_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"]
-        with _server(coach_cmd, port, env, tmp_path) as url:
-            _wait_healthy(url)
-            _drive(url, warm)  # first sights: users.info and conversations.info happen here, as in real life
+        coach_cmd = [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(coach_port),
+            "--no-scheduler",
+        ]
+        bare_rates, coach_ack_rates, coach_rates, bare_lat, coach_lat = [], [], [], [], []
+        with (
+            _server(bare_cmd, bare_port, env, Path.cwd()) as bare,
+            _server(coach_cmd, coach_port, env, tmp_path) as coach,
+        ):
+            _wait_healthy(coach)
+            warm = _events(1500, seed=1)  # first sights (users.info, conversations.info) happen here, as in real life
+            _drive(bare, warm)
+            _drive(coach, warm)
             engine = create_engine(env["DATABASE_URL"])
-            before = _recorded(engine)
-            start = time.perf_counter()
-            ack_wall, coach_lat = _drive(url, bodies)
-            expected = before + sum(1 for b in bodies if b["event"]["type"] != "member_joined_channel")
-            while _recorded(engine) < expected and time.perf_counter() - start < 120:
-                time.sleep(0.02)
-            sustained_wall = time.perf_counter() - start
-            recorded = _recorded(engine) - before
+            _settle(engine, _recorded(engine))
+            for round_no in range(ROUNDS):
+                bodies = _events(EVENTS, seed=100 + round_no)
+                wall, lat = _drive(bare, bodies)
+                bare_rates.append(EVENTS / wall)
+                bare_lat += lat
+                before = _recorded(engine)
+                expected = before + sum(1 for b in bodies if b["event"]["type"] != "member_joined_channel")
+                start = time.perf_counter()
+                wall, lat = _drive(coach, bodies)
+                coach_ack_rates.append(EVENTS / wall)
+                coach_lat += lat
+                while _recorded(engine) < expected and time.perf_counter() - start < 120:
+                    time.sleep(0.01)
+                coach_rates.append(EVENTS / (time.perf_counter() - start))
+                assert _recorded(engine) == expected
             engine.dispose()
 
-    bare_rate, ack_rate, sustained_rate = EVENTS / bare_wall, EVENTS / ack_wall, EVENTS / sustained_wall
+    bare_rate, sustained = statistics.median(bare_rates), statistics.median(coach_rates)
     report = {
-        "events": EVENTS,
+        "events_per_round": EVENTS,
+        "rounds": ROUNDS,
         "clients": CLIENTS,
-        "bare_bolt_ack_rate": round(bare_rate, 1),
+        "bare_bolt_ack_rate": [round(r) for r in bare_rates],
+        "coach_ack_rate": [round(r) for r in coach_ack_rates],
+        "coach_sustained_rate": [round(r) for r in coach_rates],
         "bare_bolt_p99_ms": round(_p(bare_lat, 99) * 1000, 1),
-        "coach_ack_rate": round(ack_rate, 1),
-        "coach_sustained_rate": round(sustained_rate, 1),
         "coach_p50_ms": round(_p(coach_lat, 50) * 1000, 1),
         "coach_p99_ms": round(_p(coach_lat, 99) * 1000, 1),
-        "ratio_sustained_vs_bare": round(sustained_rate / bare_rate, 3),
-        "recorded": recorded,
+        "ratio_median_sustained_vs_bare": round(sustained / bare_rate, 3),
     }
     print("\nINGEST", report)
-    assert recorded == expected - before
     assert report["coach_p99_ms"] < 100
-    assert report["ratio_sustained_vs_bare"] >= 0.70
+    assert report["ratio_median_sustained_vs_bare"] >= 0.70
+
+
+def _settle(engine, target: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the warm-up is fully recorded and the counter stops moving."""
+    last, stable_since = -1, time.perf_counter()
+    while time.perf_counter() - stable_since < 1.0:
+        now = _recorded(engine)
+        if now != last:
+            last, stable_since = now, time.perf_counter()
+        time.sleep(0.05)
 
 
 def _wait_healthy(url: str) -> None:
