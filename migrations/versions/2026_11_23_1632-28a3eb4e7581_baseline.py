@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 020d83e2dad9
+Revision ID: 28a3eb4e7581
 Revises:
-Create Date: 2026-11-23 16:16:02.064308
+Create Date: 2026-11-23 16:32:01.261555
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "020d83e2dad9"
+
+revision: str = "28a3eb4e7581"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -116,6 +117,10 @@ def upgrade() -> None:
         sa.Column("schedule", sa.JSON(), nullable=False),
         sa.Column("phase_started_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("selectors", sa.JSON(), nullable=False),
+        sa.Column("phase_ends_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("feedback_round", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
             models.base.UTCDateTime(timezone=True),
@@ -162,10 +167,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_criterion_hits")),
         sa.UniqueConstraint(
-            "person_id",
-            "use_case_key",
-            "event_id",
-            name=op.f("uq_criterion_hits_person_id_use_case_key_event_id"),
+            "person_id", "use_case_key", "event_id", name=op.f("uq_criterion_hits_person_id_use_case_key_event_id")
         ),
     )
     with op.batch_alter_table("criterion_hits", schema=None) as batch_op:
@@ -253,10 +255,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_nudge_deliveries_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_nudge_deliveries_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge_deliveries")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_nudge_deliveries_idempotency_key")),
@@ -319,6 +318,7 @@ def upgrade() -> None:
         sa.Column("wave_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("enrolled_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("running", sa.Boolean(), nullable=False),
         sa.Column(
             "created_at",
             models.base.UTCDateTime(timezone=True),
@@ -326,10 +326,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_wave_memberships_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_wave_memberships_person_id_people"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_wave_memberships_wave_id_waves"), ondelete="CASCADE"
@@ -340,6 +337,13 @@ def upgrade() -> None:
     with op.batch_alter_table("wave_memberships", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_wave_memberships_person_id"), ["person_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_wave_memberships_wave_id"), ["wave_id"], unique=False)
+        batch_op.create_index(
+            "uq_wave_memberships_running_person",
+            ["person_id"],
+            unique=True,
+            sqlite_where=sa.text("running = 1"),
+            postgresql_where=sa.text("running"),
+        )
 
     op.create_table(
         "help_steps",
@@ -370,6 +374,11 @@ def downgrade() -> None:
 
     op.drop_table("help_steps")
     with op.batch_alter_table("wave_memberships", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_wave_memberships_running_person",
+            sqlite_where=sa.text("running = 1"),
+            postgresql_where=sa.text("running"),
+        )
         batch_op.drop_index(batch_op.f("ix_wave_memberships_wave_id"))
         batch_op.drop_index(batch_op.f("ix_wave_memberships_person_id"))
 
