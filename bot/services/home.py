@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.services.admin_home import build_admin_home
 from bot.services.people import get_person, upsert_person
+from bot.services.roles import load_caller
 from bot.views.home import EmployeeHomeState, employee_home
 from models import Person
 
@@ -37,5 +39,8 @@ def publish_home(deps: Deps, user_id: str) -> None:
         person = get_person(session, user_id)
         if person is None:  # a bot opened the Home tab
             return
-        view = employee_home(employee_home_state(person))
+        if load_caller(session, deps.settings, user_id).is_admin:
+            view = build_admin_home(session, deps)
+        else:
+            view = employee_home(employee_home_state(person))
     deps.slack.publish_home(user_id, view)

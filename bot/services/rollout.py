@@ -164,9 +164,8 @@ def save_wave(
     form: WaveForm,
     now: datetime,
     wave_id: int | None = None,
-    usergroup_members: UsergroupMembers | None = None,
 ) -> WaveInfo:
-    """Create or edit a wave from a validated-here form; a running wave also gains newly matched members."""
+    """Create or edit a wave (validated here); a running wave's new members come via `refresh_membership`."""
     wave = _load(session, wave_id) if wave_id is not None else None
     if wave is not None:
         _check(wave, WaveCommand.EDIT)
@@ -183,8 +182,6 @@ def save_wave(
         session.add(wave)
     _apply_form(wave, form)
     session.flush()
-    if WaveState(wave.state) in domain.RUNNING and usergroup_members is not None:
-        _enrol(session, wave, now=now, usergroup_members=usergroup_members)
     action = "wave.create" if before is None else "wave.edit"
     audit.record(
         session, actor=actor, action=action, target=f"wave:{wave.id}", before=before, after=audit_view(wave), now=now
@@ -253,6 +250,22 @@ def _enrol(session: Session, wave: Wave, *, now: datetime, usergroup_members: Us
             payload={"wave_id": wave.id},
         )
     return Enrolment(len(new), len(split.already_elsewhere), len(split.deactivated), unknown)
+
+
+def refresh_membership(
+    session: Session, *, actor: str, wave_id: int, now: datetime, usergroup_members: UsergroupMembers
+) -> Enrolment:
+    """After editing a running wave: enrol (and welcome) people its selectors now match; nobody is removed."""
+    wave = _load(session, wave_id)
+    if WaveState(wave.state) not in domain.RUNNING:
+        return Enrolment(0, 0, 0, 0)
+    enrolment = _enrol(session, wave, now=now, usergroup_members=usergroup_members)
+    if enrolment.enrolled:
+        after = {"enrolled": enrolment.enrolled, "skipped_elsewhere": enrolment.skipped_elsewhere}
+        audit.record(
+            session, actor=actor, action="wave.enrol", target=f"wave:{wave.id}", before=None, after=after, now=now
+        )
+    return enrolment
 
 
 def _enter(wave: Wave, change: domain.PhaseChange, now: datetime) -> None:

@@ -14,7 +14,6 @@ from alembic import op
 
 import models.base
 
-
 revision: str = "28a3eb4e7581"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
