@@ -67,7 +67,7 @@ def red_reasons(enrolled: int, active: int, ignited: int) -> tuple[str, ...]:
     if ignition < IGNITION_LINE:
         reasons.append(f"ignition {pct(ignition)}% < {pct(IGNITION_LINE)}%")
     inactive = (enrolled - active) / enrolled
-    if inactive >= INACTIVE_RED_SHARE:
+    if inactive > INACTIVE_RED_SHARE:  # most members silent
         reasons.append(f"no activity from {pct(inactive)}% of members")
     return tuple(reasons)
 
@@ -118,7 +118,7 @@ def wave_kpis(session: Session, *, now: datetime, wave_ids: Iterable[int] | None
     )
     if wave_ids is not None:
         stmt = stmt.where(WaveMembership.wave_id.in_(list(wave_ids)))
-    names = dict(session.execute(select(Wave.id, Wave.name)).tuples().all())
+    names = {int(wid): str(name) for wid, name in session.execute(select(Wave.id, Wave.name))}
     folded = _fold(session.execute(stmt), label=lambda wid: names.get(wid, str(wid)))
     return {int(k): v for k, v in folded.items()}
 

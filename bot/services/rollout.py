@@ -169,7 +169,7 @@ def save_wave(
     wave = _load(session, wave_id) if wave_id is not None else None
     if wave is not None:
         _check(wave, WaveCommand.EDIT)
-    keeps_date = wave is not None and wave.start_date == form.start_date
+    keeps_date = wave is not None and (wave.start_date == form.start_date or WaveState(wave.state) in domain.RUNNING)
     errors = domain.validate_form(form, today=now.date(), start_may_be_past=keeps_date)
     clash = session.scalar(select(Wave.id).where(Wave.name == form.name.strip(), Wave.id != (wave_id or 0)))
     if clash is not None and "name" not in errors:
@@ -194,11 +194,11 @@ def _apply_form(wave: Wave, form: WaveForm) -> None:
     wave.goal = form.goal.strip()
     wave.sponsor_user_id = form.sponsor_user_id or None
     wave.purpose_message = form.purpose_message.strip()
-    wave.start_date = form.start_date
     wave.schedule = form.schedule.to_dict()
     wave.selectors = form.selectors()
     if wave.state in (WaveState.DRAFT, WaveState.SCHEDULED):
-        # A date makes the plan concrete: the tick starts the wave on that day.
+        # A date makes the plan concrete: the tick starts the wave on that day. A started wave keeps its date.
+        wave.start_date = form.start_date
         wave.state = WaveState.SCHEDULED if form.start_date else WaveState.DRAFT
 
 
