@@ -12,6 +12,7 @@ import click
 
 from bot.playbook import PlaybookInvalid
 from bot.playbook.cli import playbook
+from bot.rollout_cli import audit, waves
 from bot.settings import Settings, SettingsError, get_settings
 from bot.slack.gateway import SlackError
 
@@ -54,6 +55,8 @@ def main() -> None:
 
 
 main.add_command(playbook)
+main.add_command(audit)
+main.add_command(waves)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")
