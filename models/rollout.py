@@ -43,6 +43,8 @@ class WaveMembership(TimestampMixin, Base):
     __tablename__ = "wave_memberships"
     __table_args__ = (
         UniqueConstraint("wave_id", "person_id"),
+        # Covering index for the KPI snapshot: one ordered pass gives each person's running wave.
+        Index("ix_wave_memberships_person_running_wave", "person_id", "running", "wave_id"),
         Index(
             "uq_wave_memberships_running_person",
             "person_id",
@@ -54,7 +56,7 @@ class WaveMembership(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     enrolled_at: Mapped[datetime]
     running: Mapped[bool] = mapped_column(default=True)
 

@@ -35,43 +35,27 @@ def admin_home_state(
     waves = rollout.list_waves(session)
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
-    wave_kpis = kpis.wave_kpis(session, now=now, wave_ids=[w.id for w in page])
+    numbers = kpis.snapshot(session, now=now)
     rows = [
         WaveRow(
             wave=w,
-            kpi=wave_kpis.get(w.id),
+            kpi=numbers.running_waves.get(w.id),
             feedback=rollout.feedback_summary(session, wave_id=w.id) if w.phase == Phase.FEEDBACK else None,
         )
         for w in page
     ]
-    departments = kpis.department_kpis(session, now=now)
     return AdminHomeState(
         now=now,
         playbook_version=playbook.version,
-        people=kpis.people_counts(session),
-        overall=_sum(departments),
+        people=numbers.people,
+        overall=numbers.overall,
         waves=rows,
         wave_total=len(waves),
-        departments=departments,
+        departments=numbers.departments,
         help_contacts=help_contact_lines(session, playbook),
         audit=audit.recent(session, limit=AUDIT_SHOWN),
         wave_page=wave_page,
-        dept_page=_clamp(dept_page, len(departments), DEPARTMENTS_PER_PAGE),
-    )
-
-
-def _sum(parts: list[kpis.GroupKpi]) -> kpis.GroupKpi:
-    """Everyone enrolled: each person is in exactly one department, so the department KPIs add up."""
-    stages: dict[int, int] = {}
-    for part in parts:
-        for stage, n in part.stages.items():
-            stages[stage] = stages.get(stage, 0) + n
-    return kpis.GroupKpi(
-        key="all",
-        enrolled=sum(p.enrolled for p in parts),
-        active=sum(p.active for p in parts),
-        ignited=sum(p.ignited for p in parts),
-        stages=stages,
+        dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
     )
 
 

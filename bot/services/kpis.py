@@ -105,7 +105,8 @@ def _fold(rows: Iterable[Any], label: Any = str) -> dict[Any, GroupKpi]:
         entry["active"] += int(active or 0)
         if stage >= IGNITION_STAGE:
             entry["ignited"] += int(active or 0)
-        entry["stages"][int(stage)] = entry["stages"].get(int(stage), 0) + int(count)
+        if count:
+            entry["stages"][int(stage)] = entry["stages"].get(int(stage), 0) + int(count)
     return {k: GroupKpi(key=label(k), **v) for k, v in acc.items()}
 
 
@@ -162,3 +163,76 @@ def people_counts(session: Session) -> PeopleCounts:
         ).where(Person.deactivated.is_(False))
     ).one()
     return PeopleCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the admin Home shows about the rollout's numbers, from two set-based passes."""
+
+    departments: list[GroupKpi]  # people enrolled in any wave, per department, red first
+    running_waves: dict[int, GroupKpi]  # members of each active/paused wave
+    overall: GroupKpi
+    people: PeopleCounts
+
+
+def _recently_active(now: datetime) -> Any:
+    """People with a non-zero DailyActivity counter in the window (a range over the day index)."""
+    since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    counters = (
+        DailyActivity.messages
+        + DailyActivity.replies
+        + DailyActivity.reactions
+        + DailyActivity.files
+        + DailyActivity.apps
+        + DailyActivity.bot_dms
+    )
+    return (
+        select(DailyActivity.person_id.label("pid"))
+        .where(DailyActivity.day >= since_day, counters > 0)
+        .group_by(DailyActivity.person_id)
+        .subquery()
+    )
+
+
+def snapshot(session: Session, *, now: datetime) -> Snapshot:
+    """Department, running-wave and overall KPIs for the admin Home at any workspace size.
+
+    One pass: memberships walked once per person (ordered by the covering person index), people joined
+    by primary key, the window's DailyActivity rows grouped once and joined. Same definitions as
+    `department_kpis` / `wave_kpis` / `people_counts` (tested equal).
+    """
+    per_person = (
+        select(
+            WaveMembership.person_id.label("pid"),
+            func.max(case((WaveMembership.running.is_(True), WaveMembership.wave_id))).label("wave"),
+        )
+        .group_by(WaveMembership.person_id)
+        .subquery()
+    )
+    recent = _recently_active(now)
+    active = case(
+        (or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), recent.c.pid.is_not(None)), 1), else_=0
+    )
+    rows = session.execute(
+        select(Person.department, Person.current_stage, per_person.c.wave, active, func.count())
+        .join_from(per_person, Person, Person.id == per_person.c.pid)
+        .outerjoin(recent, recent.c.pid == Person.id)
+        .where(Person.deactivated.is_(False))
+        .group_by(Person.department, Person.current_stage, per_person.c.wave, active)
+    ).all()
+    return _assemble(rows, session)
+
+
+def _assemble(rows: list[Any], session: Session) -> Snapshot:
+    by_dept: list[tuple[Any, int, int, int]] = []  # (key, stage, count, active) rows for _fold
+    by_wave: list[tuple[Any, int, int, int]] = []
+    for dept, stage, wave, is_active, count in rows:
+        by_dept.append((dept or NO_DEPARTMENT, stage, count, count if is_active else 0))
+        if wave is not None:
+            by_wave.append((wave, stage, count, count if is_active else 0))
+    departments = sorted(_fold(by_dept).values(), key=lambda k: (not k.red, k.ignition, k.key))
+    waves = {int(k): v for k, v in _fold(by_wave).items()}
+    overall = _fold(("all", stage, count, active) for _, stage, count, active in by_dept).get("all", GroupKpi("all"))
+    total = int(session.scalar(select(func.count()).select_from(Person).where(Person.deactivated.is_(False))) or 0)
+    in_running = sum(k.enrolled for k in waves.values())
+    return Snapshot(departments, waves, overall, PeopleCounts(total, in_running, total - overall.enrolled))

@@ -154,3 +154,20 @@ def test_department_falling_behind_is_flagged_red_and_listed_first(session: Sess
     assert [r.key for r in rows] == ["Legal", "Sales"]
     assert rows[0].red and rows[0].reasons == ("ignition 0% < 20%",)
     assert not rows[1].red and rows[1].ignition == 1.0
+
+
+def test_the_admin_snapshot_gives_the_same_numbers(session: Session) -> None:
+    seed(session)
+    snap = kpis.snapshot(session, now=NOW)
+
+    def numbers(k: kpis.GroupKpi) -> tuple[int, int, int, dict[int, int]]:
+        return (k.enrolled, k.active, k.ignited, k.stages)
+
+    assert {k.key: numbers(k) for k in snap.departments} == {
+        k.key: numbers(k) for k in kpis.department_kpis(session, now=NOW)
+    }
+    assert [k.key for k in snap.departments] == [k.key for k in kpis.department_kpis(session, now=NOW)]
+    direct_waves = kpis.wave_kpis(session, now=NOW)
+    assert {w: numbers(k) for w, k in snap.running_waves.items()} == {w: numbers(k) for w, k in direct_waves.items()}
+    assert numbers(snap.overall) == numbers(kpis.overall(session, now=NOW))
+    assert snap.people == kpis.people_counts(session)

@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 28a3eb4e7581
+Revision ID: 5501f5c60e9b
 Revises:
-Create Date: 2026-11-23 16:32:01.261555
+Create Date: 2026-11-23 16:44:29.891661
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "28a3eb4e7581"
+revision: str = "5501f5c60e9b"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -334,7 +334,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("wave_id", "person_id", name=op.f("uq_wave_memberships_wave_id_person_id")),
     )
     with op.batch_alter_table("wave_memberships", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_wave_memberships_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            "ix_wave_memberships_person_running_wave", ["person_id", "running", "wave_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_wave_memberships_wave_id"), ["wave_id"], unique=False)
         batch_op.create_index(
             "uq_wave_memberships_running_person",
@@ -379,7 +381,7 @@ def downgrade() -> None:
             postgresql_where=sa.text("running"),
         )
         batch_op.drop_index(batch_op.f("ix_wave_memberships_wave_id"))
-        batch_op.drop_index(batch_op.f("ix_wave_memberships_person_id"))
+        batch_op.drop_index("ix_wave_memberships_person_running_wave")
 
     op.drop_table("wave_memberships")
     with op.batch_alter_table("roles", schema=None) as batch_op:
