@@ -67,7 +67,7 @@ def _submit_wave(app: HttpApp, fake: FakeSlack, name: str, departments: list[str
     """Click "New wave" on the Home tab, then submit the modal Slack opened, as Slack would send it."""
     fake.reset_calls()
     app.driver.post_interaction(block_actions(ADMIN, AdminAction.WAVE_NEW.value, "new", view=HOME))
-    modal = fake.wait_for("views.open")[0].args["view"]
+    modal = fake.wait_for("views.open", timeout=15)[0].args["view"]
     View(**modal).validate_json()
     values = {
         **_field(WaveField.NAME, {"type": "plain_text_input", "value": name}),
@@ -130,10 +130,10 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     # 2. Start the pilot from the Home tab: members enrolled, one welcome each in the outbox.
     fake.reset_calls()
     _click(app, AdminAction.WAVE_START, str(pilot.id))
-    wait_until(lambda: _wave(app, "Pilot").state == "active")
+    wait_until(lambda: _wave(app, "Pilot").state == "active", timeout=15)
     members = _person_ids(app, [*SALES, "U0BOB0001"])
     assert _keys(app, "welcome") == {f"welcome:{pilot.id}:{pid}" for pid in members.values()}
-    home = fake.wait_for("views.publish")[-1].args["view"]
+    home = fake.wait_for("views.publish", timeout=15)[-1].args["view"]
     View(**home).validate_json()
     assert "Pilot" in json.dumps(home) and "5 members" in json.dumps(home)
 
@@ -163,7 +163,7 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
         button = question[1]["elements"][score - 1]
         payload = block_actions(uid, button["action_id"], button["value"], response_url=fake.response_url("actions"))
         assert app.driver.post_interaction(payload).status == 200
-    wait_until(lambda: len(fake.calls_to("response_url")) == 3)
+    wait_until(lambda: len(fake.calls_to("response_url")) == 3, timeout=15)
     with session_scope(app.deps.session_factory) as s:
         scores = sorted(s.scalars(select(PulseResponse.score).where(PulseResponse.kind == "feedback")))
     assert scores == [2, 4, 5]
@@ -171,14 +171,14 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     # 6. The admin sees the answers and the wave's numbers at the gate.
     fake.reset_calls()
     app.driver.post_event(event_callback(app_home_opened(ADMIN)))
-    gate_view = json.dumps(fake.wait_for("views.publish")[0].args["view"], ensure_ascii=False)
+    gate_view = json.dumps(fake.wait_for("views.publish", timeout=15)[0].args["view"], ensure_ascii=False)
     assert "Feedback gate" in gate_view and "3 of 5 answered" in gate_view and "average 3.7/5" in gate_view
     assert "Ignition 40%" in gate_view  # 2 of 5 active at stage ≥ 2
     assert AdminAction.WAVE_ADVANCE.value in gate_view
 
     # 7. Advance: the pilot completes and the next wave starts now, with its own welcomes.
     _click(app, AdminAction.WAVE_ADVANCE, str(pilot.id))
-    wait_until(lambda: _wave(app, "Ops").state == "active")
+    wait_until(lambda: _wave(app, "Ops").state == "active", timeout=15)
     assert _wave(app, "Pilot").state == "completed"
     ops_members = _person_ids(app, OPS)
     assert {k for k in _keys(app, "welcome") if k.startswith(f"welcome:{ops.id}:")} == {
