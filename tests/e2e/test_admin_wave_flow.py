@@ -179,6 +179,7 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     # 7. Advance: the pilot completes and the next wave starts now, with its own welcomes.
     _click(app, AdminAction.WAVE_ADVANCE, str(pilot.id))
     wait_until(lambda: _wave(app, "Ops").state == "active", timeout=15)
+    View(**fake.wait_for("views.publish", count=2, timeout=15)[-1].args["view"]).validate_json()  # refreshed Home
     assert _wave(app, "Pilot").state == "completed"
     ops_members = _person_ids(app, OPS)
     assert {k for k in _keys(app, "welcome") if k.startswith(f"welcome:{ops.id}:")} == {
