@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, employee_commands, events, home_actions
+from handlers import admin, commands, employee_commands, events, home_actions
 from handlers import help as help_handlers
 
 # Sub-command modules register themselves with bot.commands on import.
@@ -16,3 +16,4 @@ def register(app: App, *, command_name: str = "/coach") -> None:
     home_actions.register(app)
     commands.register(app, command_name)
     help_handlers.register(app)
+    admin.register(app)

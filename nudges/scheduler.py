@@ -43,6 +43,7 @@ def load_jobs() -> dict[str, JobSpec]:
     """Import the modules that register jobs (kept explicit so the list is easy to find)."""
     import nudges.help_jobs
     import nudges.jobs  # noqa: F401
+    from nudges import wave_jobs  # noqa: F401
 
     return JOBS
 

@@ -9,8 +9,10 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.progression import next_use_case
 from bot.playbook import Playbook
+from bot.services.admin_home import build_admin_home
 from bot.services.people import get_person, upsert_person
 from bot.services.progress import person_progress
+from bot.services.roles import load_caller
 from bot.services.sync import department_rule
 from bot.slack.gateway import SlackError
 from bot.views.home import ChecklistItem, EmployeeHomeState, employee_home
@@ -70,11 +72,13 @@ def employee_home_state(session: Session, playbook: Playbook, person: Person) ->
 
 
 def build_home(deps: Deps, user_id: str) -> dict[str, object] | None:
-    """The Home view for this user (None for someone Coach does not coach, e.g. a bot)."""
+    """The admin view for admins, the journey for everyone else (None for someone Coach does not know)."""
     with session_scope(deps.session_factory) as session:
         person = get_person(session, user_id)
         if person is None:
             return None
+        if load_caller(session, deps.settings, user_id).is_admin:
+            return build_admin_home(session, deps)
         return employee_home(employee_home_state(session, deps.playbook, person))
 
 

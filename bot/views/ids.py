@@ -52,11 +52,30 @@ class AdminAction(StrEnum):
     WAVE_ADVANCE = "admin.wave_advance"
     WAVE_EXTEND = "admin.wave_extend"
     WAVE_ADJUST = "admin.wave_adjust"
-    PAGE = "admin.page"
+    WAVE_RESUME = "admin.wave_resume"
+    PAGE = "admin.page"  # next page; value "<wave page>:<department page>"
+    PAGE_BACK = "admin.page_back"
+    FEEDBACK_ANSWER = "admin.feedback_answer"  # + ".<1-5>": a member's score at a wave's feedback gate
 
 
 class AdminView(StrEnum):
     WAVE_EDITOR = "admin.wave_editor"
+
+
+class WaveField(StrEnum):
+    """block_id and action_id of each wave editor input (errors and block_suggestion key on these)."""
+
+    NAME = "wave.name"
+    GOAL = "wave.goal"
+    SPONSOR = "wave.sponsor"
+    PURPOSE = "wave.purpose"
+    DEPARTMENTS = "wave.departments"
+    USERGROUPS = "wave.usergroups"
+    USERS = "wave.users"
+    START_DATE = "wave.start_date"
+    UNFREEZE_DAYS = "wave.unfreeze_days"
+    CHANGE_DAYS = "wave.change_days"
+    REFREEZE_DAYS = "wave.refreeze_days"
 
 
 class AmbassadorAction(StrEnum):

@@ -1,16 +1,47 @@
-"""Service tests run the help services against the loopback fake Slack and a migrated SQLite file."""
+"""Service tests: a migrated database per test (SQLite; PostgreSQL too where marked), and help services
+against the loopback fake Slack."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
+from bot.db import make_engine, make_session_factory, upgrade_to_head
 from bot.deps import Deps, build_deps
+from models import Person
 from tests.e2e.harness import grant_manifest_scopes, settings_for
 from tests.fakeslack import FakeSlack
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    upgrade_to_head(url)
+    return str(url)
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    engine = make_engine(db_url)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        yield s
+    engine.dispose()
+
+
+def make_person(session: Session, slack_id: str, **fields: Any) -> Person:
+    person = Person(slack_user_id=slack_id, display_name=slack_id.lower(), **fields)
+    session.add(person)
+    session.flush()
+    return person
+
 
 # 2025-03-03 is a Monday; 10:00 in Tokyo, where the default playbook's contacts work 09:00-18:00.
 MONDAY_10_JST = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)

@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: b95f6913f107
+Revision ID: e4f500b27ae5
 Revises:
-Create Date: 2026-11-23 16:51:58.257128
+Create Date: 2026-11-23 16:55:22.855684
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "b95f6913f107"
+revision: str = "e4f500b27ae5"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -133,6 +133,10 @@ def upgrade() -> None:
         sa.Column("schedule", sa.JSON(), nullable=False),
         sa.Column("phase_started_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("selectors", sa.JSON(), nullable=False),
+        sa.Column("phase_ends_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("feedback_round", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
             models.base.UTCDateTime(timezone=True),
@@ -345,6 +349,7 @@ def upgrade() -> None:
         sa.Column("wave_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("enrolled_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("running", sa.Boolean(), nullable=False),
         sa.Column(
             "created_at",
             models.base.UTCDateTime(timezone=True),
@@ -361,8 +366,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("wave_id", "person_id", name=op.f("uq_wave_memberships_wave_id_person_id")),
     )
     with op.batch_alter_table("wave_memberships", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_wave_memberships_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            "ix_wave_memberships_person_running_wave", ["person_id", "running", "wave_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_wave_memberships_wave_id"), ["wave_id"], unique=False)
+        batch_op.create_index(
+            "uq_wave_memberships_running_person",
+            ["person_id"],
+            unique=True,
+            sqlite_where=sa.text("running = 1"),
+            postgresql_where=sa.text("running"),
+        )
 
     op.create_table(
         "help_steps",
@@ -393,8 +407,13 @@ def downgrade() -> None:
 
     op.drop_table("help_steps")
     with op.batch_alter_table("wave_memberships", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_wave_memberships_running_person",
+            sqlite_where=sa.text("running = 1"),
+            postgresql_where=sa.text("running"),
+        )
         batch_op.drop_index(batch_op.f("ix_wave_memberships_wave_id"))
-        batch_op.drop_index(batch_op.f("ix_wave_memberships_person_id"))
+        batch_op.drop_index("ix_wave_memberships_person_running_wave")
 
     op.drop_table("wave_memberships")
     with op.batch_alter_table("roles", schema=None) as batch_op:

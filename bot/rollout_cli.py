@@ -1,0 +1,267 @@
+"""`coach audit` and `coach waves export/import FILE.yaml`: the rollout plan as reviewable, versioned config.
+
+Import validates the whole file first and reports every problem as `file:line: reason` (like the playbook
+loader); nothing is saved unless the whole file is valid. Each changed wave is saved through the same
+service as the Home tab, so it is audited the same way. A wave's state is exported for the reader but
+never changed by an import: starting, pausing and advancing happen on the Home tab.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
+
+from bot.clock import SystemClock
+from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
+from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
+from bot.services import audit as audit_log
+from bot.services import rollout
+from bot.settings import SettingsError, get_settings
+
+FIELD_KEYS = {
+    "name": ("name",),
+    "goal": ("goal",),
+    "sponsor_user_id": ("sponsor",),
+    "purpose_message": ("purpose_message",),
+    "members": ("members",),
+    "start_date": ("start_date",),
+    "unfreeze": ("schedule", "unfreeze"),
+    "change": ("schedule", "change"),
+    "refreeze": ("schedule", "refreeze"),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MembersSpec(_Strict):
+    departments: list[str] = Field(default_factory=list)
+    usergroups: list[str] = Field(default_factory=list)
+    users: list[str] = Field(default_factory=list)
+
+
+class ScheduleSpec(_Strict):
+    unfreeze: int = PhaseSchedule().unfreeze
+    change: int = PhaseSchedule().change
+    refreeze: int = PhaseSchedule().refreeze
+
+
+class WaveSpec(_Strict):
+    name: str
+    state: str | None = None  # informational only
+    goal: str = ""
+    sponsor: str | None = None
+    purpose_message: str = ""
+    start_date: date | None = None
+    schedule: ScheduleSpec = Field(default_factory=ScheduleSpec)
+    members: MembersSpec = Field(default_factory=MembersSpec)
+
+    def form(self) -> WaveForm:
+        return WaveForm(
+            name=self.name,
+            goal=self.goal,
+            sponsor_user_id=self.sponsor,
+            purpose_message=self.purpose_message,
+            departments=tuple(self.members.departments),
+            usergroups=tuple(self.members.usergroups),
+            users=tuple(self.members.users),
+            start_date=self.start_date,
+            schedule=PhaseSchedule(self.schedule.unfreeze, self.schedule.change, self.schedule.refreeze),
+        )
+
+
+class PlanFile(_Strict):
+    waves: list[WaveSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, order=True)
+class PlanError:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+def spec_of(wave: rollout.WaveInfo) -> dict[str, Any]:
+    """One wave as it is written in the plan file."""
+    return {
+        "name": wave.name,
+        "state": wave.state.value,
+        "goal": wave.goal,
+        "sponsor": wave.sponsor_user_id,
+        "purpose_message": wave.purpose_message,
+        "start_date": wave.start_date,
+        "schedule": wave.schedule.to_dict(),
+        "members": {k: list(wave.selectors.get(k, [])) for k in ("departments", "usergroups", "users")},
+    }
+
+
+def export_plan(session: Session) -> str:
+    """Every wave as YAML, in rollout order."""
+    body = yaml.safe_dump(
+        {"waves": [spec_of(w) for w in rollout.list_waves(session)]}, sort_keys=False, allow_unicode=True
+    )
+    return "# Adoption Coach rollout plan. Edit, review, then: coach waves import FILE\n" + body
+
+
+def _line_of(node: yaml.Node, path: tuple[str | int, ...]) -> int:
+    """1-based line of the deepest part of `path` written in the file."""
+    line = node.start_mark.line
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if str(k.value) == str(step)), None)
+            if pair is None:
+                break
+            node, line = pair[1], pair[0].start_mark.line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1
+
+
+def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlanError]]:
+    """Read and shape-check a plan file; errors carry the line they are on."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, None, [PlanError(file, 1, f"cannot read the file: {exc}")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return None, None, [PlanError(file, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}")]
+    if node is None or not isinstance(data, dict):
+        return None, None, [PlanError(file, 1, 'the plan must be a set of fields with a "waves" list')]
+    try:
+        return PlanFile.model_validate(data), node, []
+    except ValidationError as exc:
+        errors = [
+            PlanError(file, _line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            for e in exc.errors()
+        ]
+        return None, node, sorted(set(errors))
+
+
+def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlanError]]:
+    """Save every changed wave of the file; (what changed, errors). The caller rolls back on errors."""
+    plan, node, errors = parse_plan(path)
+    if plan is None or node is None:
+        return [], errors
+    existing = {w.name: w for w in rollout.list_waves(session)}
+    seen: dict[str, int] = {}
+    changed: list[str] = []
+    for i, spec in enumerate(plan.waves):
+        at = ("waves", i)
+        if spec.name in seen:
+            errors.append(PlanError(str(path), _line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
+            continue
+        seen[spec.name] = i
+        before = existing.get(spec.name)
+        if before is not None and before.form() == spec.form():
+            continue
+        try:
+            rollout.save_wave(session, actor=actor, form=spec.form(), now=now, wave_id=before.id if before else None)
+        except rollout.WaveFormInvalid as exc:
+            errors += [
+                PlanError(str(path), _line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
+                for k, reason in exc.errors.items()
+            ]
+            continue
+        except TransitionError as exc:
+            errors.append(PlanError(str(path), _line_of(node, at), f'wave "{spec.name}": {exc}'))
+            continue
+        changed.append(f"{'updated' if before else 'created'} {spec.name}")
+    return changed, sorted(errors)
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        click.echo(f"coach: {exc}", err=True)
+        sys.exit(2)
+    upgrade_to_head(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _describe(row: audit_log.AuditRow) -> str:
+    changes = audit_log.changed_fields(row.before, row.after)
+    if row.before is None and row.after is not None and row.action.endswith("create"):
+        return "created"
+    return "; ".join(f"{k}: {b!r} → {a!r}" for k, (b, a) in changes.items())
+
+
+@click.command(help="Print the audit log of admin changes (oldest first).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="only entries from this day")
+def audit(since: datetime | None) -> None:
+    with _session() as session:
+        start = since.replace(tzinfo=UTC) if since else None
+        count = 0
+        for row in audit_log.iter_entries(session, since=start):
+            click.echo(
+                f"{row.at:%Y-%m-%d %H:%M:%S}Z  {row.actor:<12} {row.action:<14} {row.target:<10} {_describe(row)}"
+            )
+            count += 1
+        if not count:
+            click.echo("no audit entries yet")
+
+
+@click.group(help="The rollout plan as a YAML file: export it, review it, import it.")
+def waves() -> None:
+    pass
+
+
+@waves.command("export", help="Write every wave to FILE (YAML).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(file: Path) -> None:
+    with _session() as session:
+        text = export_plan(session)
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {text.count('- name:')} waves to {file}")
+
+
+@waves.command("import", help="Create or update waves from FILE; nothing is saved if any wave is invalid.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--actor", default=None, help="who to record in the audit log (default: cli:<login>)")
+def import_cmd(file: Path, actor: str | None) -> None:
+    who = (actor or f"cli:{getpass.getuser()}")[:32]
+    errors: list[PlanError] = []
+
+    class _Invalid(Exception):
+        pass
+
+    try:
+        with _session() as session:
+            changed, errors = import_plan(session, file, actor=who, now=SystemClock().now())
+            if errors:
+                raise _Invalid  # roll the whole import back
+    except _Invalid:
+        click.echo(f"coach: {file} has errors, nothing was imported:", err=True)
+        for error in errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    for line in changed or ["nothing to change"]:
+        click.echo(line)

@@ -1,0 +1,113 @@
+"""Gathering the admin Home view from the database (a handful of grouped queries at any workspace size)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.domain.waves import Phase
+from bot.playbook import Playbook
+from bot.services import audit, kpis, rollout
+from bot.slack.gateway import SlackError
+from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home
+from models import HelpContact, Person
+
+log = logging.getLogger(__name__)
+AUDIT_SHOWN = 8
+CONTACTS_SHOWN = 12
+
+
+def _clamp(page: int, total: int, per_page: int) -> int:
+    last = max(0, (total - 1) // per_page)
+    return min(max(page, 0), last)
+
+
+def admin_home_state(
+    session: Session, *, playbook: Playbook, now: datetime, wave_page: int = 0, dept_page: int = 0
+) -> AdminHomeState:
+    """Everything the admin view shows: waves (one page, with KPIs and gate feedback), KPIs, contacts, audit."""
+    waves = rollout.list_waves(session)
+    wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
+    page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
+    numbers = kpis.snapshot(session, now=now)
+    rows = [
+        WaveRow(
+            wave=w,
+            kpi=numbers.running_waves.get(w.id),
+            feedback=rollout.feedback_summary(session, wave_id=w.id) if w.phase == Phase.FEEDBACK else None,
+        )
+        for w in page
+    ]
+    return AdminHomeState(
+        now=now,
+        playbook_version=playbook.version,
+        people=numbers.people,
+        overall=numbers.overall,
+        waves=rows,
+        wave_total=len(waves),
+        departments=numbers.departments,
+        help_contacts=help_contact_lines(session, playbook),
+        audit=audit.recent(session, limit=AUDIT_SHOWN),
+        wave_page=wave_page,
+        dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
+    )
+
+
+def help_contact_lines(session: Session, playbook: Playbook) -> list[str]:
+    """One line per help topic: the admin-edited directory where set, else the playbook's contacts."""
+    overrides: dict[str, list[str]] = {}
+    for c in session.scalars(select(HelpContact).order_by(HelpContact.topic, HelpContact.id)):
+        where = f" ({c.department})" if c.department else ""
+        backup = f", backup <@{c.backup_user}>" if c.backup_user else ""
+        overrides.setdefault(c.topic, []).append(f"<@{c.primary_user}>{backup}{where}")
+    lines: list[str] = []
+    for topic in playbook.help.topics:
+        who = overrides.get(topic.key) or [
+            f"<@{c.primary}>" + (f", backup <@{c.backup}>" if c.backup else "") for c in topic.contacts
+        ]
+        lines.append(f"*{topic.title.get('en')}*: {'; '.join(who[:3]) or '_nobody yet_'}")
+    if len(lines) > CONTACTS_SHOWN:
+        lines = [*lines[:CONTACTS_SHOWN], f"_…and {len(lines) - CONTACTS_SHOWN} more topics._"]
+    return lines
+
+
+def build_admin_home(session: Session, deps: Deps, *, wave_page: int = 0, dept_page: int = 0) -> dict[str, Any]:
+    """The admin Home view dict, built in the caller's session."""
+    state = admin_home_state(
+        session, playbook=deps.playbook, now=deps.clock.now(), wave_page=wave_page, dept_page=dept_page
+    )
+    return admin_home(state)
+
+
+def publish_admin_home(deps: Deps, user_id: str, *, wave_page: int = 0, dept_page: int = 0) -> None:
+    """Rebuild and publish the admin Home view for one admin."""
+    with session_scope(deps.session_factory) as session:
+        view = build_admin_home(session, deps, wave_page=wave_page, dept_page=dept_page)
+    deps.slack.publish_home(user_id, view)
+
+
+def department_choices(session: Session) -> list[str]:
+    """Distinct departments of active people, for the editor's member selector."""
+    stmt = (
+        select(Person.department)
+        .where(Person.department.is_not(None), Person.deactivated.is_(False))
+        .distinct()
+        .order_by(Person.department)
+    )
+    return [d for d in session.scalars(stmt) if d]
+
+
+def usergroup_choices(deps: Deps) -> list[tuple[str, str]]:
+    """(label, id) of the workspace's user groups; none when Slack refuses (e.g. missing scope)."""
+    try:
+        groups = deps.slack.usergroups()
+    except SlackError as exc:
+        log.warning("usergroups.list failed (%s); the wave editor offers no user groups", exc.code)
+        return []
+    return sorted((f"@{g.get('handle') or g.get('name')}", str(g["id"])) for g in groups if g.get("id"))

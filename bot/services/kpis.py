@@ -1,0 +1,238 @@
+# Rollout KPIs (seed 001/002), counted in the database with set-based SQL, one grouped query per scope:
+#   enrolled  — people in the wave (or, per department, in any wave), deactivated people excluded;
+#   active    — any DailyActivity counter > 0 in the last 7 days (today and the 6 days before) or
+#               Person.last_active_at within the last 7 days (Adoption);
+#   stages    — how many enrolled people are at each stage (Maturity);
+#   ignition  — share of enrolled who are active AND at stage ≥ 2, against the 20% line (seed 002:
+#               once a fifth of a group is positive and active, the majority follows).
+# A department is red when its ignition is under the line or most of its members show no activity.
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from models import DailyActivity, Person, Wave, WaveMembership
+
+IGNITION_LINE = 0.20
+IGNITION_STAGE = 2
+INACTIVE_RED_SHARE = 0.5
+WINDOW_DAYS = 7
+NO_DEPARTMENT = "(no department)"
+
+
+@dataclass(frozen=True)
+class GroupKpi:
+    """KPIs of one group (a wave or a department)."""
+
+    key: str
+    enrolled: int = 0
+    active: int = 0
+    ignited: int = 0
+    stages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def adoption(self) -> float:
+        return self.active / self.enrolled if self.enrolled else 0.0
+
+    @property
+    def ignition(self) -> float:
+        return self.ignited / self.enrolled if self.enrolled else 0.0
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return red_reasons(self.enrolled, self.active, self.ignited)
+
+    @property
+    def red(self) -> bool:
+        return bool(self.reasons)
+
+
+def pct(share: float) -> int:
+    """Whole percent rounded down, so 19.9% never reads as "20% < 20%"."""
+    return int(share * 100 + 1e-9)
+
+
+def red_reasons(enrolled: int, active: int, ignited: int) -> tuple[str, ...]:
+    """Why a group is falling behind, in the words the admin sees (empty when it is on track)."""
+    if enrolled == 0:
+        return ()
+    reasons: list[str] = []
+    ignition = ignited / enrolled
+    if ignition < IGNITION_LINE:
+        reasons.append(f"ignition {pct(ignition)}% < {pct(IGNITION_LINE)}%")
+    inactive = (enrolled - active) / enrolled
+    if inactive > INACTIVE_RED_SHARE:  # most members silent
+        reasons.append(f"no activity from {pct(inactive)}% of members")
+    return tuple(reasons)
+
+
+def active_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL: the person did anything in the last WINDOW_DAYS days."""
+    since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    counters = (
+        DailyActivity.messages
+        + DailyActivity.replies
+        + DailyActivity.reactions
+        + DailyActivity.files
+        + DailyActivity.apps
+        + DailyActivity.bot_dms
+    )
+    did_something = exists().where(DailyActivity.person_id == Person.id, DailyActivity.day >= since_day, counters > 0)
+    return or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), did_something)
+
+
+def _grouped(group_col: Any, now: datetime) -> Select[Any]:
+    active = active_condition(now)
+    return select(
+        group_col,
+        Person.current_stage,
+        func.count(),
+        func.sum(case((active, 1), else_=0)),
+    ).group_by(group_col, Person.current_stage)
+
+
+def _fold(rows: Iterable[Any], label: Any = str) -> dict[Any, GroupKpi]:
+    acc: dict[Any, dict[str, Any]] = {}
+    for key, stage, count, active in rows:
+        entry = acc.setdefault(key, {"enrolled": 0, "active": 0, "ignited": 0, "stages": {}})
+        entry["enrolled"] += int(count)
+        entry["active"] += int(active or 0)
+        if stage >= IGNITION_STAGE:
+            entry["ignited"] += int(active or 0)
+        if count:
+            entry["stages"][int(stage)] = entry["stages"].get(int(stage), 0) + int(count)
+    return {k: GroupKpi(key=label(k), **v) for k, v in acc.items()}
+
+
+def wave_kpis(session: Session, *, now: datetime, wave_ids: Iterable[int] | None = None) -> dict[int, GroupKpi]:
+    """wave id → KPIs of its members (keyed by the wave's name)."""
+    stmt = (
+        _grouped(WaveMembership.wave_id, now)
+        .join(Person, Person.id == WaveMembership.person_id)
+        .where(Person.deactivated.is_(False))
+    )
+    if wave_ids is not None:
+        stmt = stmt.where(WaveMembership.wave_id.in_(list(wave_ids)))
+    names = {int(wid): str(name) for wid, name in session.execute(select(Wave.id, Wave.name))}
+    folded = _fold(session.execute(stmt), label=lambda wid: names.get(wid, str(wid)))
+    return {int(k): v for k, v in folded.items()}
+
+
+def department_kpis(session: Session, *, now: datetime, wave_id: int | None = None) -> list[GroupKpi]:
+    """KPIs per department of the people enrolled (in `wave_id`, or in any wave), red ones first."""
+    department = func.coalesce(Person.department, NO_DEPARTMENT)
+    membership = [WaveMembership.person_id == Person.id]
+    if wave_id is not None:
+        membership.append(WaveMembership.wave_id == wave_id)
+    stmt = _grouped(department, now).where(Person.deactivated.is_(False), exists().where(and_(*membership)))
+    rows = list(_fold(session.execute(stmt)).values())
+    return sorted(rows, key=lambda k: (not k.red, k.ignition, k.key))
+
+
+def overall(session: Session, *, now: datetime) -> GroupKpi:
+    """KPIs over everyone enrolled in any wave (each person once)."""
+    stmt = _grouped(func.coalesce(Person.department, NO_DEPARTMENT), now).where(
+        Person.deactivated.is_(False), exists().where(WaveMembership.person_id == Person.id)
+    )
+    rows = (("all", stage, count, active) for _, stage, count, active in session.execute(stmt))
+    return _fold(rows).get("all", GroupKpi(key="all"))
+
+
+@dataclass(frozen=True)
+class PeopleCounts:
+    people: int
+    in_running_wave: int
+    never_enrolled: int
+
+
+def people_counts(session: Session) -> PeopleCounts:
+    """Workspace size and how much of it the rollout has reached."""
+    in_any = exists().where(WaveMembership.person_id == Person.id)
+    in_running = exists().where(WaveMembership.person_id == Person.id, WaveMembership.running.is_(True))
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(case((in_running, 1), else_=0)),
+            func.sum(case((in_any, 0), else_=1)),
+        ).where(Person.deactivated.is_(False))
+    ).one()
+    return PeopleCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the admin Home shows about the rollout's numbers, from two set-based passes."""
+
+    departments: list[GroupKpi]  # people enrolled in any wave, per department, red first
+    running_waves: dict[int, GroupKpi]  # members of each active/paused wave
+    overall: GroupKpi
+    people: PeopleCounts
+
+
+def _recently_active(now: datetime) -> Any:
+    """People with a non-zero DailyActivity counter in the window (a range over the day index)."""
+    since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    counters = (
+        DailyActivity.messages
+        + DailyActivity.replies
+        + DailyActivity.reactions
+        + DailyActivity.files
+        + DailyActivity.apps
+        + DailyActivity.bot_dms
+    )
+    return (
+        select(DailyActivity.person_id.label("pid"))
+        .where(DailyActivity.day >= since_day, counters > 0)
+        .group_by(DailyActivity.person_id)
+        .subquery()
+    )
+
+
+def snapshot(session: Session, *, now: datetime) -> Snapshot:
+    """Department, running-wave and overall KPIs for the admin Home at any workspace size.
+
+    One pass: memberships walked once per person (ordered by the covering person index), people joined
+    by primary key, the window's DailyActivity rows grouped once and joined. Same definitions as
+    `department_kpis` / `wave_kpis` / `people_counts` (tested equal).
+    """
+    per_person = (
+        select(
+            WaveMembership.person_id.label("pid"),
+            func.max(case((WaveMembership.running.is_(True), WaveMembership.wave_id))).label("wave"),
+        )
+        .group_by(WaveMembership.person_id)
+        .subquery()
+    )
+    recent = _recently_active(now)
+    active = case(
+        (or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), recent.c.pid.is_not(None)), 1), else_=0
+    )
+    rows = session.execute(
+        select(Person.department, Person.current_stage, per_person.c.wave, active, func.count())
+        .join_from(per_person, Person, Person.id == per_person.c.pid)
+        .outerjoin(recent, recent.c.pid == Person.id)
+        .where(Person.deactivated.is_(False))
+        .group_by(Person.department, Person.current_stage, per_person.c.wave, active)
+    ).all()
+    return _assemble(rows, session)
+
+
+def _assemble(rows: list[Any], session: Session) -> Snapshot:
+    by_dept: list[tuple[Any, int, int, int]] = []  # (key, stage, count, active) rows for _fold
+    by_wave: list[tuple[Any, int, int, int]] = []
+    for dept, stage, wave, is_active, count in rows:
+        by_dept.append((dept or NO_DEPARTMENT, stage, count, count if is_active else 0))
+        if wave is not None:
+            by_wave.append((wave, stage, count, count if is_active else 0))
+    departments = sorted(_fold(by_dept).values(), key=lambda k: (not k.red, k.ignition, k.key))
+    waves = {int(k): v for k, v in _fold(by_wave).items()}
+    overall = _fold(("all", stage, count, active) for _, stage, count, active in by_dept).get("all", GroupKpi("all"))
+    total = int(session.scalar(select(func.count()).select_from(Person).where(Person.deactivated.is_(False))) or 0)
+    in_running = sum(k.enrolled for k in waves.values())
+    return Snapshot(departments, waves, overall, PeopleCounts(total, in_running, total - overall.enrolled))

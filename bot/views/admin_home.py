@@ -1,0 +1,219 @@
+"""The admin view of the App Home tab: waves, people, KPIs, help contacts, playbook version, audit.
+
+It stays inside Slack's limits at any workspace size: a fixed number of waves per page (PAGE buttons),
+departments summarised (red ones named, the rest paged as lines inside one section), and every text
+clipped. The worst case is about 50 blocks, far below the 100-block limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.waves import Phase, WaveState
+from bot.services.audit import AuditRow
+from bot.services.kpis import IGNITION_LINE, GroupKpi, PeopleCounts, pct
+from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.views.blocks import Block, actions, button, context, divider, header, section
+from bot.views.ids import AdminAction
+
+MAX_HOME_BLOCKS = 100
+WAVES_PER_PAGE = 6
+DEPARTMENTS_PER_PAGE = 25
+RED_LISTED = 8
+CONTACTS_LISTED = 12
+BAR_WIDTH = 20
+EXTEND_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    wave: WaveInfo
+    kpi: GroupKpi | None = None
+    feedback: FeedbackSummary | None = None
+
+
+@dataclass(frozen=True)
+class AdminHomeState:
+    now: datetime
+    playbook_version: str
+    people: PeopleCounts
+    overall: GroupKpi
+    waves: list[WaveRow]  # the current page only
+    wave_total: int
+    departments: list[GroupKpi]  # every department, red first
+    help_contacts: list[str] = field(default_factory=list)
+    audit: list[AuditRow] = field(default_factory=list)
+    wave_page: int = 0
+    dept_page: int = 0
+
+
+def admin_home(state: AdminHomeState) -> dict[str, object]:
+    """The whole admin Home view (a `home` view dict)."""
+    blocks: list[Block] = [
+        header("Adoption Coach · rollout"),
+        context(
+            f"Playbook *{state.playbook_version}*",
+            f"{state.people.people:,} people · {state.people.in_running_wave:,} in a running wave · "
+            f"{state.people.never_enrolled:,} not yet enrolled",
+        ),
+        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary")),
+        divider(),
+        header("Waves"),
+        *_waves(state),
+        divider(),
+        header("KPIs"),
+        *_kpis(state),
+        divider(),
+        header("Help contacts"),
+        section("\n".join(state.help_contacts) or "_No help contacts in the playbook yet._"),
+        divider(),
+        header("Recent changes"),
+        section("\n".join(_audit_line(a) for a in state.audit) or "_No admin changes yet._"),
+        context("Every admin action is checked on the server and written to the audit log (`coach audit`)."),
+    ]
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def _page_buttons(state: AdminHomeState, *, waves: bool, has_next: bool) -> list[Block]:
+    page = state.wave_page if waves else state.dept_page
+    elements: list[Block] = []
+    if page > 0:
+        back = (page - 1, state.dept_page) if waves else (state.wave_page, page - 1)
+        elements.append(button("← Previous", AdminAction.PAGE_BACK, f"{back[0]}:{back[1]}"))
+    if has_next:
+        fwd = (page + 1, state.dept_page) if waves else (state.wave_page, page + 1)
+        elements.append(button("Next →", AdminAction.PAGE, f"{fwd[0]}:{fwd[1]}"))
+    return [actions(*elements, block_id="page.waves" if waves else "page.departments")] if elements else []
+
+
+def _waves(state: AdminHomeState) -> list[Block]:
+    if not state.waves:
+        return [section("_No waves yet. Start with a pilot group: *New wave*._")]
+    blocks: list[Block] = []
+    for row in state.waves[:WAVES_PER_PAGE]:
+        blocks += _wave_blocks(row, state.now)
+    shown_to = state.wave_page * WAVES_PER_PAGE + len(state.waves)
+    blocks.append(context(f"Waves {state.wave_page * WAVES_PER_PAGE + 1}–{shown_to} of {state.wave_total}"))
+    return blocks + _page_buttons(state, waves=True, has_next=shown_to < state.wave_total)
+
+
+_STATE_ICON = {
+    WaveState.DRAFT: ":memo:",
+    WaveState.SCHEDULED: ":calendar:",
+    WaveState.ACTIVE: ":large_green_circle:",
+    WaveState.PAUSED: ":double_vertical_bar:",
+    WaveState.COMPLETED: ":white_check_mark:",
+}
+
+
+def _wave_blocks(row: WaveRow, now: datetime) -> list[Block]:
+    wave = row.wave
+    at_gate = wave.phase == Phase.FEEDBACK and wave.state in (WaveState.ACTIVE, WaveState.PAUSED)
+    when = f"starts {wave.start_date.isoformat()}" if wave.start_date else "no start date"
+    if wave.phase_ends_at and wave.state == WaveState.ACTIVE:
+        when += f" · {wave.phase.value} until {wave.phase_ends_at:%Y-%m-%d}"
+    lines = [
+        f"{_STATE_ICON.get(wave.state, '')} *{wave.name}* — {wave.state.value}, phase *{wave.phase.value}*",
+        f"Goal: {wave.goal or '_not set_'} · {when} · {wave.members:,} members",
+    ]
+    if at_gate:
+        lines.append(":vertical_traffic_light: *Feedback gate*: new-stage nudges are stopped until you decide.")
+    blocks: list[Block] = [section("\n".join(lines), block_id=f"wave.{wave.id}")]
+    if row.kpi is not None and row.kpi.enrolled:
+        blocks.append(context(_kpi_line(row.kpi)))
+    if at_gate and row.feedback is not None:
+        blocks.append(section(_feedback_text(row.feedback)))
+    buttons = _wave_buttons(wave, at_gate)
+    if buttons:
+        blocks.append(actions(*buttons, block_id=f"wave.{wave.id}.actions"))
+    return blocks
+
+
+def _wave_buttons(wave: WaveInfo, at_gate: bool) -> list[Block]:
+    wid = str(wave.id)
+    if at_gate:
+        return [
+            button("Advance to next wave", AdminAction.WAVE_ADVANCE, wid, style="primary"),
+            button(f"Extend {EXTEND_DAYS} days", AdminAction.WAVE_EXTEND, f"{wid}:{EXTEND_DAYS}"),
+            button("Adjust", AdminAction.WAVE_ADJUST, wid),
+        ]
+    edit = button("Edit", AdminAction.WAVE_EDIT, wid)
+    by_state = {
+        WaveState.DRAFT: [edit, button("Start", AdminAction.WAVE_START, wid, style="primary")],
+        WaveState.SCHEDULED: [edit, button("Start now", AdminAction.WAVE_START, wid, style="primary")],
+        WaveState.ACTIVE: [edit, button("Pause", AdminAction.WAVE_PAUSE, wid, style="danger")],
+        WaveState.PAUSED: [edit, button("Resume", AdminAction.WAVE_RESUME, wid, style="primary")],
+    }
+    return by_state.get(wave.state, [])
+
+
+def _kpi_line(kpi: GroupKpi) -> str:
+    flag = ":red_circle: " if kpi.red else ":large_green_circle: "
+    return (
+        f"{flag}{kpi.enrolled:,} enrolled · Adoption {pct(kpi.adoption)}% active (7 days) · "
+        f"Ignition {pct(kpi.ignition)}% (line {pct(IGNITION_LINE)}%)"
+    )
+
+
+def _feedback_text(summary: FeedbackSummary) -> str:
+    average = f"{summary.average:.1f}/5" if summary.average is not None else "–"
+    spread = " ".join(f"{score}:{n}" for score, n in sorted(summary.distribution.items()))
+    text = f"*Feedback*: {summary.answered} of {summary.asked} answered · average {average} · {spread}"
+    if summary.comments:
+        text += "\n" + "\n".join(f"> {c[:200]}" for c in summary.comments)
+    return text
+
+
+def stage_bars(stages: dict[int, int]) -> str:
+    """A text bar chart of the stage distribution (Maturity), in a code block so the bars line up."""
+    total = sum(stages.values())
+    if not total:
+        return "_Nobody enrolled yet._"
+    lines = []
+    for stage in range(0, max(stages) + 1):
+        n = stages.get(stage, 0)
+        filled = round(BAR_WIDTH * n / total)
+        lines.append(f"stage {stage:>2} {'█' * filled}{'░' * (BAR_WIDTH - filled)} {pct(n / total):>3}% {n:>7,}")
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def _kpis(state: AdminHomeState) -> list[Block]:
+    overall = state.overall
+    blocks: list[Block] = [
+        section(
+            f"*Everyone enrolled*: {_kpi_line(overall)}\n*Maturity* (stage distribution):\n{stage_bars(overall.stages)}"
+        )
+    ]
+    red = [d for d in state.departments if d.red]
+    if red:
+        lines = [f":red_circle: *{d.key}* ({d.enrolled:,}): {'; '.join(d.reasons)}" for d in red[:RED_LISTED]]
+        if len(red) > RED_LISTED:
+            lines.append(f"_…and {len(red) - RED_LISTED} more departments falling behind._")
+        blocks.append(section("*Departments falling behind*\n" + "\n".join(lines)))
+    else:
+        blocks.append(section(":large_green_circle: No department is falling behind."))
+    return blocks + _department_table(state)
+
+
+def _department_table(state: AdminHomeState) -> list[Block]:
+    if not state.departments:
+        return []
+    first = state.dept_page * DEPARTMENTS_PER_PAGE
+    page = state.departments[first : first + DEPARTMENTS_PER_PAGE]
+    lines = [
+        f"{'●' if d.red else '○'} {d.key[:28]:<28} {d.enrolled:>7,} {pct(d.adoption):>4}% {pct(d.ignition):>4}%"
+        for d in page
+    ]
+    head = f"  {'department':<28} {'people':>7} {'act.':>5} {'ign.':>5}"
+    shown_to = first + len(page)
+    return [
+        section("```\n" + "\n".join([head, *lines]) + "\n```"),
+        context(f"Departments {first + 1}–{shown_to} of {len(state.departments)} · ● red"),
+        *_page_buttons(state, waves=False, has_next=shown_to < len(state.departments)),
+    ]
+
+
+def _audit_line(row: AuditRow) -> str:
+    actor = f"<@{row.actor}>" if row.actor[:1] in ("U", "W") else row.actor
+    return f"`{row.at:%Y-%m-%d %H:%M}` {actor} {row.action} {row.target}"

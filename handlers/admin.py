@@ -1,0 +1,209 @@
+"""Admin Home tab listeners: wave buttons, the wave editor modal, its option loads, and gate answers.
+
+Every admin listener loads the caller's roles from the database first (never trusting the payload): a
+forged block_actions, view_submission or block_suggestion from a non-admin is refused, logged at
+WARNING, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.domain.waves import TransitionError
+from bot.services import admin_home, rollout
+from bot.services.roles import load_caller
+from bot.views.ids import AdminAction, AdminView, WaveField
+from bot.views.wave_modals import field_errors, option_list, parse_wave_submission, wave_editor_modal
+
+log = logging.getLogger(__name__)
+NOT_ADMIN = "Only Coach admins can change the rollout."
+
+
+def is_admin(deps: Deps, user_id: str, what: str) -> bool:
+    """The server-side role check every admin listener starts with; refusals are logged."""
+    with session_scope(deps.session_factory) as session:
+        allowed = load_caller(session, deps.settings, user_id).is_admin
+    if not allowed:
+        log.warning("refused %s from non-admin %s", what, user_id)
+    return allowed
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
+
+
+def _wave_id(body: dict[str, Any]) -> int | None:
+    head = _value(body).split(":", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _tell(deps: Deps, user_id: str, text: str) -> None:
+    deps.slack.send_dm(user_id, text)
+
+
+def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    action = (body.get("actions") or [{}])[0].get("action_id", "")
+    if not is_admin(deps, user_id, action):
+        return
+    wave_id = _wave_id(body) if action != AdminAction.WAVE_NEW else None
+    with session_scope(deps.session_factory) as session:
+        wave = rollout.get_wave(session, wave_id) if wave_id is not None else None
+        departments = admin_home.department_choices(session)
+    if wave_id is not None and wave is None:
+        return
+    view = wave_editor_modal(
+        wave.form() if wave else None,
+        wave_id=wave_id,
+        departments=departments,
+        usergroups=admin_home.usergroup_choices(deps),
+        adjust=action == AdminAction.WAVE_ADJUST,
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _run_command(deps: Deps, user_id: str, action: str, wave_id: int, value: str) -> None:
+    now = deps.clock.now()
+    members = deps.slack.usergroup_members
+    with session_scope(deps.session_factory) as s:
+        if action == AdminAction.WAVE_START:
+            rollout.start_wave(s, actor=user_id, wave_id=wave_id, now=now, usergroup_members=members)
+        elif action == AdminAction.WAVE_PAUSE:
+            rollout.pause_wave(s, actor=user_id, wave_id=wave_id, now=now)
+        elif action == AdminAction.WAVE_RESUME:
+            rollout.resume_wave(s, actor=user_id, wave_id=wave_id, now=now)
+        elif action == AdminAction.WAVE_ADVANCE:
+            rollout.advance_wave(s, actor=user_id, wave_id=wave_id, now=now, usergroup_members=members)
+        elif action == AdminAction.WAVE_EXTEND:
+            days = int(value.split(":", 1)[1]) if ":" in value else 7
+            rollout.extend_wave(s, actor=user_id, wave_id=wave_id, days=days, now=now)
+
+
+def handle_wave_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    action = body["actions"][0]["action_id"]
+    wave_id = _wave_id(body)
+    if not is_admin(deps, user_id, action) or wave_id is None:
+        return
+    try:
+        _run_command(deps, user_id, action, wave_id, _value(body))
+    except (TransitionError, ValueError) as exc:
+        _tell(deps, user_id, f"Coach could not do that: {exc}.")
+    admin_home.publish_admin_home(deps, user_id)
+
+
+def handle_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    if not is_admin(deps, user_id, "page"):
+        return
+    wave_page, _, dept_page = _value(body).partition(":")
+    admin_home.publish_admin_home(
+        deps,
+        user_id,
+        wave_page=int(wave_page) if wave_page.isdigit() else 0,
+        dept_page=int(dept_page) if dept_page.isdigit() else 0,
+    )
+
+
+def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    deps: Deps = context["deps"]
+    user_id = body["user"]["id"]
+    if not is_admin(deps, user_id, "wave editor submission"):
+        ack(response_action="errors", errors={WaveField.NAME.value: NOT_ADMIN})
+        return
+    meta = json.loads(view.get("private_metadata") or "{}")
+    values = (view.get("state") or {}).get("values") or {}
+    present = {b.get("block_id") for b in view.get("blocks") or []} | set(values)
+    form = parse_wave_submission(values)
+    now = deps.clock.now()
+    try:
+        with session_scope(deps.session_factory) as session:
+            saved = rollout.save_wave(session, actor=user_id, form=form, now=now, wave_id=meta.get("wave_id"))
+            if meta.get("adjust"):
+                rollout.adjust_wave(session, actor=user_id, wave_id=saved.id, now=now)
+    except rollout.WaveFormInvalid as exc:
+        ack(response_action="errors", errors=field_errors(exc.errors, present))
+        return
+    except TransitionError as exc:
+        ack(response_action="errors", errors={WaveField.NAME.value: str(exc)})
+        return
+    ack()
+    with session_scope(deps.session_factory) as session:  # after the ack: may ask Slack for user groups
+        rollout.refresh_membership(
+            session, actor=user_id, wave_id=saved.id, now=now, usergroup_members=deps.slack.usergroup_members
+        )
+    admin_home.publish_admin_home(deps, user_id)
+
+
+def _options(choices: Callable[[Deps], list[tuple[str, str]]]) -> Callable[..., None]:
+    def handle_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        deps: Deps = context["deps"]
+        if not is_admin(deps, body["user"]["id"], f"options {body.get('action_id')}"):
+            ack(options=[])
+            return
+        ack(**option_list(choices(deps), str(body.get("value") or "")))
+
+    return handle_options
+
+
+def _departments(deps: Deps) -> list[tuple[str, str]]:
+    with session_scope(deps.session_factory) as session:
+        return [(d, d) for d in admin_home.department_choices(session)]
+
+
+def handle_feedback_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    action = body["actions"][0]
+    score = int(action["action_id"].rsplit(".", 1)[1])
+    try:
+        meta = json.loads(action.get("value") or "{}")
+        wave_id = int(meta["wave"])
+    except (ValueError, KeyError, TypeError):
+        log.warning("malformed feedback answer from %s", body["user"]["id"])
+        return
+    with session_scope(deps.session_factory) as session:
+        recorded = rollout.record_feedback(
+            session, slack_user_id=body["user"]["id"], wave_id=wave_id, score=score, now=deps.clock.now()
+        )
+    if body.get("response_url"):
+        text = f"Thank you! You answered {score}/5." if recorded else "This question is closed now. Thank you!"
+        respond(text=text, replace_original=True)
+
+
+ADMIN_EDITORS = (AdminAction.WAVE_NEW, AdminAction.WAVE_EDIT, AdminAction.WAVE_ADJUST)
+ADMIN_COMMANDS = (
+    AdminAction.WAVE_START,
+    AdminAction.WAVE_PAUSE,
+    AdminAction.WAVE_RESUME,
+    AdminAction.WAVE_ADVANCE,
+    AdminAction.WAVE_EXTEND,
+)
+
+
+def register(app: App) -> None:
+    for action_id in ADMIN_EDITORS:
+        app.action(action_id.value)(handle_open_editor)
+    for action_id in ADMIN_COMMANDS:
+        app.action(action_id.value)(handle_wave_command)
+    app.action(AdminAction.PAGE.value)(handle_page)
+    app.action(AdminAction.PAGE_BACK.value)(handle_page)
+    app.action(re.compile(rf"^{re.escape(AdminAction.FEEDBACK_ANSWER.value)}\.[1-5]$"))(handle_feedback_answer)
+    app.view(AdminView.WAVE_EDITOR.value)(handle_wave_editor_submitted)
+    app.options(WaveField.DEPARTMENTS.value)(_options(_departments))
+    app.options(WaveField.USERGROUPS.value)(_options(admin_home.usergroup_choices))

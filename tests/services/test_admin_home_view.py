@@ -1,0 +1,93 @@
+"""The admin Home view stays inside Slack's limits at any size (Slack's own validators via slack_sdk)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.domain.waves import Phase, PhaseSchedule, WaveState
+from bot.services.audit import AuditRow
+from bot.services.kpis import GroupKpi, PeopleCounts
+from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home, stage_bars
+from bot.views.ids import AdminAction
+
+NOW = datetime(2025, 3, 3, tzinfo=UTC)
+
+
+def wave(i: int, state: WaveState, phase: Phase) -> WaveInfo:
+    return WaveInfo(
+        id=i,
+        name=f"Wave {i} " + "x" * 90,
+        goal="g" * 500,
+        sponsor_user_id="U0CEO",
+        purpose_message="p" * 2000,
+        state=state,
+        phase=phase,
+        start_date=date(2025, 3, 3),
+        schedule=PhaseSchedule(),
+        phase_started_at=NOW,
+        phase_ends_at=NOW,
+        selectors={},
+        feedback_round=1,
+        members=20_000,
+    )
+
+
+def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) -> AdminHomeState:
+    kpi = GroupKpi("d", enrolled=100_000, active=40_000, ignited=9_000, stages={s: 10_000 for s in range(10)})
+    rows = [
+        WaveRow(
+            wave(i, WaveState.ACTIVE, Phase.FEEDBACK),
+            kpi,
+            FeedbackSummary(500, 400, 3.5, {1: 10, 5: 390}, ["c" * 500] * 5),
+        )
+        for i in range(min(waves, WAVES_PER_PAGE))
+    ]
+    depts = [GroupKpi(f"Department {i} " + "y" * 100, 1000, 100, 10 + i % 300) for i in range(departments)]
+    audit = [AuditRow(NOW, "U0ADMIN01", "wave.edit", "wave:1", {}, {}) for _ in range(8)]
+    return AdminHomeState(
+        now=NOW,
+        playbook_version="2025.1",
+        people=PeopleCounts(100_000, 60_000, 40_000),
+        overall=kpi,
+        waves=rows,
+        wave_total=waves,
+        departments=depts,
+        help_contacts=["*Topic*: <@U1>, backup <@U2>"] * 13,
+        audit=audit,
+        wave_page=wave_page,
+        dept_page=dept_page,
+    )
+
+
+@pytest.mark.parametrize(("waves", "departments"), [(0, 0), (1, 3), (500, 5000), (6, 26)])
+def test_admin_view_is_valid_at_any_size(waves: int, departments: int) -> None:
+    view = admin_home(state(waves, departments))
+    View(**view).validate_json()
+    assert len(view["blocks"]) <= 100
+    assert len(json.dumps(view).encode()) < 250_000
+    for block in view["blocks"]:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+def test_long_lists_page_with_page_buttons() -> None:
+    first = json.dumps(admin_home(state(500, 5000)))
+    assert AdminAction.PAGE.value in first and AdminAction.PAGE_BACK.value not in first
+    middle = admin_home(state(500, 5000, wave_page=3, dept_page=7))
+    pagers = [b for b in middle["blocks"] if b.get("block_id", "").startswith("page.")]
+    values = {e["action_id"]: e["value"] for b in pagers for e in b["elements"] if b["block_id"] == "page.waves"}
+    assert values == {AdminAction.PAGE_BACK.value: "2:7", AdminAction.PAGE.value: "4:7"}
+    assert "Departments 176–200 of 5000" in json.dumps(middle, ensure_ascii=False)
+
+
+def test_stage_bars_are_a_readable_text_chart() -> None:
+    chart = stage_bars({0: 50, 1: 25, 3: 25})
+    lines = chart.strip("`\n").splitlines()
+    assert lines[0].startswith("stage  0 ██████████░░░░░░░░░░  50%")
+    assert lines[2].startswith("stage  2 ░░░░░░░░░░░░░░░░░░░░   0%")
+    assert stage_bars({}) == "_Nobody enrolled yet._"

@@ -1,0 +1,79 @@
+"""`coach waves export/import` round-trips the plan, reports file:line errors, audits; `coach audit` prints it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.db import make_engine, make_session_factory, session_scope
+from models import AuditEntry, Wave
+
+PLAN = """\
+waves:
+  - name: Pilot
+    goal: cut order lead time by 20%
+    sponsor: U0CEO0001
+    purpose_message: Orders move to Slack so nobody waits on email.
+    start_date: 2099-04-01
+    schedule: {unfreeze: 5, change: 20, refreeze: 10}
+    members:
+      departments: [Sales]
+      users: [U0BOB0001]
+  - name: Everyone else
+    members: {usergroups: [S0ALL]}
+"""
+
+
+@pytest.fixture
+def runner(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return CliRunner()
+
+
+def _count(url: str, model: type) -> int:
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as s:
+        n = int(s.scalar(select(func.count()).select_from(model)) or 0)
+    engine.dispose()
+    return n
+
+
+def test_import_export_round_trip_and_audit(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    first = runner.invoke(main, ["waves", "import", str(plan), "--actor", "U0ADMIN01"])
+    assert first.exit_code == 0, first.output
+    assert "created Pilot" in first.output and "created Everyone else" in first.output
+    again = runner.invoke(main, ["waves", "import", str(plan)])
+    assert again.exit_code == 0 and "nothing to change" in again.output
+    out = tmp_path / "out.yaml"
+    assert runner.invoke(main, ["waves", "export", str(out)]).exit_code == 0
+    exported = out.read_text(encoding="utf-8")
+    assert "cut order lead time by 20%" in exported and "state: scheduled" in exported
+    assert runner.invoke(main, ["waves", "import", str(out)]).output.strip() == "nothing to change"
+    log = runner.invoke(main, ["audit"])
+    assert log.exit_code == 0
+    assert log.output.count("wave.create") == 2 and "U0ADMIN01" in log.output
+    assert _count(sqlite_url, AuditEntry) == 2
+
+
+def test_invalid_plan_reports_file_and_line_and_saves_nothing(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    plan = tmp_path / "bad.yaml"
+    plan.write_text(
+        PLAN.replace("refreeze: 10", "refreeze: 0").replace("members: {usergroups: [S0ALL]}", "colour: red"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["waves", "import", str(plan)])
+    assert result.exit_code == 1
+    assert f"{plan}:12: waves.1.colour" in result.output
+    plan.write_text(PLAN.replace("refreeze: 10", "refreeze: 0"), encoding="utf-8")
+    result = runner.invoke(main, ["waves", "import", str(plan)])
+    assert result.exit_code == 1
+    assert f'{plan}:7: wave "Pilot": must be between 1 and 180 days' in result.output
+    assert _count(sqlite_url, Wave) == 0 and _count(sqlite_url, AuditEntry) == 0
