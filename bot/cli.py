@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from bot.ambassadors_cli import ambassadors
 from bot.playbook import PlaybookInvalid
 from bot.playbook.cli import playbook
 from bot.settings import Settings, SettingsError, get_settings
@@ -54,6 +55,7 @@ def main() -> None:
 
 
 main.add_command(playbook)
+main.add_command(ambassadors)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")
