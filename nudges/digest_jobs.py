@@ -62,7 +62,7 @@ def due_digests(deps: Deps, now: datetime) -> list[DigestDue]:
             select(Person, Role.role, Role.department)
             .join(Role, Role.person_id == Person.id)
             .where(Role.role.in_(("ambassador", "sponsor")), Person.deactivated.is_(False))
-        ).tuples()
+        ).all()
         covered: dict[int, tuple[Person, set[str]]] = {}
         everything: list[str] | None = None
         for person, role, department in rows:

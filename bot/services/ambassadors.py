@@ -210,7 +210,7 @@ def snapshot(session: Session, *, playbook: Playbook, department: str, at: datet
 
 
 def _current_stages(session: Session, members: Select[tuple[int]]) -> dict[int, int]:
-    return dict(session.execute(select(Person.id, Person.current_stage).where(Person.id.in_(members))).tuples())
+    return dict(session.execute(select(Person.id, Person.current_stage).where(Person.id.in_(members))).all())
 
 
 def department_status(session: Session, *, playbook: Playbook, department: str, now: datetime) -> DepartmentStatus:
@@ -257,21 +257,21 @@ def stuck_people(
                 select(DailyActivity.person_id, func.max(DailyActivity.day))
                 .where(DailyActivity.person_id.in_(members), ACTIVITY_SUM > 0)
                 .group_by(DailyActivity.person_id)
-            ).tuples()
+            ).all()
         )
         last_done = dict(
             session.execute(
                 select(Completion.person_id, func.max(Completion.completed_at))
                 .where(Completion.person_id.in_(members), Completion.status == "done")
                 .group_by(Completion.person_id)
-            ).tuples()
+            ).all()
         )
         enrolled = dict(
             session.execute(
                 select(WaveMembership.person_id, func.max(WaveMembership.enrolled_at))
                 .where(WaveMembership.person_id.in_(members))
                 .group_by(WaveMembership.person_id)
-            ).tuples()
+            ).all()
         )
         for person in session.scalars(select(Person).where(Person.id.in_(members))):
             if person.current_stage >= len(playbook.stages):
@@ -601,7 +601,7 @@ def my_summary(session: Session, *, playbook: Playbook, person: Person, now: dat
     """The caller's own progress, from their row and completions."""
     rows = session.execute(
         select(Completion.use_case_key, Completion.status).where(Completion.person_id == person.id)
-    ).tuples()
+    ).all()
     done, pending = set(), set()
     for key, status in rows:
         (done if status == "done" else pending).add(key)

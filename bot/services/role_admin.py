@@ -92,7 +92,7 @@ def list_roles(session: Session, *, role: str | None = None) -> list[RoleRow]:
         query = query.where(Role.role == role)
     rows = [
         RoleRow(p.slack_user_id, p.display_name or p.slack_user_id, r.role, r.department, p.deactivated)
-        for r, p in session.execute(query).tuples()
+        for r, p in session.execute(query).all()
     ]
     return sorted(rows, key=lambda r: (r.role, r.department or "", r.name.casefold()))
 
