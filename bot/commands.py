@@ -53,9 +53,10 @@ def _words(text: str) -> tuple[str, ...]:
     """Whitespace-separated words (any Unicode space, e.g. the ideographic one), quoted phrases kept whole."""
     words = []
     for match in TOKEN.finditer(_strip_entities(text)):
-        word = next(group for group in match.groups() if group is not None).strip()
+        word = next(group for group in match.groups() if group is not None)
+        word = _strip_entities(_unescape(word)).strip()  # `&lt;@U1&gt;` must not become a mention-looking word
         if word:
-            words.append(_unescape(word))
+            words.append(word)
         if len(words) >= WORDS_MAX:
             break
     return tuple(words)
@@ -71,7 +72,8 @@ def parse_command(text: str) -> CommandCall:
     parts = text.split(maxsplit=1)
     head = parts[0] if parts else ""
     rest = parts[1].strip()[:TEXT_MAX] if len(parts) > 1 else ""
-    name = unicodedata.normalize("NFKC", head[: NAME_MAX * 2]).casefold().lstrip("/")[:NAME_MAX]
+    folded = unicodedata.normalize("NFKC", head[: NAME_MAX * 2]).casefold()
+    name = "".join(folded.split()).lstrip("/")[:NAME_MAX]  # NFKC can turn a character into spaces (¯ → " ̄")
     return CommandCall(
         name=name,
         rest=rest,
