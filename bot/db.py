@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -83,4 +83,5 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any], *, confl
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return bool(session.execute(stmt).rowcount)
+    # RETURNING, not rowcount: an ORM-enabled insert on psycopg 3 reports rowcount 1 even when nothing was inserted.
+    return session.execute(stmt.returning(*inspect(table).primary_key)).first() is not None

@@ -125,7 +125,7 @@ def _any_wave(session: Session) -> bool:
     return session.scalar(select(Wave.id).limit(1)) is not None
 
 
-def members_query(session: Session, department: str, at: datetime | None = None) -> Select[tuple[int]]:
+def members_query(session: Session, department: str, at: datetime | None = None) -> Select[Any]:
     """Ids of the department's enrolled people, now or (with `at`) as they were then; see the module docstring."""
     query = select(Person.id).where(Person.department == department, Person.deactivated.is_(False))
     if not _any_wave(session):
@@ -140,7 +140,7 @@ def members_query(session: Session, department: str, at: datetime | None = None)
     return query.where(Person.id.in_(running))
 
 
-def _active_ids(session: Session, members: Select[tuple[int]], last_day: date) -> set[int]:
+def _active_ids(session: Session, members: Select[Any], last_day: date) -> set[int]:
     first_day = last_day - timedelta(days=ACTIVE_DAYS - 1)
     rows = session.scalars(
         select(DailyActivity.person_id)
@@ -150,7 +150,7 @@ def _active_ids(session: Session, members: Select[tuple[int]], last_day: date) -
     return set(rows)
 
 
-def _stages_at(session: Session, playbook: Playbook, members: Select[tuple[int]], at: datetime) -> dict[int, int]:
+def _stages_at(session: Session, playbook: Playbook, members: Select[Any], at: datetime) -> dict[int, int]:
     """person id → stage at `at`; only people who moved since are rebuilt from their completions."""
     stages: dict[int, int] = {}
     moved: list[int] = []
@@ -209,7 +209,7 @@ def snapshot(session: Session, *, playbook: Playbook, department: str, at: datet
     )
 
 
-def _current_stages(session: Session, members: Select[tuple[int]]) -> dict[int, int]:
+def _current_stages(session: Session, members: Select[Any]) -> dict[int, int]:
     return dict(session.execute(select(Person.id, Person.current_stage).where(Person.id.in_(members))).all())
 
 
@@ -602,7 +602,8 @@ def my_summary(session: Session, *, playbook: Playbook, person: Person, now: dat
     rows = session.execute(
         select(Completion.use_case_key, Completion.status).where(Completion.person_id == person.id)
     ).all()
-    done, pending = set(), set()
+    done: set[str] = set()
+    pending: set[str] = set()
     for key, status in rows:
         (done if status == "done" else pending).add(key)
     order = {case.key: n for n, case in enumerate(playbook.all_use_cases())}

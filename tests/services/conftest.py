@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_session_factory
+from bot.db import make_engine, make_session_factory, upgrade_to_head
 from bot.playbook import Playbook, default_playbook_path, load_playbook
 from models import Completion, DailyActivity, HelpRequest, Person, Role
 
@@ -21,9 +21,19 @@ def playbook() -> Playbook:
     return load_playbook(default_playbook_path())
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Every service test runs on SQLite, and on PostgreSQL when COACH_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("migrated_sqlite"))
+    url = str(request.getfixturevalue("postgres_url"))
+    upgrade_to_head(url)
+    return url
+
+
 @pytest.fixture
-def factory(migrated_sqlite: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(migrated_sqlite)
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
     yield make_session_factory(engine)
     engine.dispose()
 

@@ -15,7 +15,7 @@ from tests.conftest import make_settings
 from tests.services.conftest import NOW, person
 
 
-def test_appoint_is_audited_and_steers_the_department(session: Session, migrated_sqlite: str) -> None:
+def test_appoint_is_audited_and_steers_the_department(session: Session, database_url: str) -> None:
     person(session, "U0ANN0001")
     assert role_admin.appoint(
         session, actor="U0ADMIN01", user_id="U0ANN0001", role="ambassador", department="Sales", now=NOW
@@ -26,7 +26,7 @@ def test_appoint_is_audited_and_steers_the_department(session: Session, migrated
     assert not role_admin.appoint(
         session, actor="U0ADMIN01", user_id="U0ANN0001", role="ambassador", department="Sales", now=NOW
     )
-    caller = load_caller(session, make_settings(migrated_sqlite), "U0ANN0001")
+    caller = load_caller(session, make_settings(database_url), "U0ANN0001")
     assert caller.ambassador_of == {"Sales", "Support"} and caller.can_steer("Sales")
     assert not caller.can_steer("Marketing")
     entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
@@ -65,9 +65,9 @@ def test_bad_changes_are_refused(session: Session, user: str, role: str, departm
 
 
 def test_cli_add_list_remove(
-    factory: sessionmaker[Session], migrated_sqlite: str, monkeypatch: pytest.MonkeyPatch
+    factory: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", migrated_sqlite)
+    monkeypatch.setenv("DATABASE_URL", database_url)
     with factory() as s, s.begin():
         person(s, "U0ANN0001", display_name="Ann")
     runner = CliRunner()
