@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from bot.ambassadors_cli import ambassadors
 from bot.cli_support import friendly_errors, settings_for_command
 from bot.people_cli import import_people_command, sync_people_command
 from bot.playbook.cli import playbook
@@ -14,7 +15,7 @@ from bot.rollout_cli import audit, waves
 
 @click.group(help="Adoption Coach: gets a whole company to actually change how it works in Slack.")
 def main() -> None:
-    pass
+    """Sub-commands are attached below; each lives in the module of its feature."""
 
 
 main.add_command(playbook)
@@ -22,6 +23,7 @@ main.add_command(sync_people_command)
 main.add_command(import_people_command)
 main.add_command(audit)
 main.add_command(waves)
+main.add_command(ambassadors)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")

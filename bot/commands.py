@@ -8,12 +8,20 @@ the table here lets help, ambassadors and employees live in separate modules wit
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]{0,255})?>")
+GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]{1,20})(?:\|[^>]{0,255})?>")
+# Other escaped entities Slack may put in the text (channels, links, <!here>): kept out of the words.
+OTHER_ENTITY = re.compile(r"<[#!][^>]{0,255}>")
+# A quoted phrase (ASCII, typographic or Japanese corner quotes) is one word; an unclosed quote is a character.
+TOKEN = re.compile(r'"([^"]*)"|\u201c([^\u201d]*)\u201d|\u300c([^\u300d]*)\u300d|(\S+)')
+NAME_MAX = 40
+TEXT_MAX = 4000  # Slack caps a message at 4,000 characters; nothing useful is longer than that
+WORDS_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -26,19 +34,52 @@ class CommandCall:
     usergroup_ids: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
 
+    @property
+    def plain(self) -> str:
+        """`rest` without mentions or other entities, unescaped: free text such as an ambassador's message."""
+        return _unescape(" ".join(_strip_entities(self.rest).split()))
+
+
+def _unescape(text: str) -> str:
+    """Slack escapes &, < and > in command text (should_escape); undo it for display."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _strip_entities(text: str) -> str:
+    return OTHER_ENTITY.sub(" ", GROUP_MENTION.sub(" ", USER_MENTION.sub(" ", text)))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Whitespace-separated words (any Unicode space, e.g. the ideographic one), quoted phrases kept whole."""
+    words = []
+    for match in TOKEN.finditer(_strip_entities(text)):
+        word = next(group for group in match.groups() if group is not None)
+        word = _strip_entities(_unescape(word)).strip()  # `&lt;@U1&gt;` must not become a mention-looking word
+        if word:
+            words.append(word)
+        if len(words) >= WORDS_MAX:
+            break
+    return tuple(words)
+
 
 def parse_command(text: str) -> CommandCall:
-    """Split `/coach <name> <rest>`; mentions arrive escaped (`<@U123|ann>`) because should_escape is on."""
-    text = (text or "").strip()
-    name, _, rest = text.partition(" ")
-    rest = rest.strip()
-    plain = GROUP_MENTION.sub(" ", USER_MENTION.sub(" ", rest))
+    """Split `/coach <name> <rest>`; mentions arrive escaped (`<@U123|ann>`) because should_escape is on.
+
+    Never raises: any text (control characters, odd Unicode, unbalanced quotes, megabytes) gives a call;
+    the name is case- and width-folded (`ＳＴＡＴＵＳ` is `status`) and cut, the rest cut to TEXT_MAX.
+    """
+    text = (text or "")[: TEXT_MAX * 2].replace("\x00", "").strip()
+    parts = text.split(maxsplit=1)
+    head = parts[0] if parts else ""
+    rest = parts[1].strip()[:TEXT_MAX] if len(parts) > 1 else ""
+    folded = unicodedata.normalize("NFKC", head[: NAME_MAX * 2]).casefold()
+    name = "".join(folded.split()).lstrip("/")[:NAME_MAX]  # NFKC can turn a character into spaces (¯ → " ̄")
     return CommandCall(
-        name=name.lower().lstrip("/"),
+        name=name,
         rest=rest,
         user_ids=tuple(dict.fromkeys(USER_MENTION.findall(rest))),
         usergroup_ids=tuple(dict.fromkeys(GROUP_MENTION.findall(rest))),
-        words=tuple(plain.split()),
+        words=_words(rest),
     )
 
 

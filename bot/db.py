@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -86,4 +86,5 @@ def dialect_insert(session: Session, table: Any) -> Any:
 def insert_ignore(session: Session, table: Any, values: dict[str, Any], *, conflict: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on either backend; True when the row was new."""
     stmt = dialect_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return bool(session.execute(stmt).rowcount)
+    # RETURNING, not rowcount: an ORM-enabled insert on psycopg 3 reports rowcount 1 even when nothing was inserted.
+    return session.execute(stmt.returning(*inspect(table).primary_key)).first() is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+import handlers.ambassador_actions  # sub-commands in handlers.ambassador_commands register on import
 from handlers import admin, commands, employee_commands, events, home_actions
 from handlers import help as help_handlers
 
@@ -17,3 +18,4 @@ def register(app: App, *, command_name: str = "/coach") -> None:
     commands.register(app, command_name)
     help_handlers.register(app)
     admin.register(app)
+    handlers.ambassador_actions.register(app)

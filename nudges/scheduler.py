@@ -41,6 +41,7 @@ def job(name: str, *, seconds: float) -> Callable[[Callable[[Deps], object]], Ca
 
 def load_jobs() -> dict[str, JobSpec]:
     """Import the modules that register jobs (kept explicit so the list is easy to find)."""
+    import nudges.digest_jobs
     import nudges.help_jobs
     import nudges.jobs  # noqa: F401
     from nudges import wave_jobs  # noqa: F401

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
+from bot.db import dialect_insert, insert_ignore
 from bot.domain.activity import COUNTERS, Activity, classify_counter
 from bot.domain.progression import PersonProgress, apply, evaluate, matches
 from bot.playbook import Playbook
@@ -277,11 +277,7 @@ def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any]) -> d
 
 def _complete(session: Session, row: dict[str, Any]) -> None:
     """Insert a completion; a pending self-report becomes done; a done one never changes (no moving back)."""
-    inserted = session.execute(
-        dialect_insert(session, Completion.__table__)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["person_id", "use_case_key"])
-    ).rowcount
+    inserted = insert_ignore(session, Completion, row, conflict=["person_id", "use_case_key"])
     if not inserted:
         session.execute(
             update(Completion)

@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: e4f500b27ae5
+Revision ID: 1a9ad80544fb
 Revises:
-Create Date: 2026-11-23 16:55:22.855684
+Create Date: 2026-11-23 16:57:12.545684
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "e4f500b27ae5"
+revision: str = "1a9ad80544fb"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
