@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse, Respond
 
 import handlers
 from bot.deps import Deps
@@ -16,6 +16,11 @@ from bot.ingest_queue import IngestQueue
 from bot.services.home import publish_home
 
 log = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on Coach's side and nothing was changed. Please try again in a minute. / "
+    "申し訳ありません、Coach 側で問題が起きました（変更はされていません）。少し待ってからもう一度お試しください。"
+)
 
 
 class CoachApp(App):
@@ -61,8 +66,11 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
         return next()
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger, respond: Respond | None) -> None:
         logger.exception("listener failed (type=%s): %s", body.get("type"), error)
+        if respond is not None and body.get("response_url"):
+            # The person asked something and must not be left with silence (commands, button clicks).
+            respond(text=SORRY, response_type="ephemeral", replace_original=False)
 
     handlers.register(app, command_name=deps.settings.slash_command)
     return app

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.progression import PersonProgress, next_use_case, reached_stage
 from bot.playbook import Playbook
+from bot.services.progress import confirm_completion
 from bot.services.roles import Caller
 from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.kinds import OPTABLE_KINDS, NudgeKind
@@ -559,7 +560,7 @@ def confirm_use_case(
 def _confirm_completion(
     session: Session, *, playbook: Playbook, person: Person, use_case_key: str, confirmed_by: str, now: datetime
 ) -> tuple[str, int | None]:
-    """pending → done (source ambassador) and the stage it unlocks (swap for progress.confirm_completion)."""
+    """Only a pending self-report can be confirmed; the shared progress path stores, advances and celebrates."""
     row = session.scalar(
         select(Completion).where(Completion.person_id == person.id, Completion.use_case_key == use_case_key)
     )
@@ -567,17 +568,11 @@ def _confirm_completion(
         return "not_pending", None
     if row.status == "done":
         return "already_done", None
-    row.status, row.source, row.confirmed_by, row.completed_at = "done", "ambassador", confirmed_by, now
-    done = frozenset(
-        session.scalars(
-            select(Completion.use_case_key).where(Completion.person_id == person.id, Completion.status == "done")
-        )
+    confirm_completion(
+        session, playbook=playbook, person=person, use_case_key=use_case_key, confirmed_by=confirmed_by, now=now
     )
-    stage = reached_stage(playbook, done, person.current_stage)
-    if stage > person.current_stage:
-        person.current_stage, person.stage_reached_at = stage, now
-    session.flush()
-    return "confirmed", stage if stage > 0 else None
+    session.refresh(person)
+    return "confirmed", person.current_stage or None
 
 
 # -- the employee's own commands ----------------------------------------------------------------------

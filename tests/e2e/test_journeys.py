@@ -265,3 +265,16 @@ def test_asking_for_help_in_dm_is_the_first_use_case(app: HttpApp, fake: FakeSla
     wait_until(lambda: "find-help" in _done(app, ALICE))
     wait_until(lambda: _counters(app, ALICE).get("bot_dms") == 1)
     wait_until(lambda: fake.messages_in(fake.dm_channel(ALICE)))
+
+
+def test_a_failing_command_still_answers_politely(app: HttpApp, fake: FakeSlack) -> None:
+    """Even when the database fails mid-command, the person gets an answer, not silence or a stack trace."""
+    app.deps.engine.dispose()
+    hook = fake.response_url()
+    from unittest import mock
+
+    with mock.patch("handlers.commands.load_caller", side_effect=RuntimeError("database is down")):
+        resp = app.driver.post_command(slash_command("status", ALICE, response_url=hook))
+        assert resp.status == 200
+        answer = fake.wait_for("response_url")[0].args
+    assert "something went wrong" in answer["text"] and "Traceback" not in answer["text"]
