@@ -122,7 +122,7 @@ def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
-ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "5"))
 
 
 @pytest.mark.benchmark
@@ -206,16 +206,19 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
         "coach_p50_ms": round(_p(coach_lat, 50) * 1000, 1),
         "coach_p99_ms": round(_p(coach_lat, 99) * 1000, 1),
         "ratio_median_sustained_vs_bare": round(sustained / bare_rate, 3),
+        # Each coach round runs right after a bare round: the ratio within a pair sees the same machine noise.
+        "ratio_per_round": [round(c / b, 3) for b, c in zip(bare_rates, coach_rates, strict=True)],
     }
+    report["ratio_median_of_pairs"] = statistics.median(report["ratio_per_round"])
     print("\nINGEST", report)
     assert report["coach_p99_ms"] < 100
-    assert report["ratio_median_sustained_vs_bare"] >= 0.70
+    assert report["ratio_median_of_pairs"] >= 0.70
 
 
 def _settle(engine, target: int) -> None:  # type: ignore[no-untyped-def]
     """Wait until the warm-up is fully recorded and the counter stops moving."""
     last, stable_since = -1, time.perf_counter()
-    while time.perf_counter() - stable_since < 1.0:
+    while time.perf_counter() - stable_since < 3.0:
         now = _recorded(engine)
         if now != last:
             last, stable_since = now, time.perf_counter()

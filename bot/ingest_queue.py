@@ -2,7 +2,7 @@
 
 Slack wants a 2xx within 3 s and Bolt acks before listeners run; recording each event in its own
 transaction made the web threads and SQLite's single writer the bottleneck. Listeners now only
-translate the payload and enqueue; the writer commits every ~20 ms or 500 events. A clean shutdown
+translate the payload and enqueue; the writer commits every ~50 ms or 500 events. A clean shutdown
 (SIGTERM, `stop()`) drains the queue; a hard crash can lose the events of the last batch window —
 counters only, never a message (Slack does not redeliver acked events).
 """
@@ -24,7 +24,7 @@ from bot.services.ingest import EventItem, Outcome, ingest_batch
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 500
-BATCH_WINDOW = 0.02
+BATCH_WINDOW = 0.05
 
 AfterCommit = Callable[[Deps, Outcome], None]
 
@@ -118,8 +118,8 @@ class IngestQueue:
             return outcome
         if run_effects and outcome.new_people:
             self.effects.submit(self.learn, self.deps, outcome)
-        if run_effects and outcome.progressed:
-            self.homes.request(outcome.progressed)
+        if run_effects and outcome.progressed_viewers:
+            self.homes.request(outcome.progressed_viewers)
         return outcome
 
     def _commit(self, batch: list[EventItem]) -> Outcome:

@@ -27,6 +27,9 @@ class Person(TimestampMixin, Base):
     current_stage: Mapped[int] = mapped_column(default=0)
     stage_reached_at: Mapped[datetime | None]
     last_active_at: Mapped[datetime | None]
+    # Only people who have looked at their Home tab get it re-published after progress; the rest get a fresh
+    # one built when they first open it (app_home_opened), so no views.publish call is wasted.
+    home_opened_at: Mapped[datetime | None]
     snoozed_until: Mapped[datetime | None]
     opted_out_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 

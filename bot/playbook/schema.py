@@ -414,6 +414,20 @@ class Playbook(Strict):
         """1-based number of the stage that holds this use case."""
         return self.ladder_index[use_case_key][0]
 
+    @cached_property
+    def use_cases_by_event(self) -> dict[str, tuple[UseCase, ...]]:
+        """Use cases grouped by the event their criteria wait for (most activities concern none)."""
+        grouped: dict[str, list[UseCase]] = {}
+        for uc in self.all_use_cases():
+            if uc.criteria.event:
+                grouped.setdefault(uc.criteria.event, []).append(uc)
+        return {event: tuple(ucs) for event, ucs in grouped.items()}
+
+    @cached_property
+    def counted_keys(self) -> frozenset[str]:
+        """Use cases completed by a number of matches, whose earlier match times must be loaded."""
+        return frozenset(uc.key for uc in self.all_use_cases() if uc.criteria.count > 1)
+
     def all_use_cases(self) -> list[UseCase]:
         """Every use case, in ladder order."""
         return [uc for _, uc in self.ladder_index.values()]

@@ -12,12 +12,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert, insert_ignore
+from bot.db import insert_ignore
 from bot.domain.activity import COUNTERS, Activity, classify_counter
 from bot.domain.progression import PersonProgress, apply, evaluate, matches
 from bot.playbook import Playbook
@@ -39,8 +42,57 @@ class Outcome:
 
     new_people: set[str] = field(default_factory=set)
     progressed: set[str] = field(default_factory=set)
+    progressed_viewers: set[str] = field(default_factory=set)  # progressed and have opened their Home tab
     completed: list[tuple[str, str]] = field(default_factory=list)  # (slack user id, use case key)
     duplicates: set[str] = field(default_factory=set)
+
+
+@cache
+def _sql(dialect: str) -> SimpleNamespace:
+    """Every statement of the hot path, built once per backend (building them per batch cost more than running them)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    pe, people, daily = ProcessedEvent.__table__, Person.__table__, DailyActivity.__table__
+    hits, done, outbox = CriterionHit.__table__, Completion.__table__, NudgeDelivery.__table__
+    counters = insert(daily)
+    pids, users = bindparam("pids", expanding=True), bindparam("users", expanding=True)
+    done_already = (
+        select(done.c.id)
+        .where(
+            done.c.person_id == hits.c.person_id, done.c.use_case_key == hits.c.use_case_key, done.c.status == "done"
+        )
+        .exists()
+    )
+    return SimpleNamespace(
+        claim=insert(pe).on_conflict_do_nothing(index_elements=["event_id"]).returning(pe.c.event_id),
+        people=select(people.c.slack_user_id, people.c.id, people.c.deactivated, people.c.current_stage).where(
+            people.c.slack_user_id.in_(users)
+        ),
+        new_people=insert(people).on_conflict_do_nothing(index_elements=["slack_user_id"]),
+        counters=counters.on_conflict_do_update(
+            index_elements=["person_id", "day"], set_={c: daily.c[c] + counters.excluded[c] for c in COUNTERS}
+        ),
+        last_active=update(people)
+        .where(people.c.id == bindparam("pid"))
+        .where((people.c.last_active_at.is_(None)) | (people.c.last_active_at < bindparam("seen")))
+        .values(last_active_at=bindparam("seen")),
+        opened=update(people).where(people.c.id == bindparam("pid")).values(home_opened_at=bindparam("at")),
+        done=select(done.c.person_id, done.c.use_case_key).where(done.c.person_id.in_(pids), done.c.status == "done"),
+        open_hits=select(hits.c.person_id, hits.c.use_case_key, hits.c.occurred_at).where(
+            hits.c.person_id.in_(pids), hits.c.use_case_key.in_(bindparam("keys", expanding=True)), ~done_already
+        ),
+        add_hits=insert(hits).on_conflict_do_nothing(index_elements=["person_id", "use_case_key", "event_id"]),
+        viewers=select(people.c.id).where(people.c.id.in_(pids), people.c.home_opened_at.is_not(None)),
+        stage=update(people)
+        .where(people.c.id == bindparam("pid"), people.c.current_stage < bindparam("stage"))
+        .values(current_stage=bindparam("stage"), stage_reached_at=bindparam("at")),
+        celebrate=insert(outbox).on_conflict_do_nothing(index_elements=["idempotency_key"]),
+    )
+
+
+def _conn(session: Session) -> tuple[Connection, SimpleNamespace]:
+    """The session's connection (Core, no ORM bookkeeping) and the statements for its backend."""
+    conn = session.connection()
+    return conn, _sql(conn.dialect.name)
 
 
 def ingest_batch(session: Session, *, playbook: Playbook, items: Sequence[EventItem], now: datetime) -> Outcome:
@@ -61,13 +113,8 @@ def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome:
     ids = list(dict.fromkeys(i.event_id for i in items if i.event_id))
     new: set[str] = set()
     if ids:
-        stmt = (
-            dialect_insert(session, ProcessedEvent.__table__)
-            .values([{"event_id": e, "received_at": now} for e in ids])
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(ProcessedEvent.__table__.c.event_id)
-        )
-        new = set(session.scalars(stmt))
+        conn, sql = _conn(session)
+        new = set(conn.execute(sql.claim, [{"event_id": e, "received_at": now} for e in ids]).scalars())
     outcome.duplicates = set(ids) - new
     fresh, seen = [], set()
     for item in items:
@@ -81,22 +128,16 @@ def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome:
 
 def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str, tuple[int, bool, int]]:
     """slack user id → (person id, deactivated, stage); people seen for the first time get a bare row."""
+    conn, sql = _conn(session)
 
     def load() -> dict[str, tuple[int, bool, int]]:
-        rows = session.execute(
-            select(Person.slack_user_id, Person.id, Person.deactivated, Person.current_stage).where(
-                Person.slack_user_id.in_(user_ids)
-            )
-        )
-        return {r[0]: (int(r[1]), bool(r[2]), int(r[3])) for r in rows}
+        return {r[0]: (int(r[1]), bool(r[2]), int(r[3])) for r in conn.execute(sql.people, {"users": list(user_ids)})}
 
     found = load()
     missing = user_ids - set(found)
     if missing:
-        session.execute(
-            dialect_insert(session, Person.__table__)
-            .values([{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)])
-            .on_conflict_do_nothing(index_elements=["slack_user_id"])
+        conn.execute(
+            sql.new_people, [{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)]
         )
         outcome.new_people |= missing
         found = load()
@@ -106,28 +147,21 @@ def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str,
 def _count(session: Session, activities: list[Activity], people: dict[str, tuple[int, bool, int]]) -> None:
     totals: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     last_seen: dict[int, datetime] = {}
+    opened: dict[int, datetime] = {}
     for a in activities:
         pid = people[a.user_id][0]
         last_seen[pid] = max(last_seen.get(pid, a.occurred_at), a.occurred_at)
+        if a.event == "app_home_opened":
+            opened[pid] = a.occurred_at
         counter = classify_counter(a)
         if counter:
             totals[(pid, a.occurred_at.date())][counter] += 1
+    conn, sql = _conn(session)
     if totals:
-        table = DailyActivity.__table__
-        stmt = dialect_insert(session, table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["person_id", "day"],
-            set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS},
-        )
-        session.execute(stmt, [{"person_id": p, "day": d, **counts} for (p, d), counts in totals.items()])
-    people_table = Person.__table__
-    session.execute(
-        update(people_table)  # Core executemany: one prepared UPDATE for the whole batch
-        .where(people_table.c.id == bindparam("pid"))
-        .where((people_table.c.last_active_at.is_(None)) | (people_table.c.last_active_at < bindparam("seen")))
-        .values(last_active_at=bindparam("seen")),
-        [{"pid": p, "seen": t} for p, t in last_seen.items()],
-    )
+        conn.execute(sql.counters, [{"person_id": p, "day": d, **counts} for (p, d), counts in totals.items()])
+    conn.execute(sql.last_active, [{"pid": p, "seen": t} for p, t in last_seen.items()])
+    if opened:
+        conn.execute(sql.opened, [{"pid": p, "at": t} for p, t in opened.items()])
 
 
 def _progress(
@@ -137,13 +171,12 @@ def _progress(
     people: dict[str, tuple[int, bool, int]],
     outcome: Outcome,
 ) -> None:
-    use_cases = playbook.all_use_cases()
-    relevant = [a for a in activities if any(matches(uc.criteria, a) for uc in use_cases)]
+    by_event = playbook.use_cases_by_event
+    relevant = [a for a in activities if any(matches(uc.criteria, a) for uc in by_event.get(a.event, ()))]
     if not relevant:
         return
     pids = {people[a.user_id][0]: a.user_id for a in relevant}
-    counted = {uc.key for uc in use_cases if uc.criteria.count > 1}
-    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()}, counted)
+    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()}, playbook.counted_keys)
     writes = ProgressWrites()
     for a in relevant:
         pid = people[a.user_id][0]
@@ -156,27 +189,20 @@ def _progress(
 
 
 def load_progress_many(
-    session: Session, stages: dict[int, int], counted: set[str] | None = None
+    session: Session, stages: dict[int, int], counted: frozenset[str] = frozenset()
 ) -> dict[int, PersonProgress]:
     """The engine's view of several people in two queries (done use cases, earlier match times).
 
-    Earlier match times only matter for use cases that need a count; `counted` limits the second query.
+    Earlier match times only matter for still-open use cases that need a count (`counted`); callers that only
+    read completions and the stage pass none and skip the second query.
     """
+    conn, sql = _conn(session)
     done: dict[int, set[str]] = defaultdict(set)
-    for pid, key in session.execute(
-        select(Completion.person_id, Completion.use_case_key).where(
-            Completion.person_id.in_(stages), Completion.status == "done"
-        )
-    ):
+    for pid, key in conn.execute(sql.done, {"pids": list(stages)}):
         done[pid].add(key)
     hits: dict[int, dict[str, tuple[datetime, ...]]] = defaultdict(dict)
-    query = select(CriterionHit.person_id, CriterionHit.use_case_key, CriterionHit.occurred_at).where(
-        CriterionHit.person_id.in_(stages)
-    )
-    if counted is not None:
-        query = query.where(CriterionHit.use_case_key.in_(counted))
-    for pid, key, at in session.execute(query) if counted is None or counted else ():
-        if key not in done[pid]:
+    if counted:
+        for pid, key, at in conn.execute(sql.open_hits, {"pids": list(stages), "keys": sorted(counted)}):
             hits[pid][key] = (*hits[pid].get(key, ()), at)
     return {
         pid: PersonProgress(completed=frozenset(done[pid]), stage=stage, matches=hits[pid])
@@ -237,30 +263,22 @@ class ProgressWrites:
             )
 
     def flush(self, session: Session, outcome: Outcome) -> None:
+        conn, sql = _conn(session)
         if self.hits:
-            session.execute(
-                dialect_insert(session, CriterionHit.__table__).on_conflict_do_nothing(
-                    index_elements=["person_id", "use_case_key", "event_id"]
-                ),
-                self.hits,
-            )
+            conn.execute(sql.add_hits, self.hits)
         for row in self.completions:
             _complete(session, row)
             outcome.completed.append((self.users[row["person_id"]], row["use_case_key"]))
             outcome.progressed.add(self.users[row["person_id"]])
-        for pid, (stage, at) in self.stages.items():
-            session.execute(
-                update(Person)
-                .where(Person.id == pid, Person.current_stage < stage)
-                .values(current_stage=stage, stage_reached_at=at)
-            )
+        if self.completions:
+            pids = list({row["person_id"] for row in self.completions})
+            outcome.progressed_viewers |= {
+                self.users[pid] for pid in conn.execute(sql.viewers, {"pids": pids}).scalars()
+            }
+        if self.stages:
+            conn.execute(sql.stage, [{"pid": p, "stage": st, "at": at} for p, (st, at) in self.stages.items()])
         if self.celebrations:
-            session.execute(
-                dialect_insert(session, NudgeDelivery.__table__).on_conflict_do_nothing(
-                    index_elements=["idempotency_key"]
-                ),
-                self.celebrations,
-            )
+            conn.execute(sql.celebrate, self.celebrations)
 
 
 def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 1a9ad80544fb
+Revision ID: 83e80b9f95d7
 Revises:
-Create Date: 2026-11-23 16:57:12.545684
+Create Date: 2026-11-23 17:02:50.476959
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "1a9ad80544fb"
+revision: str = "83e80b9f95d7"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("current_stage", sa.Integer(), nullable=False),
         sa.Column("stage_reached_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_active_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("home_opened_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("snoozed_until", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("opted_out_kinds", sa.JSON(), nullable=False),
         sa.Column(
