@@ -42,6 +42,7 @@ def job(name: str, *, seconds: float) -> Callable[[Callable[[Deps], object]], Ca
 def load_jobs() -> dict[str, JobSpec]:
     """Import the modules that register jobs (kept explicit so the list is easy to find)."""
     import nudges.jobs  # noqa: F401
+    import nudges.ticks as _nudge_ticks  # noqa: F401
 
     return JOBS
 

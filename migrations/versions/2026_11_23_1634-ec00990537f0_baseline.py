@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 020d83e2dad9
+Revision ID: ec00990537f0
 Revises:
-Create Date: 2026-11-23 16:16:02.064308
+Create Date: 2026-11-23 16:34:14.141411
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "020d83e2dad9"
+revision: str = "ec00990537f0"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -162,10 +162,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_criterion_hits")),
         sa.UniqueConstraint(
-            "person_id",
-            "use_case_key",
-            "event_id",
-            name=op.f("uq_criterion_hits_person_id_use_case_key_event_id"),
+            "person_id", "use_case_key", "event_id", name=op.f("uq_criterion_hits_person_id_use_case_key_event_id")
         ),
     )
     with op.batch_alter_table("criterion_hits", schema=None) as batch_op:
@@ -234,6 +231,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
         sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -253,10 +251,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_nudge_deliveries_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_nudge_deliveries_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge_deliveries")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_nudge_deliveries_idempotency_key")),
@@ -326,10 +321,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_wave_memberships_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_wave_memberships_person_id_people"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_wave_memberships_wave_id_waves"), ondelete="CASCADE"
