@@ -14,6 +14,7 @@ from bot.playbook import PlaybookInvalid
 from bot.playbook.cli import playbook
 from bot.settings import Settings, SettingsError, get_settings
 from bot.slack.gateway import SlackError
+from nudges.cli import outbox
 
 
 def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,6 +55,7 @@ def main() -> None:
 
 
 main.add_command(playbook)
+main.add_command(outbox)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")
