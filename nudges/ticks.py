@@ -24,7 +24,7 @@ def plan_nudges(deps: Deps) -> PlanReport:
     return report
 
 
-@job("deliver_nudges", seconds=2)
+@job("deliver_nudges", seconds=1)
 def deliver_nudges(deps: Deps) -> DeliveryReport:
     """Send due outbox rows within a short time budget, so shutdown never waits long."""
     return worker_for(deps).tick()
