@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
@@ -74,13 +75,32 @@ def iso_week(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def next_use_case_expr(playbook: Playbook) -> ColumnElement[Any]:
-    """The person's next use-case key, NULL when every required one is done (CASE follows ladder order)."""
+def _required_bits(playbook: Playbook) -> dict[str, int]:
+    """One bit per required use case (at most 62, so a mask fits a BIGINT on every backend)."""
+    keys = list(dict.fromkeys(key for stage in playbook.stages for key in stage.required_keys))
+    if len(keys) > 62:
+        raise ValueError("the planner supports at most 62 required use cases")
+    return {key: 1 << i for i, key in enumerate(keys)}
+
+
+def _done_masks(bits: dict[str, int]) -> Any:
+    """Per person, the bit mask of required use cases done: one grouped pass over completions."""
+    bit = case(*((Completion.use_case_key == key, literal(value, BigInteger)) for key, value in bits.items()), else_=0)
+    return (
+        select(Completion.person_id.label("person_id"), cast(func.sum(bit), BigInteger).label("mask"))
+        .group_by(Completion.person_id)
+        .subquery("done")
+    )
+
+
+def next_use_case_expr(playbook: Playbook, mask: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The next use-case key from the done-mask, NULL when all are done (CASE branches follow the ladder)."""
+    bits = _required_bits(playbook)
     whens = []
     for number, stage in enumerate(playbook.stages, 1):
         for key in stage.required_keys:
-            done = exists().where(Completion.person_id == Person.id, Completion.use_case_key == key)
-            whens.append((and_(Person.current_stage < number, not_(done)), literal(key, String)))
+            missing = mask.op("&")(literal(bits[key], BigInteger)) == 0
+            whens.append((and_(Person.current_stage < number, missing), literal(key, String)))
     return case(*whens, else_=null())
 
 
@@ -140,7 +160,10 @@ def _insert(session: Session, rows: Select[Any]) -> int:
             .from_select(OUTBOX_COLUMNS, rows)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
         )
-    return int(session.execute(stmt).rowcount or 0)
+        return int(session.execute(stmt).rowcount or 0)
+    # psycopg reports no rowcount for INSERT … SELECT … ON CONFLICT: count in SQL, not by fetching ids
+    inserted = stmt.returning(literal(1, Integer).label("one")).cte("inserted")
+    return int(session.scalar(select(func.count()).select_from(inserted)) or 0)
 
 
 class _Plan:
@@ -150,19 +173,20 @@ class _Plan:
         self.now = now
         self.rules = rules
         self.enrolled = _enrolled()
-        self.next_key = next_use_case_expr(playbook).label("next_key")
+        self.done = _done_masks(_required_bits(playbook))
+        self.next_key = next_use_case_expr(playbook, func.coalesce(self.done.c.mask, 0)).label("next_key")
         self.due_at = _zone_due_at(session, rules, now).label("due_at")
         self.quiet_since = func.coalesce(Person.last_active_at, self.enrolled.c.enrolled_at)
         self.inactive = self.quiet_since < now - timedelta(days=rules.reengage_after_days)
 
-    def candidates(self, kind: NudgeKind, *extra: ColumnElement[bool]) -> Any:
-        """Eligible enrolled people with their next step and due time, as a subquery."""
-        return (
-            select(Person.id.label("person_id"), Person.current_stage.label("stage"), self.next_key, self.due_at)
-            .join(self.enrolled, self.enrolled.c.person_id == Person.id)
-            .where(*_eligible(kind, self.now), *extra)
-            .subquery(kind.value)
-        )
+    def candidates(self, kind: NudgeKind, *extra: ColumnElement[bool], next_step: bool = True) -> Any:
+        """Eligible enrolled people with their next step (when asked) and due time, as a subquery."""
+        columns = [Person.id.label("person_id"), Person.current_stage.label("stage"), self.due_at]
+        query = select(*columns, self.next_key) if next_step else select(*columns, null().label("next_key"))
+        query = query.join(self.enrolled, self.enrolled.c.person_id == Person.id)
+        if next_step:
+            query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
+        return query.where(*_eligible(kind, self.now), *extra).subquery(kind.value)
 
     @staticmethod
     def rows(kind: NudgeKind, sub: Any, key: ColumnElement[Any], subject: ColumnElement[Any]) -> Select[Any]:
@@ -234,6 +258,7 @@ def plan(
         Person.current_stage >= 1,
         Person.stage_reached_at <= now - settings.reinforce_after,
         Person.stage_reached_at > now - settings.reinforce_within,
+        next_step=False,
     )
     stage = cast(sub.c.stage, String)
     queued[kind] = _insert(session, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1))
