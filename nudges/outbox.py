@@ -26,16 +26,19 @@ def enqueue(
     subject: str | None = None,
     state: str = "pending",
     reason: str | None = None,
+    created_at: datetime | None = None,
 ) -> bool:
     """Queue one outreach; False when a row with the same key already exists (nothing is sent twice).
 
     `state="skipped"` with a `reason` records a nudge the rules refused, so "who was skipped and why" has
     an answer and the key is used up.
     """
+    values: dict[str, Any] = {"created_at": created_at} if created_at else {}
     return insert_ignore(
         session,
         NudgeDelivery,
         {
+            **values,
             "person_id": person_id,
             "kind": kind,
             "subject": subject,

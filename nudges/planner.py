@@ -55,7 +55,17 @@ from nudges.rules import CadenceRules, next_working_moment
 from nudges.service import PACED_KINDS
 
 PLAN_LOCK = zlib.crc32(b"nudges.plan")
-OUTBOX_COLUMNS = ("person_id", "kind", "subject", "idempotency_key", "due_at", "state", "attempts", "payload")
+OUTBOX_COLUMNS = (
+    "person_id",
+    "kind",
+    "subject",
+    "idempotency_key",
+    "due_at",
+    "state",
+    "attempts",
+    "payload",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -188,8 +198,7 @@ class _Plan:
             query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
         return query.where(*_eligible(kind, self.now), *extra).subquery(kind.value)
 
-    @staticmethod
-    def rows(kind: NudgeKind, sub: Any, key: ColumnElement[Any], subject: ColumnElement[Any]) -> Select[Any]:
+    def rows(self, kind: NudgeKind, sub: Any, key: ColumnElement[Any], subject: ColumnElement[Any]) -> Select[Any]:
         """The outbox columns for each candidate."""
         return select(
             sub.c.person_id,
@@ -200,6 +209,7 @@ class _Plan:
             literal("pending", String),
             literal(0, Integer),
             literal({}, JSON()),
+            literal(self.now, UTCDateTime()),  # the planning clock, so staleness works under a simulated clock
         )
 
 

@@ -119,7 +119,7 @@ def request_nudge(
     rules = rules or CadenceRules()
     history = history_by_person(session, [person.id], now=now)[person.id]
     decision = decide(rules, recipient_of(person, history, now=now), nudge_kind, max(now, not_before or now))
-    values: dict[str, Any] = {"payload": dict(payload or {}), "subject": subject}
+    values: dict[str, Any] = {"payload": dict(payload or {}), "subject": subject, "created_at": now}
     if decision.verdict is Verdict.SKIP:
         enqueue(
             session,
