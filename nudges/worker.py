@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, render_nudge
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
@@ -373,7 +374,7 @@ class DeliveryWorker:
             kind=item.kind.value,
             locale=person.effective_locale,
             name=person.display_name or person.slack_user_id,
-            subject=item.subject,
+            subject=item.subject or self._first_step(item),
             payload=item.payload,
             stage=int(item.subject)
             if item.kind is NudgeKind.REINFORCEMENT and (item.subject or "").isdigit()
@@ -384,6 +385,13 @@ class DeliveryWorker:
             purpose=item.wave.purpose_message if item.wave else "",
             sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
         )
+
+    def _first_step(self, item: _Item) -> str | None:
+        """For a welcome queued without a subject (waves), the person's next step from their progress."""
+        if item.kind is not NudgeKind.WELCOME:
+            return None
+        step = next_use_case(self.deps.playbook, PersonProgress(item.done, item.person.current_stage))
+        return step.key if step else None
 
     def _send(self, item: _Item, now: datetime) -> str:
         """Post the DM (after checking an earlier attempt did not already post it) and record the result."""

@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.slack.gateway import PostedMessage, SlackGateway, make_web_client
-from models import NudgeDelivery, Person
+from models import NudgeDelivery, Person, Wave
 from nudges.config import DeliverySettings
 from nudges.outbox import enqueue
 from nudges.reconcile import message_metadata, nudge_id_of
@@ -262,3 +262,18 @@ def test_throttle_paces_and_pauses() -> None:
     throttle.wait()
     moments.append(now[0])
     assert moments == pytest.approx([0.0, 0.1, 0.2, 2.2])
+
+
+def test_a_welcome_from_a_wave_names_the_wave_sponsor_and_first_step(deps: Deps, fake: FakeSlack) -> None:
+    [user] = _people(deps, fake, 1)
+    with session_scope(deps.session_factory) as s:
+        wave = Wave(name="Sales pilot", state="active", sponsor_user_id="U0CEO0001", purpose_message="Less email.")
+        s.add(wave)
+        s.flush()
+        wave_id = wave.id
+    _queue(deps, [user], kind="welcome", wave_id=wave_id)
+    assert DeliveryWorker(deps, settings=FAST).tick().sent == 1
+    [message] = fake.messages_in(user)
+    first = deps.playbook.stages[0].required_keys[0]
+    assert "Less email." in message["text"] and "<@U0CEO0001>" in message["text"]
+    assert deps.playbook.use_case(first).title.get("en") in message["text"]
