@@ -11,6 +11,7 @@ from bot.cli_support import friendly_errors, settings_for_command
 from bot.people_cli import import_people_command, sync_people_command
 from bot.playbook.cli import playbook
 from bot.rollout_cli import audit, waves
+from nudges.cli import outbox
 
 
 @click.group(help="Adoption Coach: gets a whole company to actually change how it works in Slack.")
@@ -24,6 +25,7 @@ main.add_command(import_people_command)
 main.add_command(audit)
 main.add_command(waves)
 main.add_command(ambassadors)
+main.add_command(outbox)
 
 
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")

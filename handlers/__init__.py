@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 import handlers.ambassador_actions  # sub-commands in handlers.ambassador_commands register on import
-from handlers import admin, commands, employee_commands, events, home_actions
+from handlers import admin, commands, employee_commands, events, home_actions, nudge_actions
 from handlers import help as help_handlers
 
 # Sub-command modules register themselves with bot.commands on import.
@@ -19,3 +19,4 @@ def register(app: App, *, command_name: str = "/coach") -> None:
     help_handlers.register(app)
     admin.register(app)
     handlers.ambassador_actions.register(app)
+    nudge_actions.register(app)

@@ -12,7 +12,11 @@ from models.base import Base, TimestampMixin
 
 
 class NudgeDelivery(TimestampMixin, Base):
-    """pending → sending → sent | skipped | failed; `idempotency_key` makes planning re-runnable."""
+    """pending → sending → sent | skipped | failed; `idempotency_key` makes planning re-runnable.
+
+    `subject` is what the nudge is about (a use-case key, a stage number) so the planner can ask "was the
+    step for X sent already?" in SQL; `last_error` holds the latest deferral, skip or failure reason.
+    """
 
     __tablename__ = "nudge_deliveries"
     __table_args__ = (Index("ix_nudge_deliveries_state_due_at", "state", "due_at"),)
@@ -20,6 +24,7 @@ class NudgeDelivery(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16), default="pending")

@@ -23,18 +23,30 @@ def enqueue(
     idempotency_key: str,
     due_at: datetime,
     payload: dict[str, Any] | None = None,
+    subject: str | None = None,
+    state: str = "pending",
+    reason: str | None = None,
+    created_at: datetime | None = None,
 ) -> bool:
-    """Queue one outreach; False when a row with the same key already exists (nothing is sent twice)."""
+    """Queue one outreach; False when a row with the same key already exists (nothing is sent twice).
+
+    `state="skipped"` with a `reason` records a nudge the rules refused, so "who was skipped and why" has
+    an answer and the key is used up.
+    """
+    values: dict[str, Any] = {"created_at": created_at} if created_at else {}
     return insert_ignore(
         session,
         NudgeDelivery,
         {
+            **values,
             "person_id": person_id,
             "kind": kind,
+            "subject": subject,
             "idempotency_key": idempotency_key[:200],
             "due_at": due_at,
-            "state": "pending",
+            "state": state,
             "attempts": 0,
+            "last_error": reason,
             "payload": payload or {},
         },
         conflict=["idempotency_key"],

@@ -44,6 +44,7 @@ def load_jobs() -> dict[str, JobSpec]:
     import nudges.digest_jobs
     import nudges.help_jobs
     import nudges.jobs  # noqa: F401
+    import nudges.ticks as _nudge_ticks  # noqa: F401
     from nudges import wave_jobs  # noqa: F401
 
     return JOBS

@@ -50,7 +50,7 @@ from bot.services.help_directory import (
 )
 from bot.services.help_store import ACTIVE_STATES, add_step, load_state, save_state
 from bot.services.home import ensure_person
-from bot.services.people import get_person
+from bot.services.people import ensure_bare_person, get_person
 from bot.services.progress import record_help_opened
 from bot.slack.gateway import PostedMessage, SlackError
 from bot.views import help as views
@@ -138,8 +138,7 @@ def _ensure_asker(deps: Deps, user_id: str) -> None:
     except SlackError as exc:
         log.warning("users.info for asker %s failed (%s); storing the question anyway", user_id, exc)
         with session_scope(deps.session_factory) as session:
-            if get_person(session, user_id) is None:
-                session.add(Person(slack_user_id=user_id, opted_out_kinds=[]))
+            ensure_bare_person(session, user_id)
 
 
 def asker_locale(deps: Deps, user_id: str) -> str:
@@ -282,11 +281,7 @@ def _know_people(deps: Deps, user_ids: Iterable[str]) -> None:
 def _mark_gone(deps: Deps, user_id: str) -> None:
     """Slack says this person cannot be reached: record them as deactivated so routing skips them."""
     with session_scope(deps.session_factory) as session:
-        person = get_person(session, user_id)
-        if person is None:
-            person = Person(slack_user_id=user_id, opted_out_kinds=[])
-            session.add(person)
-        person.deactivated = True
+        ensure_bare_person(session, user_id).deactivated = True
 
 
 # --------------------------------------------------------------------------- the owner's buttons

@@ -58,6 +58,21 @@ def get_person(session: Session, slack_user_id: str) -> Person | None:
     return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
 
 
+def ensure_bare_person(session: Session, slack_user_id: str) -> Person:
+    """The person's row, created empty if missing; safe when several threads do this at once."""
+    person = get_person(session, slack_user_id)
+    if person is None:
+        insert_ignore(
+            session,
+            Person,
+            {"slack_user_id": slack_user_id, "opted_out_kinds": [], **PERSON_DEFAULTS},
+            conflict=["slack_user_id"],
+        )
+        person = get_person(session, slack_user_id)
+        assert person is not None
+    return person
+
+
 def is_human(user: Mapping[str, Any]) -> bool:
     """Bots and Slackbot are never coached."""
     return not (user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT")

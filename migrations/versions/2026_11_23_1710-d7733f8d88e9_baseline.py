@@ -1,8 +1,8 @@
 """baseline
 
-Revision ID: 83e80b9f95d7
+Revision ID: d7733f8d88e9
 Revises:
-Create Date: 2026-11-23 17:02:50.476959
+Create Date: 2026-11-23 17:10:03.573903
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "83e80b9f95d7"
+revision: str = "d7733f8d88e9"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -268,6 +268,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
         sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),

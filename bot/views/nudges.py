@@ -1,0 +1,303 @@
+"""Nudge DMs, built from the playbook's templates in the person's language.
+
+Every nudge carries "I need help"; kinds a person may turn off carry "don't send me this kind", paced kinds
+a snooze; a training prompt has "Try it now", which turns into the how-to and a one-click rating. Each
+message sets a fallback `text` (notifications, screen readers). Pure: no Slack, no database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import normalise_locale
+from bot.playbook.schema import Playbook, UseCase
+from bot.views.blocks import Block, actions, button, clip, context, section
+from bot.views.ids import HelpAction, NudgeAction
+from nudges.kinds import NudgeKind
+
+TEXT_MAX = 3000
+
+STRINGS: dict[str, dict[str, str]] = {
+    "need_help": {"en": "I need help", "ja": "助けてほしい"},
+    "stop_kind": {"en": "Don't send me this kind", "ja": "この種類は送らないで"},
+    "snooze": {"en": "Snooze a week", "ja": "1週間お休み"},
+    "try_it": {"en": "Try it now", "ja": "いま試す"},
+    "how_to": {"en": "*How:* {text}", "ja": "*やり方:* {text}"},
+    "rate_prompt": {
+        "en": "How useful was this lesson? (1 = not at all, 5 = very)",
+        "ja": "このレッスンは役に立ちましたか？（1＝まったく、5＝とても）",
+    },
+    "rated": {"en": "Thanks for rating it {score}/5.", "ja": "{score}/5 の評価をありがとうございます。"},
+    "help_hint": {
+        "en": 'Stuck at any point? Press "I need help" and a named person answers.',
+        "ja": "困ったときは「助けてほしい」を押してください。担当者が回答します。",
+    },
+    "sponsor": {"en": "A word from <@{user}>: ", "ja": "<@{user}> さんから: "},
+    "from_ambassador": {"en": "From your ambassador <@{user}>", "ja": "アンバサダー <@{user}> さんより"},
+    "stopped": {
+        "en": "Done: Coach will not send you {kind} messages any more.",
+        "ja": "承知しました。今後「{kind}」のメッセージは送りません。",
+    },
+    "not_optional": {
+        "en": "These messages answer something you did, so they cannot be turned off.",
+        "ja": "これはあなたの操作への返信なので、停止できません。",
+    },
+    "snoozed": {"en": "Coach is snoozed until {until}.", "ja": "{until} まで Coach はお休み中です。"},
+    "solved": {"en": "Yes, solved", "ja": "解決しました"},
+    "still_stuck": {"en": "Still stuck", "ja": "まだ困っています"},
+}
+
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "welcome": {"en": "welcome", "ja": "ウェルカム"},
+    "next_use_case": {"en": "next step", "ja": "次のステップ"},
+    "training": {"en": "training", "ja": "トレーニング"},
+    "reinforcement": {"en": "tips", "ja": "ヒント"},
+    "reengage": {"en": "reminder", "ja": "リマインダー"},
+    "pulse": {"en": "survey", "ja": "アンケート"},
+    "help_follow_up": {"en": "help follow-up", "ja": "ヘルプのフォローアップ"},
+    "feedback": {"en": "lesson feedback", "ja": "レッスンの感想"},
+    "ambassador": {"en": "ambassador", "ja": "アンバサダー"},
+    "celebrate": {"en": "celebration", "ja": "お祝い"},
+}
+
+
+def tr(key: str, locale: str, **values: object) -> str:
+    """An interface string in `locale` (English when missing)."""
+    texts = STRINGS[key]
+    text = texts.get(normalise_locale(locale)) or texts["en"]
+    return text.format(**values) if values else text
+
+
+def kind_name(kind: str, locale: str) -> str:
+    names = KIND_NAMES.get(kind, {"en": kind})
+    return names.get(normalise_locale(locale)) or names["en"]
+
+
+@dataclass(frozen=True)
+class NudgeContext:
+    """Everything a nudge message may mention about its recipient; the worker (or waves) fills it."""
+
+    nudge_id: int
+    kind: str
+    locale: str
+    name: str
+    subject: str | None = None  # a use-case key, or a stage number for reinforcement
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    stage: int = 0  # the stage the person has reached
+    completed_count: int = 0
+    days_inactive: int = 0
+    wave_name: str = ""
+    purpose: str = ""  # the wave's own purpose message; the playbook's when empty
+    sponsor_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A chat.postMessage body: fallback text plus blocks."""
+
+    text: str
+    blocks: list[Block]
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill(template: str, **values: object) -> str:
+    """Fill a playbook template; a placeholder without a value becomes empty rather than an error."""
+    return template.format_map(_Blank({k: "" if v is None else str(v) for k, v in values.items()}))
+
+
+def action_value(nudge_id: int, kind: str, extra: str = "") -> str:
+    """Button values carry the nudge id and kind, compact JSON (≤ 2,000 chars)."""
+    data: dict[str, Any] = {"n": nudge_id, "k": kind}
+    if extra:
+        data["x"] = extra
+    return json.dumps(data, separators=(",", ":"))
+
+
+def parse_action_value(value: str) -> tuple[int, str, str]:
+    """(nudge id, kind, extra) from a button value written by `action_value`."""
+    data = json.loads(value)
+    return int(data["n"]), str(data["k"]), str(data.get("x", ""))
+
+
+def _use_case(playbook: Playbook, key: str | None) -> UseCase | None:
+    if key and key in playbook.ladder_index:
+        return playbook.use_case(key)
+    return None
+
+
+def _stage_title(playbook: Playbook, number: int, locale: str) -> str:
+    if 1 <= number <= len(playbook.stages):
+        return playbook.stages[number - 1].title.get(locale)
+    return ""
+
+
+def controls(ctx: NudgeContext, *first: Block) -> Block:
+    """The row every nudge ends with: its own buttons, "I need help", opt-out and snooze where allowed."""
+    kind = NudgeKind(ctx.kind)
+    value = action_value(ctx.nudge_id, ctx.kind)
+    elements = [*first, button(tr("need_help", ctx.locale), HelpAction.OPEN, value)]
+    if kind.policy.can_opt_out:
+        elements.append(button(tr("stop_kind", ctx.locale), NudgeAction.STOP_KIND, value))
+    if kind.policy.paced:
+        elements.append(button(tr("snooze", ctx.locale), NudgeAction.SNOOZE, value))
+    return actions(*elements, block_id=f"nudge.{ctx.nudge_id}")
+
+
+def rating_row(ctx: NudgeContext) -> Block:
+    """Five one-click rating buttons (1 … 5)."""
+    return actions(
+        *(
+            button(str(score), NudgeAction.RATE + f".{score}", action_value(ctx.nudge_id, ctx.kind, str(score)))
+            for score in range(1, 6)
+        ),
+        block_id=f"nudge.rate.{ctx.nudge_id}",
+    )
+
+
+def _body(playbook: Playbook, ctx: NudgeContext) -> str:
+    """The templated text of one nudge."""
+    loc, name, kind = ctx.locale, ctx.name, ctx.kind
+    use_case = _use_case(playbook, ctx.subject)
+    title = use_case.title.get(loc) if use_case else ""
+    templates = playbook.templates
+    if kind == NudgeKind.WELCOME:
+        purpose = ctx.purpose or playbook.purpose.message.get(loc)
+        sponsor = ctx.sponsor_user_id or playbook.purpose.sponsor
+        if sponsor:
+            purpose = tr("sponsor", loc, user=sponsor) + purpose
+        return fill(
+            templates.welcome.get(loc),
+            name=name,
+            purpose=purpose,
+            sponsor=f"<@{sponsor}>" if sponsor else "",
+            wave=ctx.wave_name,
+            first_use_case=title,
+            help_hint=tr("help_hint", loc),
+        )
+    if kind == NudgeKind.NEXT_USE_CASE:
+        number = playbook.stage_number_of(use_case.key) if use_case else 0
+        return fill(
+            templates.next_use_case.get(loc),
+            name=name,
+            use_case=title,
+            why=use_case.why.get(loc) if use_case else "",
+            how_to=use_case.how_to.get(loc) if use_case else "",
+            stage=_stage_title(playbook, number, loc),
+            stage_number=number or "",
+        )
+    if kind == NudgeKind.TRAINING:
+        return fill(
+            templates.training.get(loc),
+            name=name,
+            use_case=title,
+            lesson=use_case.training.lesson.get(loc) if use_case else "",
+            try_it=use_case.training.try_it.get(loc) if use_case else "",
+        )
+    if kind == NudgeKind.REINFORCEMENT:
+        tips = playbook.phases.refreeze.tips
+        tip = tips[(ctx.stage - 1) % len(tips)].get(loc) if tips else ""
+        return fill(
+            templates.reinforcement.get(loc),
+            name=name,
+            tip=tip,
+            stage=_stage_title(playbook, ctx.stage, loc),
+            completed_count=ctx.completed_count,
+        )
+    if kind == NudgeKind.REENGAGE:
+        return fill(templates.reengage.get(loc), name=name, days_inactive=ctx.days_inactive, next_use_case=title)
+    if kind == NudgeKind.PULSE:
+        return fill(templates.pulse_question.get(loc), name=name, wave=ctx.wave_name)
+    if kind == NudgeKind.FEEDBACK:
+        return fill(templates.feedback_question.get(loc), name=name, use_case=title)
+    if kind == NudgeKind.HELP_FOLLOW_UP:
+        contact = ctx.payload.get("contact")
+        return fill(
+            templates.help_follow_up.get(loc),
+            name=name,
+            topic=ctx.payload.get("topic", ""),
+            contact=f"<@{contact}>" if contact else "",
+        )
+    if kind == NudgeKind.CELEBRATE:
+        return _celebration(playbook, ctx, title)
+    return str(ctx.payload.get("message", ""))  # ambassador: their own words
+
+
+def _celebration(playbook: Playbook, ctx: NudgeContext, title: str) -> str:
+    loc = ctx.locale
+    stage = int(ctx.payload.get("stage") or 0)
+    if stage:
+        return fill(
+            playbook.templates.celebrate_stage.get(loc),
+            name=ctx.name,
+            stage=_stage_title(playbook, stage, loc),
+            stage_number=stage,
+            next_stage=_stage_title(playbook, stage + 1, loc),
+        )
+    next_case = _use_case(playbook, ctx.payload.get("next_use_case"))
+    return fill(
+        playbook.templates.celebrate_use_case.get(loc),
+        name=ctx.name,
+        use_case=title,
+        next_use_case=next_case.title.get(loc) if next_case else "",
+    )
+
+
+def render_nudge(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:
+    """The DM for one nudge, in the person's language, with its buttons."""
+    body = clip(_body(playbook, ctx).strip() or kind_name(ctx.kind, ctx.locale), TEXT_MAX)
+    blocks: list[Block] = [section(body)]
+    value = action_value(ctx.nudge_id, ctx.kind)
+    if ctx.kind == NudgeKind.AMBASSADOR and ctx.payload.get("from_user"):
+        blocks.append(context(tr("from_ambassador", ctx.locale, user=ctx.payload["from_user"])))
+    if ctx.kind in (NudgeKind.PULSE, NudgeKind.FEEDBACK):
+        blocks.append(rating_row(ctx))
+        blocks.append(controls(ctx))
+    elif ctx.kind == NudgeKind.TRAINING:
+        blocks.append(controls(ctx, button(tr("try_it", ctx.locale), NudgeAction.TRY_IT, value, style="primary")))
+    elif ctx.kind == NudgeKind.HELP_FOLLOW_UP:
+        request = str(ctx.payload.get("request_id", ""))
+        blocks.append(
+            controls(
+                ctx,
+                button(tr("solved", ctx.locale), HelpAction.SOLVED, request, style="primary"),
+                button(tr("still_stuck", ctx.locale), HelpAction.STILL_STUCK, request),
+            )
+        )
+    else:
+        blocks.append(controls(ctx))
+    return OutgoingMessage(text=clip(body, TEXT_MAX), blocks=blocks)
+
+
+def training_follow_up(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:
+    """What "Try it now" turns the lesson into: the how-to, then five rating buttons."""
+    use_case = _use_case(playbook, ctx.subject)
+    how = use_case.how_to.get(ctx.locale) if use_case else ""
+    try_it = use_case.training.try_it.get(ctx.locale) if use_case else ""
+    text = "\n".join(part for part in (try_it, tr("how_to", ctx.locale, text=how) if how else "") if part)
+    blocks = [section(text or tr("try_it", ctx.locale)), section(tr("rate_prompt", ctx.locale)), rating_row(ctx)]
+    return OutgoingMessage(text=clip(text or tr("try_it", ctx.locale), TEXT_MAX), blocks=blocks)
+
+
+def rating_thanks(locale: str, score: int) -> OutgoingMessage:
+    text = tr("rated", locale, score=score)
+    return OutgoingMessage(text=text, blocks=[section(text)])
+
+
+def stopped_kind(locale: str, kind: str, *, allowed: bool) -> OutgoingMessage:
+    text = tr("stopped", locale, kind=kind_name(kind, locale)) if allowed else tr("not_optional", locale)
+    return OutgoingMessage(text=text, blocks=[section(text)])
+
+
+def snoozed(locale: str, until: str) -> OutgoingMessage:
+    text = tr("snoozed", locale, until=until)
+    return OutgoingMessage(text=text, blocks=[section(text)])

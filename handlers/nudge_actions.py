@@ -1,0 +1,77 @@
+"""Buttons on nudge DMs: ack, call one service in a transaction, answer through `respond`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.views import nudges as views
+from bot.views.ids import NudgeAction
+from nudges import actions
+
+RATE_ACTION = re.compile(rf"^{re.escape(NudgeAction.RATE)}(\.[1-5])?$")
+
+
+def _parsed(body: dict[str, Any], action: dict[str, Any]) -> tuple[str, int, str, str]:
+    nudge_id, kind, extra = views.parse_action_value(action.get("value") or "{}")
+    return body["user"]["id"], nudge_id, kind, extra
+
+
+def handle_stop_kind(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id, nudge_id, kind, _ = _parsed(body, action)
+    with session_scope(deps.session_factory) as session:
+        result = actions.stop_kind(session, user_id=user_id, kind=kind, nudge_id=nudge_id, now=deps.clock.now())
+    answer = views.stopped_kind(result.locale, kind, allowed=result.applied)
+    respond(replace_original=False, response_type="ephemeral", **answer.as_kwargs())
+
+
+def handle_snooze(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id, nudge_id, _, _ = _parsed(body, action)
+    with session_scope(deps.session_factory) as session:
+        result = actions.snooze(session, user_id=user_id, nudge_id=nudge_id, now=deps.clock.now())
+    if result.applied:
+        respond(
+            replace_original=False, response_type="ephemeral", **views.snoozed(result.locale, result.detail).as_kwargs()
+        )
+
+
+def handle_try_it(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id, nudge_id, _, _ = _parsed(body, action)
+    with session_scope(deps.session_factory) as session:
+        ctx = actions.try_it(session, user_id=user_id, nudge_id=nudge_id, now=deps.clock.now())
+    if ctx is not None:
+        respond(replace_original=True, **views.training_follow_up(deps.playbook, ctx).as_kwargs())
+
+
+def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps: Deps = context["deps"]
+    user_id, nudge_id, _, extra = _parsed(body, action)
+    score = int(extra) if extra.isdigit() else 0
+    with session_scope(deps.session_factory) as session:
+        result = actions.rate(session, user_id=user_id, nudge_id=nudge_id, score=score, now=deps.clock.now())
+    if result.applied or result.detail == "already rated":
+        respond(replace_original=True, **views.rating_thanks(result.locale, score).as_kwargs())
+
+
+def register(app: App) -> None:
+    app.action(NudgeAction.STOP_KIND)(handle_stop_kind)
+    app.action(NudgeAction.SNOOZE)(handle_snooze)
+    app.action(NudgeAction.TRY_IT)(handle_try_it)
+    app.action(RATE_ACTION)(handle_rate)

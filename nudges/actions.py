@@ -1,0 +1,121 @@
+"""What the buttons on a nudge do: stop a kind, snooze, "try it now", a one-click rating.
+
+Every press also marks the nudge as interacted with, which resets the back-off streak (nudges/rules.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.services.people import get_person
+from bot.views.nudges import NudgeContext
+from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
+from nudges.kinds import NudgeKind
+from nudges.rules import resolve_zone, start_of_local_day
+
+SNOOZE_DAYS = 7
+RATED_KINDS = {NudgeKind.TRAINING: "training", NudgeKind.PULSE: "pulse", NudgeKind.FEEDBACK: "feedback"}
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What the handler needs to answer: whether it applied, and the person's language."""
+
+    applied: bool
+    locale: str = "en"
+    detail: str = ""
+
+
+def _own_nudge(session: Session, person: Person, nudge_id: int) -> NudgeDelivery | None:
+    """The nudge, only when it was sent to this person (a forged value cannot touch others' rows)."""
+    row = session.get(NudgeDelivery, nudge_id)
+    return row if row is not None and row.person_id == person.id else None
+
+
+def _touch(row: NudgeDelivery | None, now: datetime) -> None:
+    if row is not None and row.interacted_at is None:
+        row.interacted_at = now
+
+
+def stop_kind(session: Session, *, user_id: str, kind: str, nudge_id: int, now: datetime) -> ActionResult:
+    """Add `kind` to the person's opt-outs and drop their queued nudges of that kind."""
+    person = get_person(session, user_id)
+    if person is None or kind not in NudgeKind._value2member_map_:
+        return ActionResult(False)
+    _touch(_own_nudge(session, person, nudge_id), now)
+    if not NudgeKind(kind).policy.can_opt_out:
+        return ActionResult(False, person.effective_locale, "not optional")
+    if kind not in (person.opted_out_kinds or []):
+        person.opted_out_kinds = [*(person.opted_out_kinds or []), kind]
+    session.execute(
+        update(NudgeDelivery)
+        .where(NudgeDelivery.person_id == person.id, NudgeDelivery.kind == kind, NudgeDelivery.state == "pending")
+        .values(state="skipped", last_error=f"opted out of {kind}")
+    )
+    session.flush()
+    return ActionResult(True, person.effective_locale)
+
+
+def snooze(session: Session, *, user_id: str, nudge_id: int, now: datetime, days: int = SNOOZE_DAYS) -> ActionResult:
+    """Pause paced nudges until the start of the person's local day `days` from now."""
+    person = get_person(session, user_id)
+    if person is None:
+        return ActionResult(False)
+    _touch(_own_nudge(session, person, nudge_id), now)
+    local_today = now.astimezone(resolve_zone(person.tz)[1]).date()
+    until = start_of_local_day(person.tz, local_today + timedelta(days=days))
+    person.snoozed_until = max(until, person.snoozed_until or until)
+    session.flush()
+    local = person.snoozed_until.astimezone(resolve_zone(person.tz)[1])
+    return ActionResult(True, person.effective_locale, local.strftime("%Y-%m-%d"))
+
+
+def try_it(session: Session, *, user_id: str, nudge_id: int, now: datetime) -> NudgeContext | None:
+    """Record the "try it now" press; the context to render the how-to and the rating from."""
+    person = get_person(session, user_id)
+    row = _own_nudge(session, person, nudge_id) if person else None
+    if person is None or row is None:
+        return None
+    _touch(row, now)
+    session.flush()
+    return NudgeContext(
+        nudge_id=row.id,
+        kind=row.kind,
+        locale=person.effective_locale,
+        name=person.display_name or person.slack_user_id,
+        subject=row.subject,
+    )
+
+
+def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: datetime) -> ActionResult:
+    """Store a one-click rating once per nudge (kind "training", "pulse" or "feedback")."""
+    person = get_person(session, user_id)
+    row = _own_nudge(session, person, nudge_id) if person else None
+    if person is None or row is None or not 1 <= score <= 5 or NudgeKind(row.kind) not in RATED_KINDS:
+        return ActionResult(False, person.effective_locale if person else "en")
+    _touch(row, now)
+    if "rated" in (row.payload or {}):
+        return ActionResult(False, person.effective_locale, "already rated")
+    row.payload = {**(row.payload or {}), "rated": score}
+    wave_id = (row.payload or {}).get("wave_id") or session.scalar(
+        select(WaveMembership.wave_id)
+        .join(Wave, Wave.id == WaveMembership.wave_id)
+        .where(WaveMembership.person_id == person.id, Wave.state == "active")
+        .limit(1)
+    )
+    session.add(
+        PulseResponse(
+            person_id=person.id,
+            wave_id=wave_id,
+            kind=RATED_KINDS[NudgeKind(row.kind)],
+            score=score,
+            comment=row.subject,
+            answered_at=now,
+        )
+    )
+    session.flush()
+    return ActionResult(True, person.effective_locale)

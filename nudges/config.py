@@ -1,0 +1,40 @@
+"""The playbook's cadence section as the pure rules' `CadenceRules`, and the delivery worker's knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.playbook import Playbook
+from nudges.rules import CadenceRules
+
+
+def cadence_rules(playbook: Playbook) -> CadenceRules:
+    """The playbook's delivery rules; `quiet: true` in the playbook means "respect Slack do-not-disturb"."""
+    data = playbook.cadence.model_dump(mode="json")
+    data["respect_dnd"] = data.pop("quiet", True)
+    return CadenceRules.from_mapping(data)
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    """How coaching content follows on: when a training prompt, a tip or a re-engagement becomes due."""
+
+    training_after: timedelta = timedelta(days=1)  # after the next-use-case nudge about the same step
+    reinforce_after: timedelta = timedelta(days=2)  # after a stage is reached
+    reinforce_within: timedelta = timedelta(days=21)  # stages reached longer ago get no late tip
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """The delivery worker's pace and patience; defaults suit one workspace on Slack's documented limits."""
+
+    batch_size: int = 25
+    tick_budget_seconds: float = 8.0  # a tick returns after this long so shutdown never waits long
+    lease: timedelta = timedelta(minutes=2)  # a 'sending' row older than this belongs to a dead worker
+    max_attempts: int = 6  # transient failures before a row is marked failed
+    retry_base_seconds: float = 30.0  # transient failure n waits base * 2**(n-1), capped
+    retry_cap_seconds: float = 3600.0
+    dnd_cache_seconds: float = 300.0
+    stale_after: timedelta = timedelta(days=7)  # a paced nudge still undelivered after this is dropped
+    max_rate_per_second: float | None = None  # optional own pacing; 429 Retry-After is honoured regardless

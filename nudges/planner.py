@@ -1,0 +1,275 @@
+"""The planner: which coaching nudges are due for whom, decided in SQL for everyone at once.
+
+Each kind is one `INSERT … SELECT … ON CONFLICT DO NOTHING` into the outbox, so planning 100,000 people
+is a handful of statements, and re-running it (on any replica) inserts nothing new: the idempotency keys
+are deterministic. Rules that need only the person row are applied here (enrolled in an active wave, not
+deactivated, not snoozed, not opted out of the kind, no paced nudge already waiting); the row's `due_at` is
+the next working moment in the person's own zone (computed once per zone). The delivery worker applies
+the rest (budget, minimum gap, back-off, Slack do-not-disturb) at send time.
+
+A person is only ever nudged toward their *next* use case: the first incomplete required use case of the
+lowest unreached stage (as `bot.domain.progression.next_use_case`), written as one SQL CASE whose branches
+follow the ladder order. Kinds are planned in this order, each skipping people the previous one queued:
+  reengage       quiet for `reengage_after_days` (last activity, or enrolment when never active) — at most
+                 once per such period, naming the next step;
+  next_use_case  the next step, at most once per ISO week per step;
+  training       the lesson for the next step, once per step, a day after its next-step nudge went out;
+  reinforcement  a tip a couple of days after a stage is reached, so people do not slide back.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
+
+from bot.playbook import Playbook
+from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from models.base import UTCDateTime
+from nudges.config import PlannerSettings
+from nudges.kinds import NudgeKind
+from nudges.rules import CadenceRules, next_working_moment
+from nudges.service import PACED_KINDS
+
+PLAN_LOCK = zlib.crc32(b"nudges.plan")
+OUTBOX_COLUMNS = (
+    "person_id",
+    "kind",
+    "subject",
+    "idempotency_key",
+    "due_at",
+    "state",
+    "attempts",
+    "payload",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """How many nudges of each kind this run queued (0 everywhere on a re-run)."""
+
+    queued: dict[str, int] = field(default_factory=dict)
+    skipped_locked: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.queued.values())
+
+
+def iso_week(now: datetime) -> str:
+    year, week, _ = now.astimezone(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _required_bits(playbook: Playbook) -> dict[str, int]:
+    """One bit per required use case (at most 62, so a mask fits a BIGINT on every backend)."""
+    keys = list(dict.fromkeys(key for stage in playbook.stages for key in stage.required_keys))
+    if len(keys) > 62:
+        raise ValueError("the planner supports at most 62 required use cases")
+    return {key: 1 << i for i, key in enumerate(keys)}
+
+
+def _done_masks(bits: dict[str, int]) -> Any:
+    """Per person, the bit mask of required use cases done: one grouped pass over completions."""
+    bit = case(*((Completion.use_case_key == key, literal(value, BigInteger)) for key, value in bits.items()), else_=0)
+    return (
+        select(Completion.person_id.label("person_id"), cast(func.sum(bit), BigInteger).label("mask"))
+        .group_by(Completion.person_id)
+        .subquery("done")
+    )
+
+
+def next_use_case_expr(playbook: Playbook, mask: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The next use-case key from the done-mask, NULL when all are done (CASE branches follow the ladder)."""
+    bits = _required_bits(playbook)
+    whens = []
+    for number, stage in enumerate(playbook.stages, 1):
+        for key in stage.required_keys:
+            missing = mask.op("&")(literal(bits[key], BigInteger)) == 0
+            whens.append((and_(Person.current_stage < number, missing), literal(key, String)))
+    return case(*whens, else_=null())
+
+
+def _enrolled() -> Any:
+    """People in an active wave, with their latest enrolment (a person is in at most one active wave)."""
+    return (
+        select(WaveMembership.person_id.label("person_id"), func.max(WaveMembership.enrolled_at).label("enrolled_at"))
+        .join(Wave, Wave.id == WaveMembership.wave_id)
+        .where(Wave.state == "active")
+        .group_by(WaveMembership.person_id)
+        .subquery("enrolled")
+    )
+
+
+def _zone_due_at(session: Session, rules: CadenceRules, now: datetime) -> ColumnElement[Any]:
+    """`due_at` per person: the next working moment in their zone, one computation per distinct zone."""
+    zones = session.scalars(select(Person.tz).distinct()).all()
+    moments = {tz: next_working_moment(rules, tz, now) for tz in zones}
+    default = literal(next_working_moment(rules, "UTC", now), UTCDateTime())
+    if not moments:
+        return default
+    return case(*((Person.tz == tz, literal(at, UTCDateTime())) for tz, at in moments.items()), else_=default)
+
+
+def _eligible(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
+    """Person-row rules shared by every planned kind."""
+    waiting = aliased(NudgeDelivery)
+    pending_paced = exists().where(
+        waiting.person_id == Person.id,
+        waiting.state.in_(("pending", "sending")),
+        waiting.kind.in_(PACED_KINDS),
+    )
+    return [
+        Person.deactivated.is_(False),
+        or_(Person.snoozed_until.is_(None), Person.snoozed_until <= now),
+        not_(func.coalesce(cast(Person.opted_out_kinds, Text), "").like(f'%"{kind.value}"%')),
+        not_(pending_paced),
+    ]
+
+
+def _insert(session: Session, rows: Select[Any]) -> int:
+    """INSERT the selected outbox rows, ignoring keys that exist (either backend)."""
+    table = NudgeDelivery.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = (
+            pg_insert(table)
+            .from_select(OUTBOX_COLUMNS, rows)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = (
+            sqlite_insert(table)
+            .from_select(OUTBOX_COLUMNS, rows)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+        return int(session.execute(stmt).rowcount or 0)
+    # psycopg reports no rowcount for INSERT … SELECT … ON CONFLICT: count in SQL, not by fetching ids
+    inserted = stmt.returning(literal(1, Integer).label("one")).cte("inserted")
+    return int(session.scalar(select(func.count()).select_from(inserted)) or 0)
+
+
+class _Plan:
+    """The SQL pieces of one planning run."""
+
+    def __init__(self, session: Session, playbook: Playbook, rules: CadenceRules, now: datetime):
+        self.now = now
+        self.rules = rules
+        self.enrolled = _enrolled()
+        self.done = _done_masks(_required_bits(playbook))
+        self.next_key = next_use_case_expr(playbook, func.coalesce(self.done.c.mask, 0)).label("next_key")
+        self.due_at = _zone_due_at(session, rules, now).label("due_at")
+        self.quiet_since = func.coalesce(Person.last_active_at, self.enrolled.c.enrolled_at)
+        self.inactive = self.quiet_since < now - timedelta(days=rules.reengage_after_days)
+
+    def candidates(self, kind: NudgeKind, *extra: ColumnElement[bool], next_step: bool = True) -> Any:
+        """Eligible enrolled people with their next step (when asked) and due time, as a subquery."""
+        columns = [Person.id.label("person_id"), Person.current_stage.label("stage"), self.due_at]
+        query = select(*columns, self.next_key) if next_step else select(*columns, null().label("next_key"))
+        query = query.join(self.enrolled, self.enrolled.c.person_id == Person.id)
+        if next_step:
+            query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
+        return query.where(*_eligible(kind, self.now), *extra).subquery(kind.value)
+
+    def rows(self, kind: NudgeKind, sub: Any, key: ColumnElement[Any], subject: ColumnElement[Any]) -> Select[Any]:
+        """The outbox columns for each candidate."""
+        return select(
+            sub.c.person_id,
+            literal(kind.value, String),
+            subject,
+            literal(kind.value + ":", String) + cast(sub.c.person_id, String) + literal(":", String) + key,
+            sub.c.due_at,
+            literal("pending", String),
+            literal(0, Integer),
+            literal({}, JSON()),
+            literal(self.now, UTCDateTime()),  # the planning clock, so staleness works under a simulated clock
+        )
+
+
+def plan(
+    session: Session,
+    *,
+    playbook: Playbook,
+    rules: CadenceRules,
+    now: datetime,
+    settings: PlannerSettings | None = None,
+) -> PlanReport:
+    """Queue every coaching nudge that is due at `now`; safe to run concurrently and repeatedly."""
+    settings = settings or PlannerSettings()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PLAN_LOCK}):
+        return PlanReport(skipped_locked=True)
+    p = _Plan(session, playbook, rules, now)
+    queued: dict[str, int] = {}
+
+    kind = NudgeKind.REENGAGE
+    period = int(now.timestamp() // 86400 // max(rules.reengage_after_days, 1))
+    sub = p.candidates(kind, p.inactive)
+    queued[kind] = _insert(
+        session,
+        p.rows(kind, sub, sub.c.next_key + literal(f":{period}", String), sub.c.next_key).where(
+            sub.c.next_key.is_not(None)
+        ),
+    )
+
+    kind = NudgeKind.NEXT_USE_CASE
+    sub = p.candidates(kind, not_(p.inactive))
+    queued[kind] = _insert(
+        session,
+        p.rows(kind, sub, sub.c.next_key + literal(f":{iso_week(now)}", String), sub.c.next_key).where(
+            sub.c.next_key.is_not(None)
+        ),
+    )
+
+    kind = NudgeKind.TRAINING
+    sub = p.candidates(kind, not_(p.inactive))
+    announced = aliased(NudgeDelivery)
+    after_next = exists().where(
+        announced.person_id == sub.c.person_id,
+        announced.kind == NudgeKind.NEXT_USE_CASE.value,
+        announced.subject == sub.c.next_key,
+        announced.state == "sent",
+        announced.sent_at <= now - settings.training_after,
+    )
+    queued[kind] = _insert(
+        session, p.rows(kind, sub, sub.c.next_key, sub.c.next_key).where(sub.c.next_key.is_not(None), after_next)
+    )
+
+    kind = NudgeKind.REINFORCEMENT
+    sub = p.candidates(
+        kind,
+        Person.current_stage >= 1,
+        Person.stage_reached_at <= now - settings.reinforce_after,
+        Person.stage_reached_at > now - settings.reinforce_within,
+        next_step=False,
+    )
+    stage = cast(sub.c.stage, String)
+    queued[kind] = _insert(session, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1))
+    return PlanReport(queued={str(k): v for k, v in queued.items()})

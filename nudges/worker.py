@@ -1,0 +1,546 @@
+"""The delivery worker: claim due outbox rows atomically, apply the cadence rules, send, record.
+
+Several workers (threads, processes, replicas) can run at once: a claim moves rows from 'pending' to
+'sending' in one statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite the single
+`UPDATE … WHERE id IN (SELECT … LIMIT n) AND state = 'pending' RETURNING id` runs under the database's
+write lock), so each row has exactly one owner. The order of work follows STYLE §3: claim, then send,
+then record. The DM carries the row id as message metadata, so a crash between sending and recording is
+resolved from the DM history (nudges/reconcile.py) and never produces a second message.
+
+Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
+pauses *all* its sends for `Retry-After` (chat.postMessage is limited per workspace as well as per
+channel) and retries the same row. 5xx and timeouts put the row back with exponential back-off, and the
+next attempt first checks the DM history, because a timed-out post may have gone through. Permanent errors
+(`user_not_found`, `account_inactive`, `cannot_dm_bot`, …) fail the row with the reason, once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.domain.progression import PersonProgress, next_use_case
+from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
+from bot.views.nudges import NudgeContext, render_nudge
+from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from nudges.config import DeliverySettings, cadence_rules
+from nudges.kinds import NudgeKind
+from nudges.reconcile import HOST, find_posted, message_metadata, reconcile_abandoned
+from nudges.rules import CadenceRules, Decision, Verdict, decide
+from nudges.service import SentNudge, history_by_person, recipient_of
+
+log = logging.getLogger(__name__)
+
+PLANNED_KINDS = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE, NudgeKind.REINFORCEMENT})
+ABOUT_A_STEP = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE})
+GONE_ERRORS = frozenset({"user_not_found", "account_inactive", "user_disabled"})
+
+
+def new_worker_id() -> str:
+    """host:pid:token — the host and pid let a restarted worker recognise claims of a dead one."""
+    import os
+
+    return f"{HOST}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class DeliveryReport:
+    """Counts of one tick, logged and returned (the CLI and benchmarks read them)."""
+
+    claimed: int = 0
+    sent: int = 0
+    deferred: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retrying: int = 0
+    rate_limited: int = 0
+    recovered: int = 0
+    released: int = 0
+
+    def add(self, other: DeliveryReport) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class Throttle:
+    """A process-wide gate in front of chat.postMessage: pauses after a 429, optional steady pacing."""
+
+    def __init__(
+        self,
+        max_rate_per_second: float | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.interval = 1.0 / max_rate_per_second if max_rate_per_second else 0.0
+        self._monotonic, self._sleep = monotonic, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self.paused_seconds = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for `seconds` (Slack's Retry-After)."""
+        with self._lock:
+            self._next = max(self._next, self._monotonic() + seconds)
+
+    def wait(self) -> None:
+        """Block until the next send is allowed."""
+        with self._lock:
+            now = self._monotonic()
+            delay = max(0.0, self._next - now)
+            self._next = max(self._next, now) + self.interval
+        if delay:
+            self.paused_seconds += delay
+            self._sleep(delay)
+
+
+def dnd_until(info: dict[str, Any], now: datetime) -> datetime | None:
+    """When the person's do-not-disturb ends, from a dnd.info answer (None when not in DND now)."""
+    moment = now.timestamp()
+    ends: list[float] = []
+    if info.get("snooze_enabled") and float(info.get("snooze_endtime") or 0) > moment:
+        ends.append(float(info["snooze_endtime"]))
+    start, end = float(info.get("next_dnd_start_ts") or 0), float(info.get("next_dnd_end_ts") or 0)
+    if info.get("dnd_enabled") and start <= moment < end:
+        ends.append(end)
+    return datetime.fromtimestamp(max(ends), UTC) if ends else None
+
+
+class DndCache:
+    """dnd.info per person, cached a few minutes; a failed lookup counts as "not in DND".
+
+    Slack mutes notifications during DND anyway, so sending on an unknown state is harmless, while waiting
+    on a rate-limited dnd.info would stall every delivery.
+    """
+
+    def __init__(self, gateway: SlackGateway, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic):
+        self.gateway, self.ttl, self._monotonic = gateway, ttl_seconds, monotonic
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def info(self, user_id: str) -> dict[str, Any]:
+        with self._lock:
+            hit = self._cache.get(user_id)
+        if hit and self._monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            info = self.gateway.dnd_info(user_id)
+        except SlackError as exc:
+            log.info("dnd.info failed for %s (%s): sending without it", user_id, exc.code)
+            return {}
+        with self._lock:
+            self._cache[user_id] = (self._monotonic(), info)
+        return info
+
+
+def claim_due(session: Session, *, worker_id: str, now: datetime, limit: int) -> list[int]:
+    """Move up to `limit` due pending rows to 'sending', owned by `worker_id`; returns their ids."""
+    due = (
+        select(NudgeDelivery.id)
+        .where(NudgeDelivery.state == "pending", NudgeDelivery.due_at <= now)
+        .order_by(NudgeDelivery.due_at, NudgeDelivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(NudgeDelivery)
+        .where(NudgeDelivery.id.in_(due.scalar_subquery()), NudgeDelivery.state == "pending")
+        .values(state="sending", claimed_by=worker_id, claimed_at=now)
+        .returning(NudgeDelivery.id)
+    )
+    return sorted(session.scalars(stmt).all())
+
+
+@dataclass
+class _Item:
+    """One claimed row with what deciding and rendering it needs (plain data, no ORM)."""
+
+    id: int
+    kind: NudgeKind
+    key: str
+    subject: str | None
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    person: Person
+    enrolled_at: datetime | None
+    done: frozenset[str]
+    wave: Wave | None = None
+
+
+@dataclass
+class _Batch:
+    items: list[_Item]
+    history: dict[int, list[SentNudge]] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Delivers due nudges; one instance per process, its sends strictly one at a time."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        gateway: SlackGateway | None = None,
+        settings: DeliverySettings | None = None,
+        worker_id: str | None = None,
+        rules: CadenceRules | None = None,
+    ):
+        self.deps = deps
+        self.settings = settings or DeliverySettings()
+        self.gateway = gateway or SlackGateway(
+            make_web_client(deps.settings.bot_token, deps.settings.slack_api_url, retries=0)
+        )
+        self.worker_id = worker_id or new_worker_id()
+        self.rules = rules or cadence_rules(deps.playbook)
+        self.throttle = Throttle(self.settings.max_rate_per_second)
+        self.dnd = DndCache(self.gateway, self.settings.dnd_cache_seconds)
+        self._stop = threading.Event()
+        self._conn: Connection | None = None
+        self.rate_limited_total = 0
+
+    # -- the loop ----------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Finish the row in hand, hand back the rest of the batch, return from `tick`."""
+        self._stop.set()
+
+    def tick(self, *, budget_seconds: float | None = None, max_rows: int | None = None) -> DeliveryReport:
+        """Recover abandoned rows, then deliver due rows until none are left or the time budget is used."""
+        report = DeliveryReport()
+        limited_before = self.rate_limited_total
+        recovered = reconcile_abandoned(
+            self.deps.session_factory,
+            self.gateway,
+            worker_id=self.worker_id,
+            now=self.deps.clock.now(),
+            lease=self.settings.lease,
+        )
+        report.recovered = recovered.found_sent
+        deadline = time.monotonic() + (
+            budget_seconds if budget_seconds is not None else self.settings.tick_budget_seconds
+        )
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            if max_rows is not None and report.claimed >= max_rows:
+                break
+            size = (
+                self.settings.batch_size
+                if max_rows is None
+                else min(self.settings.batch_size, max_rows - report.claimed)
+            )
+            with session_scope(self.deps.session_factory) as session:
+                ids = claim_due(session, worker_id=self.worker_id, now=self.deps.clock.now(), limit=size)
+            if not ids:
+                break
+            report.claimed += len(ids)
+            report.add(self._deliver_batch(ids, deadline))
+        report.rate_limited = self.rate_limited_total - limited_before
+        if report.claimed or report.recovered:
+            log.info("nudge delivery %s: %s", self.worker_id, report)
+        return report
+
+    def _deliver_batch(self, ids: list[int], deadline: float) -> DeliveryReport:
+        """Deliver claimed rows one by one; rows never started go back to 'pending' whatever happens.
+
+        A row whose send started but did not finish (an exception mid-way) stays 'sending': only the DM
+        history can tell whether it was posted, so reconciliation decides, never a blind retry.
+        """
+        report = DeliveryReport()
+        started: set[int] = set()
+        claimed_at = time.monotonic()
+        try:
+            batch = self._load(ids)
+            self._conn = self._outcome_connection()
+            for item in batch.items:
+                if self._stop.is_set() or time.monotonic() > deadline + 30:
+                    break
+                if time.monotonic() - claimed_at > self.settings.lease.total_seconds() / 4:
+                    self._touch([i for i in ids if i not in started])
+                    claimed_at = time.monotonic()
+                started.add(item.id)
+                outcome = self._deliver_one(item, batch)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+        finally:
+            if self._conn is not None:
+                if self._conn.dialect.name == "postgresql":
+                    self._conn.exec_driver_sql("RESET synchronous_commit")
+                    self._conn.commit()
+                self._conn.close()
+                self._conn = None
+            report.released = self._release([i for i in ids if i not in started])
+        return report
+
+    # -- loading -----------------------------------------------------------------------------------
+    def _load(self, ids: list[int]) -> _Batch:
+        now = self.deps.clock.now()
+        with session_scope(self.deps.session_factory) as session:
+            rows = session.scalars(
+                select(NudgeDelivery).where(
+                    NudgeDelivery.id.in_(ids),
+                    NudgeDelivery.state == "sending",
+                    NudgeDelivery.claimed_by == self.worker_id,
+                )
+            ).all()
+            person_ids = {row.person_id for row in rows}
+            people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+            enrolled = dict(
+                session.execute(
+                    select(WaveMembership.person_id, func.max(WaveMembership.enrolled_at))
+                    .join(Wave, Wave.id == WaveMembership.wave_id)
+                    .where(Wave.state == "active", WaveMembership.person_id.in_(person_ids))
+                    .group_by(WaveMembership.person_id)
+                ).all()
+            )
+            done: dict[int, set[str]] = {}
+            for person_id, key in session.execute(
+                select(Completion.person_id, Completion.use_case_key).where(Completion.person_id.in_(person_ids))
+            ):
+                done.setdefault(person_id, set()).add(key)
+            wave_ids = {int(r.payload["wave_id"]) for r in rows if str(r.payload.get("wave_id", "")).isdigit()}
+            waves = {w.id: w for w in session.scalars(select(Wave).where(Wave.id.in_(wave_ids)))} if wave_ids else {}
+            history = history_by_person(session, person_ids, now=now)
+            items = [
+                _Item(
+                    id=row.id,
+                    kind=NudgeKind(row.kind),
+                    key=row.idempotency_key,
+                    subject=row.subject,
+                    payload=dict(row.payload or {}),
+                    attempts=row.attempts,
+                    created_at=row.created_at,
+                    person=people[row.person_id],
+                    enrolled_at=enrolled.get(row.person_id),
+                    done=frozenset(done.get(row.person_id, ())),
+                    wave=waves.get(int(row.payload["wave_id"]))
+                    if str(row.payload.get("wave_id", "")).isdigit()
+                    else None,
+                )
+                for row in rows
+            ]
+        return _Batch(items=items, history=history)
+
+    # -- one row -----------------------------------------------------------------------------------
+    def _deliver_one(self, item: _Item, batch: _Batch) -> str:
+        now = self.deps.clock.now()
+        stale = self._stale_reason(item, now)
+        if stale:
+            return self._finish(item.id, state="skipped", reason=stale)
+        dnd = dnd_until(self.dnd.info(item.person.slack_user_id), now) if self.rules.respect_dnd else None
+        recipient = recipient_of(item.person, batch.history.get(item.person.id, []), now=now, dnd_until=dnd)
+        decision = decide(self.rules, recipient, item.kind, now)
+        if decision.verdict is Verdict.SKIP:
+            return self._finish(item.id, state="skipped", reason=decision.reason)
+        if decision.verdict is Verdict.DEFER:
+            return self._defer(item.id, decision)
+        outcome = self._send(item, now)
+        if outcome == "sent":
+            batch.history.setdefault(item.person.id, []).insert(0, SentNudge(item.kind.value, now, False))
+        return outcome
+
+    def _stale_reason(self, item: _Item, now: datetime) -> str:
+        """Why a planned nudge no longer makes sense (the person moved on), or ""."""
+        if item.kind not in PLANNED_KINDS:
+            return ""
+        if item.enrolled_at is None:
+            return "no longer in an active wave"
+        if item.kind in ABOUT_A_STEP and item.subject in item.done:
+            return f"{item.subject} is already done"
+        if (
+            item.kind is NudgeKind.REENGAGE
+            and item.person.last_active_at
+            and item.person.last_active_at > item.created_at
+        ):
+            return "active again"
+        if item.created_at < now - self.settings.stale_after:
+            return "expired: not deliverable within a week"
+        return ""
+
+    def _context(self, item: _Item, now: datetime) -> NudgeContext:
+        person = item.person
+        quiet_since = person.last_active_at or item.enrolled_at or now
+        return NudgeContext(
+            nudge_id=item.id,
+            kind=item.kind.value,
+            locale=person.effective_locale,
+            name=person.display_name or person.slack_user_id,
+            subject=item.subject or self._first_step(item),
+            payload=item.payload,
+            stage=int(item.subject)
+            if item.kind is NudgeKind.REINFORCEMENT and (item.subject or "").isdigit()
+            else person.current_stage,
+            completed_count=len(item.done),
+            days_inactive=max(0, (now - quiet_since).days),
+            wave_name=item.wave.name if item.wave else "",
+            purpose=item.wave.purpose_message if item.wave else "",
+            sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
+        )
+
+    def _first_step(self, item: _Item) -> str | None:
+        """For a welcome queued without a subject (waves), the person's next step from their progress."""
+        if item.kind is not NudgeKind.WELCOME:
+            return None
+        step = next_use_case(self.deps.playbook, PersonProgress(item.done, item.person.current_stage))
+        return step.key if step else None
+
+    def _send(self, item: _Item, now: datetime) -> str:
+        """Post the DM (after checking an earlier attempt did not already post it) and record the result."""
+        user_id = item.person.slack_user_id
+        try:
+            if item.attempts > 0:
+                earlier = find_posted(self.gateway, user_id, item.id)
+                if earlier is not None:
+                    return self._record_sent(item, earlier, now)
+            message = self._render(item, now)
+            while True:
+                self.throttle.wait()
+                try:
+                    posted = self.gateway.post_message(
+                        user_id, message.text, blocks=message.blocks, metadata=message_metadata(item.id, item.key)
+                    )
+                    break
+                except SlackError as exc:
+                    if exc.status != 429 and exc.code != "ratelimited":
+                        raise
+                    self.throttle.pause(exc.retry_after or 1.0)
+                    self.rate_limited_total += 1
+        except SlackError as exc:
+            return self._failed(item, exc, now)
+        return self._record_sent(item, posted, self.deps.clock.now())
+
+    def _render(self, item: _Item, now: datetime) -> Any:
+        return render_nudge(self.deps.playbook, self._context(item, now))
+
+    def _outcome_connection(self) -> Connection:
+        """The batch's connection for outcomes; PostgreSQL may skip the per-commit fsync here.
+
+        An outcome lost in a database crash is not lost for good: the row is left 'sending' and
+        reconciliation reads the truth back from the DM's message metadata. So the worker need not pay
+        a disk flush per message (PostgreSQL docs, "Asynchronous Commit").
+        """
+        conn = self.deps.engine.connect()
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET synchronous_commit = off")
+            conn.commit()
+        return conn
+
+    # -- recording ---------------------------------------------------------------------------------
+    def _set(self, row_id: int, **values: Any) -> bool:
+        """One conditional UPDATE + commit on the batch's connection; False when the row is no longer ours."""
+        stmt = (
+            update(NudgeDelivery)
+            .where(
+                NudgeDelivery.id == row_id,
+                NudgeDelivery.state == "sending",
+                NudgeDelivery.claimed_by == self.worker_id,
+            )
+            .values(**values)
+        )
+        conn = self._conn
+        if conn is None:
+            with self.deps.engine.begin() as fresh:
+                changed = fresh.execute(stmt).rowcount
+        else:
+            changed = conn.execute(stmt).rowcount
+            conn.commit()
+        if not changed:
+            log.warning("nudge %s is no longer claimed by %s; leaving it", row_id, self.worker_id)
+        return bool(changed)
+
+    def _record_sent(self, item: _Item, posted: PostedMessage, now: datetime) -> str:
+        self._set(
+            item.id,
+            state="sent",
+            channel_id=posted.channel,
+            message_ts=posted.ts,
+            sent_at=now,
+            attempts=item.attempts + 1,
+            last_error=None,
+        )
+        return "sent"
+
+    def _finish(self, row_id: int, *, state: str, reason: str) -> str:
+        self._set(row_id, state=state, last_error=reason[:1000])
+        return "skipped" if state == "skipped" else "failed"
+
+    def _defer(self, row_id: int, decision: Decision) -> str:
+        self._set(
+            row_id, state="pending", due_at=decision.at, last_error=str(decision), claimed_by=None, claimed_at=None
+        )
+        return "deferred"
+
+    def _failed(self, item: _Item, exc: SlackError, now: datetime) -> str:
+        """Permanent errors fail the row once; transient ones retry with exponential back-off."""
+        attempts = item.attempts + 1
+        if exc.permanent or attempts >= self.settings.max_attempts:
+            reason = exc.code + ("" if exc.permanent else f" (gave up after {attempts} attempts)")
+            if self._set(item.id, state="failed", attempts=attempts, last_error=reason) and exc.code in GONE_ERRORS:
+                with self.deps.engine.begin() as conn:
+                    conn.execute(update(Person).where(Person.id == item.person.id).values(deactivated=True))
+            log.warning("nudge %s failed: %s", item.id, exc)
+            return "failed"
+        wait = min(self.settings.retry_base_seconds * 2 ** (attempts - 1), self.settings.retry_cap_seconds)
+        self._set(
+            item.id,
+            state="pending",
+            attempts=attempts,
+            due_at=now + timedelta(seconds=wait),
+            last_error=f"{exc.code}; retrying",
+            claimed_by=None,
+            claimed_at=None,
+        )
+        return "retrying"
+
+    def _touch(self, ids: list[int]) -> None:
+        """Renew the claim on rows still in hand (a long 429 pause must not look like a dead worker)."""
+        if not ids:
+            return
+        with session_scope(self.deps.session_factory) as session:
+            session.execute(
+                update(NudgeDelivery)
+                .where(
+                    NudgeDelivery.id.in_(ids),
+                    NudgeDelivery.claimed_by == self.worker_id,
+                    NudgeDelivery.state == "sending",
+                )
+                .values(claimed_at=self.deps.clock.now())
+            )
+
+    def _release(self, ids: list[int]) -> int:
+        """Hand unsent claimed rows back to 'pending' (stop, error), so no claim outlives the tick."""
+        if not ids:
+            return 0
+        with session_scope(self.deps.session_factory) as session:
+            result = session.execute(
+                update(NudgeDelivery)
+                .where(
+                    NudgeDelivery.id.in_(ids),
+                    NudgeDelivery.claimed_by == self.worker_id,
+                    NudgeDelivery.state == "sending",
+                )
+                .values(state="pending", claimed_by=None, claimed_at=None)
+            )
+        return int(result.rowcount or 0)
+
+
+_WORKERS: dict[int, DeliveryWorker] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def worker_for(deps: Deps, **kwargs: Any) -> DeliveryWorker:
+    """The process's worker for these deps (one gateway, one throttle, one DND cache per process)."""
+    with _WORKERS_LOCK:
+        worker = _WORKERS.get(id(deps))
+        if worker is None or worker.deps is not deps:
+            worker = _WORKERS[id(deps)] = DeliveryWorker(deps, **kwargs)
+        return worker
