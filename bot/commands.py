@@ -71,7 +71,7 @@ def parse_command(text: str) -> CommandCall:
     text = (text or "")[: TEXT_MAX * 2].replace("\x00", "").strip()
     parts = text.split(maxsplit=1)
     head = parts[0] if parts else ""
-    rest = parts[1].strip()[:TEXT_MAX] if len(parts) > 1 else ""
+    rest = parts[1].strip()[:TEXT_MAX].rstrip() if len(parts) > 1 else ""  # the cut may end on a space
     folded = unicodedata.normalize("NFKC", head[: NAME_MAX * 2]).casefold()
     name = "".join(folded.split()).lstrip("/")[:NAME_MAX]  # NFKC can turn a character into spaces (¯ → " ̄")
     return CommandCall(

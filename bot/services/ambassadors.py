@@ -30,8 +30,8 @@ from bot.services.progress import confirm_completion
 from bot.services.roles import Caller
 from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.kinds import OPTABLE_KINDS, NudgeKind
-from nudges.outbox import enqueue
-from nudges.rules import CadenceRules, Recipient, Verdict, decide
+from nudges.rules import CadenceRules, Recipient
+from nudges.service import request_nudge
 
 IGNITION_LINE = 0.20
 IGNITION_STAGE = 2
@@ -423,14 +423,14 @@ def _request_nudge(
     payload: dict[str, Any],
     rules: CadenceRules,
 ) -> NudgeRequest:
-    """Queue one nudge through the outbox under the cadence rules (swap for nudges.service.request_nudge)."""
-    decision = decide(rules, _recipient(session, person, now), NudgeKind(kind), now)
-    if decision.verdict is Verdict.SKIP:
-        return NudgeRequest(queued=False, reason=str(decision.code or "skipped"))
-    due = now if decision.verdict is Verdict.SEND_NOW else decision.at or now
-    if not enqueue(session, person_id=person.id, kind=kind, idempotency_key=key, due_at=due, payload=payload):
+    """Queue one nudge through the nudge engine, so budgets, snooze and opt-out apply as to every nudge."""
+    result = request_nudge(session, person=person, kind=kind, key=key, now=now, payload=payload, rules=rules)
+    if result.outcome == "skipped":
+        return NudgeRequest(queued=False, reason=str(result.code or "skipped"))
+    if result.outcome == "duplicate":
         return NudgeRequest(queued=False, reason="already_queued")
-    return NudgeRequest(queued=True, reason=str(decision.code or ""), at=None if due == now else due)
+    due = result.due_at or now
+    return NudgeRequest(queued=True, reason=str(result.code or ""), at=None if due <= now else due)
 
 
 def people_by_user_id(session: Session, user_ids: Collection[str]) -> dict[str, Person]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.domain.activity import COUNTERS, Activity, classify_counter
-from bot.domain.progression import PersonProgress, apply, evaluate, matches
+from bot.domain.progression import PersonProgress, apply, evaluate, matches, next_use_case
 from bot.playbook import Playbook
 from bot.services.people import PERSON_DEFAULTS
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
@@ -105,7 +105,7 @@ def ingest_batch(session: Session, *, playbook: Playbook, items: Sequence[EventI
     people = _people(session, {a.user_id for a in activities}, outcome)
     live = [a for a in activities if not people[a.user_id][1]]
     _count(session, live, people)
-    _progress(session, playbook, live, people, outcome)
+    _progress(session, playbook, live, people, outcome, now)
     return outcome
 
 
@@ -170,6 +170,7 @@ def _progress(
     activities: list[Activity],
     people: dict[str, tuple[int, bool, int]],
     outcome: Outcome,
+    now: datetime,
 ) -> None:
     by_event = playbook.use_cases_by_event
     relevant = [a for a in activities if any(matches(uc.criteria, a) for uc in by_event.get(a.event, ()))]
@@ -177,14 +178,23 @@ def _progress(
         return
     pids = {people[a.user_id][0]: a.user_id for a in relevant}
     progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()}, playbook.counted_keys)
-    writes = ProgressWrites()
+    writes = ProgressWrites(now=now)
     for a in relevant:
         pid = people[a.user_id][0]
         decision = evaluate(playbook, progress[pid], a)
         if not decision.hits and not decision.completed:
             continue
         progress[pid] = apply(progress[pid], decision, a.occurred_at)
-        writes.add(pid, a.user_id, decision, a.occurred_at, source="observed", event_id=a.event_id)
+        upcoming = next_use_case(playbook, progress[pid])
+        writes.add(
+            pid,
+            a.user_id,
+            decision,
+            a.occurred_at,
+            source="observed",
+            event_id=a.event_id,
+            next_key=upcoming.key if upcoming else None,
+        )
     writes.flush(session, outcome)
 
 
@@ -212,8 +222,12 @@ def load_progress_many(
 
 @dataclass
 class ProgressWrites:
-    """Rows to write for a batch of decisions, flushed with a few bulk statements."""
+    """Rows to write for a batch of decisions, flushed with a few bulk statements.
 
+    Celebrations are due `now` (when Coach learnt of the progress), not when the event happened.
+    """
+
+    now: datetime
     hits: list[dict[str, Any]] = field(default_factory=list)
     completions: list[dict[str, Any]] = field(default_factory=list)
     stages: dict[int, tuple[int, datetime]] = field(default_factory=dict)
@@ -230,6 +244,7 @@ class ProgressWrites:
         source: str,
         event_id: str | None,
         confirmed_by: str | None = None,
+        next_key: str | None = None,
     ) -> None:
         self.users[pid] = user_id
         for key in decision.hits:
@@ -253,12 +268,18 @@ class ProgressWrites:
                     "completed_at": at,
                 }
             )
-            self.celebrations.append(_celebration(pid, f"celebrate:{pid}:{key}", at, {"use_case": key}))
+            self.celebrations.append(
+                _celebration(pid, f"celebrate:{pid}:{key}", self.now, {"use_case": key, "next_use_case": next_key}, key)
+            )
         if decision.stage_reached:
             self.stages[pid] = (max(decision.stage_reached, self.stages.get(pid, (0, at))[0]), at)
             self.celebrations.append(
                 _celebration(
-                    pid, f"celebrate-stage:{pid}:{decision.stage_reached}", at, {"stage": decision.stage_reached}
+                    pid,
+                    f"celebrate-stage:{pid}:{decision.stage_reached}",
+                    self.now,
+                    {"stage": decision.stage_reached},
+                    str(decision.stage_reached),
                 )
             )
 
@@ -281,8 +302,10 @@ class ProgressWrites:
             conn.execute(sql.celebrate, self.celebrations)
 
 
-def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any]) -> dict[str, Any]:
+def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any], subject: str) -> dict[str, Any]:
+    """An outbox row; the idempotency key makes each celebration happen once, however often it is decided."""
     return {
+        "subject": subject,
         "person_id": pid,
         "kind": "celebrate",
         "idempotency_key": key,

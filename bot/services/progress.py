@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.db import insert_ignore, session_scope
 from bot.deps import Deps
 from bot.domain.activity import Activity
-from bot.domain.progression import PersonProgress, complete_self_report, complete_use_case
+from bot.domain.progression import PersonProgress, apply, complete_self_report, complete_use_case, next_use_case
 from bot.playbook import Playbook
 from bot.services.ingest import EventItem, Outcome, ProgressWrites, ingest_batch, load_progress_many
 from models import Completion, Person
@@ -40,8 +40,18 @@ def complete_by(
     self_reported = use_case_key in playbook.ladder_index and playbook.use_case(use_case_key).criteria.self_report
     decide = complete_self_report if self_reported else complete_use_case
     decision = decide(playbook, progress, use_case_key)
-    writes, outcome = ProgressWrites(), Outcome()
-    writes.add(person.id, person.slack_user_id, decision, now, source=source, event_id=None, confirmed_by=confirmed_by)
+    upcoming = next_use_case(playbook, apply(progress, decision, now))
+    writes, outcome = ProgressWrites(now=now), Outcome()
+    writes.add(
+        person.id,
+        person.slack_user_id,
+        decision,
+        now,
+        source=source,
+        event_id=None,
+        confirmed_by=confirmed_by,
+        next_key=upcoming.key if upcoming else None,
+    )
     writes.flush(session, outcome)
     return outcome
 

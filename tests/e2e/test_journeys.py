@@ -281,3 +281,27 @@ def test_a_failing_command_still_answers_politely(app: HttpApp, fake: FakeSlack)
         assert resp.status == 200
         answer = fake.wait_for("response_url")[0].args
     assert "something went wrong" in answer["text"] and "Traceback" not in answer["text"]
+
+
+def test_completions_are_celebrated_once_in_the_persons_language(fake: FakeSlack, sqlite_url: str) -> None:
+    """A completion becomes one celebration DM (Japanese for Alice), however often the worker runs."""
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+    from nudges.worker import DeliveryWorker
+    from tests.e2e.harness import http_app
+
+    fake.add_channel("C0NEWS001", "company-news", [ALICE])
+    clock = ManualClock(datetime(2026, 3, 4, 2, 0, tzinfo=UTC))  # Wednesday 11:00 in Tokyo
+    with http_app(fake, sqlite_url, clock=clock) as running:
+        running.driver.post_event(event_callback(member_joined(ALICE, "C0NEWS001")))
+        wait_until(lambda: "follow-company-news" in _done(running, ALICE))
+        wait_until(lambda: _count(running, Person, Person.slack_user_id == ALICE, Person.locale == "ja"))
+        worker = DeliveryWorker(running.deps)
+        for _ in range(3):
+            worker.tick(budget_seconds=5)
+        dms = [m for m in fake.messages_in(fake.dm_channel(ALICE)) if m.get("metadata")]
+        assert len(dms) == 1
+        text = dms[0]["text"]
+        assert "社内ニュースをフォローする" in text  # the use case's Japanese title
+        assert "次は「」" not in text  # and what comes next is named
