@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -166,26 +165,6 @@ def _departments(deps: Deps) -> list[tuple[str, str]]:
         return [(d, d) for d in admin_home.department_choices(session)]
 
 
-def handle_feedback_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps: Deps = context["deps"]
-    action = body["actions"][0]
-    score = int(action["action_id"].rsplit(".", 1)[1])
-    try:
-        meta = json.loads(action.get("value") or "{}")
-        wave_id = int(meta["wave"])
-    except (ValueError, KeyError, TypeError):
-        log.warning("malformed feedback answer from %s", body["user"]["id"])
-        return
-    with session_scope(deps.session_factory) as session:
-        recorded = rollout.record_feedback(
-            session, slack_user_id=body["user"]["id"], wave_id=wave_id, score=score, now=deps.clock.now()
-        )
-    if body.get("response_url"):
-        text = f"Thank you! You answered {score}/5." if recorded else "This question is closed now. Thank you!"
-        respond(text=text, replace_original=True)
-
-
 ADMIN_EDITORS = (AdminAction.WAVE_NEW, AdminAction.WAVE_EDIT, AdminAction.WAVE_ADJUST)
 ADMIN_COMMANDS = (
     AdminAction.WAVE_START,
@@ -203,7 +182,6 @@ def register(app: App) -> None:
         app.action(action_id.value)(handle_wave_command)
     app.action(AdminAction.PAGE.value)(handle_page)
     app.action(AdminAction.PAGE_BACK.value)(handle_page)
-    app.action(re.compile(rf"^{re.escape(AdminAction.FEEDBACK_ANSWER.value)}\.[1-5]$"))(handle_feedback_answer)
     app.view(AdminView.WAVE_EDITOR.value)(handle_wave_editor_submitted)
     app.options(WaveField.DEPARTMENTS.value)(_options(_departments))
     app.options(WaveField.USERGROUPS.value)(_options(admin_home.usergroup_choices))

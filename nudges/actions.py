@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.services.people import get_person
+from bot.services.rollout import record_feedback
 from bot.views.nudges import NudgeContext
 from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.kinds import NudgeKind
@@ -101,6 +102,12 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
     if "rated" in (row.payload or {}):
         return ActionResult(False, person.effective_locale, "already rated")
     row.payload = {**(row.payload or {}), "rated": score}
+    if NudgeKind(row.kind) is NudgeKind.FEEDBACK and str(row.payload.get("wave_id", "")).isdigit():
+        # A wave's feedback gate: the rollout decides who was asked and keeps one answer per round.
+        recorded = record_feedback(
+            session, slack_user_id=user_id, wave_id=int(row.payload["wave_id"]), score=score, now=now
+        )
+        return ActionResult(recorded, person.effective_locale, None if recorded else "the question is closed")
     wave_id = (row.payload or {}).get("wave_id") or session.scalar(
         select(WaveMembership.wave_id)
         .join(Wave, Wave.id == WaveMembership.wave_id)

@@ -55,7 +55,6 @@ class AdminAction(StrEnum):
     WAVE_RESUME = "admin.wave_resume"
     PAGE = "admin.page"  # next page; value "<wave page>:<department page>"
     PAGE_BACK = "admin.page_back"
-    FEEDBACK_ANSWER = "admin.feedback_answer"  # + ".<1-5>": a member's score at a wave's feedback gate
 
 
 class AdminView(StrEnum):

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from bot.domain.waves import MAX_PHASE_DAYS, PhaseSchedule, WaveForm
-from bot.views.blocks import Block, actions, button, clip, section
-from bot.views.ids import AdminAction, AdminView, WaveField
+from bot.views.blocks import Block, clip
+from bot.views.ids import AdminView, WaveField
 
 MAX_STATIC_OPTIONS = 100
 OPTION_TEXT_MAX = 75
@@ -210,13 +210,3 @@ def option_list(choices: Sequence[tuple[str, str]], query: str) -> dict[str, Any
     q = query.strip().lower()
     matched = [option(label, value) for label, value in choices if q in label.lower()]
     return {"options": matched[:MAX_STATIC_OPTIONS]}
-
-
-def feedback_question(text: str, *, wave_id: int, round_no: int) -> list[Block]:
-    """The member's feedback question at a wave's gate: the text, then 1–5 buttons."""
-    # action_ids must be unique within a block: FEEDBACK_ANSWER + ".<score>" (the handler matches the prefix).
-    scores = [
-        button(str(score), f"{AdminAction.FEEDBACK_ANSWER}.{score}", json.dumps({"wave": wave_id, "round": round_no}))
-        for score in range(1, 6)
-    ]
-    return [section(text), actions(*scores, block_id=f"feedback.{wave_id}.{round_no}")]

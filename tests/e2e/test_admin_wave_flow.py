@@ -20,15 +20,16 @@ from bot.db import session_scope
 from bot.services.people import DepartmentRule
 from bot.services.sync import sync_people
 from bot.views.ids import AdminAction, AdminView, WaveField
-from bot.views.wave_modals import feedback_question, wave_editor_modal
+from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, DailyActivity, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.wave_jobs import advance_wave_phases
+from nudges.worker import DeliveryWorker
 from tests.e2e.harness import HttpApp, http_app, wait_until
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 
 ADMIN = "U0ADMIN01"
-START = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 10:00 in Tokyo, where Sales works
 HOME = {"id": "V0HOME001", "type": "home", "blocks": [], "private_metadata": "", "callback_id": ""}
 SALES = [f"U0SALES0{i}" for i in range(4)]
 OPS = [f"U0OPS000{i}" for i in range(3)]
@@ -109,6 +110,16 @@ def _click(app: HttpApp, action: AdminAction, value: str) -> None:
     app.driver.post_interaction(block_actions(ADMIN, action.value, value, view=HOME))
 
 
+def _rating_buttons(message: dict) -> list[dict]:
+    return [
+        el
+        for block in message.get("blocks", [])
+        if block.get("type") == "actions"
+        for el in block["elements"]
+        if el.get("action_id", "").startswith("nudge.rate")
+    ]
+
+
 def _tick(app: HttpApp, clock: ManualClock, days: float) -> None:
     clock.advance(timedelta(days=days))
     advance_wave_phases(app.deps)
@@ -136,6 +147,13 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     home = fake.wait_for("views.publish", timeout=15)[-1].args["view"]
     View(**home).validate_json()
     assert "Pilot" in json.dumps(home) and "5 members" in json.dumps(home)
+    # The scheduler's delivery tick sends each welcome once, with the sponsor's purpose, in working hours.
+    worker = DeliveryWorker(app.deps)
+    worker.tick(budget_seconds=10)
+    worker.tick(budget_seconds=10)
+    for uid in SALES:
+        welcomes = [m for m in fake.messages_in(fake.dm_channel(uid)) if "Orders move to Slack." in m.get("text", "")]
+        assert len(welcomes) == 1, uid
 
     # 4. The clock moves; the tick walks the phases and opens the feedback gate.
     _tick(app, clock, 1)
@@ -157,13 +175,14 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     assert (pilot.state, pilot.phase, pilot.feedback_round) == ("active", "feedback", 1)
     assert _keys(app, "feedback") == {f"feedback:{pilot.id}:1:{pid}" for pid in members.values()}
 
-    # 5. Members answer the feedback question (the buttons the question carries).
-    question = feedback_question("How is it going?", wave_id=pilot.id, round_no=1)
+    # 5. Members get the feedback question in their DM and answer with its one-click buttons.
+    worker.tick(budget_seconds=10)
     for uid, score in ((SALES[0], 4), (SALES[1], 5), (SALES[2], 2)):
-        button = question[1]["elements"][score - 1]
+        question = next(m for m in fake.messages_in(fake.dm_channel(uid)) if _rating_buttons(m))
+        button = _rating_buttons(question)[score - 1]
         payload = block_actions(uid, button["action_id"], button["value"], response_url=fake.response_url("actions"))
         assert app.driver.post_interaction(payload).status == 200
-    wait_until(lambda: len(fake.calls_to("response_url")) == 3, timeout=15)
+    wait_until(lambda: len(fake.calls_to("response_url")) >= 3, timeout=15)
     with session_scope(app.deps.session_factory) as s:
         scores = sorted(s.scalars(select(PulseResponse.score).where(PulseResponse.kind == "feedback")))
     assert scores == [2, 4, 5]
