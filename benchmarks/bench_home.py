@@ -132,7 +132,7 @@ def test_home_tab_build_time(tmp_path: Path) -> None:
             load_caller(s, settings, uid)
             person = get_person(s, uid)
             assert person is not None
-            return employee_home(employee_home_state(person))
+            return employee_home(employee_home_state(s, playbook, person))
 
     base = report("baseline (SELECT 1 + trivial view)", timed(baseline, 50))
     admin_ms = report(f"admin view, {PEOPLE:,} people", timed(admin, 21))

@@ -55,11 +55,13 @@ def employee_home_state(session: Session, playbook: Playbook, person: Person) ->
         for number, stage in enumerate(playbook.stages, 1)
         for uc in stage.use_cases
     ]
-    current = playbook.stages[progress.stage - 1] if progress.stage else None
+    # A playbook may lose stages after people reached them: show the highest stage that still exists.
+    reached = min(progress.stage, len(playbook.stages))
+    current = playbook.stages[reached - 1] if reached else None
     return EmployeeHomeState(
         locale=loc,
         name=person.display_name or person.slack_user_id,
-        stage_number=progress.stage,
+        stage_number=reached,
         stage_total=len(playbook.stages),
         stage_title=current.title.get(loc) if current else "",
         checklist=checklist,
