@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -64,9 +64,9 @@ def _sql(dialect: str) -> SimpleNamespace:
     )
     return SimpleNamespace(
         claim=insert(pe).on_conflict_do_nothing(index_elements=["event_id"]).returning(pe.c.event_id),
-        people=select(people.c.slack_user_id, people.c.id, people.c.deactivated, people.c.current_stage).where(
-            people.c.slack_user_id.in_(users)
-        ),
+        people=select(
+            people.c.slack_user_id, people.c.id, people.c.deactivated, people.c.current_stage, people.c.last_active_at
+        ).where(people.c.slack_user_id.in_(users)),
         new_people=insert(people).on_conflict_do_nothing(index_elements=["slack_user_id"]),
         counters=counters.on_conflict_do_update(
             index_elements=["person_id", "day"], set_={c: daily.c[c] + counters.excluded[c] for c in COUNTERS}
@@ -126,12 +126,18 @@ def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome:
     return fresh
 
 
-def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str, tuple[int, bool, int]]:
-    """slack user id → (person id, deactivated, stage); people seen for the first time get a bare row."""
+PersonRow = tuple[int, bool, int, datetime | None]  # id, deactivated, stage, last active
+
+
+def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str, PersonRow]:
+    """slack user id → (person id, deactivated, stage, last active); first-time people get a bare row."""
     conn, sql = _conn(session)
 
-    def load() -> dict[str, tuple[int, bool, int]]:
-        return {r[0]: (int(r[1]), bool(r[2]), int(r[3])) for r in conn.execute(sql.people, {"users": list(user_ids)})}
+    def load() -> dict[str, PersonRow]:
+        return {
+            r[0]: (int(r[1]), bool(r[2]), int(r[3]), _aware(r[4]))
+            for r in conn.execute(sql.people, {"users": list(user_ids)})
+        }
 
     found = load()
     missing = user_ids - set(found)
@@ -144,7 +150,16 @@ def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str,
     return found
 
 
-def _count(session: Session, activities: list[Activity], people: dict[str, tuple[int, bool, int]]) -> None:
+def _aware(value: datetime | None) -> datetime | None:
+    """Core rows bypass the ORM type: SQLite hands back naive UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+# "Last active" serves day-level questions (stuck, re-engagement); refreshing it hourly saves an UPDATE per event.
+LAST_ACTIVE_RESOLUTION = timedelta(hours=1)
+
+
+def _count(session: Session, activities: list[Activity], people: dict[str, PersonRow]) -> None:
     totals: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     last_seen: dict[int, datetime] = {}
     opened: dict[int, datetime] = {}
@@ -159,7 +174,14 @@ def _count(session: Session, activities: list[Activity], people: dict[str, tuple
     conn, sql = _conn(session)
     if totals:
         conn.execute(sql.counters, [{"person_id": p, "day": d, **counts} for (p, d), counts in totals.items()])
-    conn.execute(sql.last_active, [{"pid": p, "seen": t} for p, t in last_seen.items()])
+    known = {row[0]: row[3] for row in people.values()}
+    stale = [
+        {"pid": p, "seen": t}
+        for p, t in last_seen.items()
+        if known.get(p) is None or t - known[p] >= LAST_ACTIVE_RESOLUTION  # type: ignore[operator]
+    ]
+    if stale:
+        conn.execute(sql.last_active, stale)
     if opened:
         conn.execute(sql.opened, [{"pid": p, "at": t} for p, t in opened.items()])
 
@@ -168,7 +190,7 @@ def _progress(
     session: Session,
     playbook: Playbook,
     activities: list[Activity],
-    people: dict[str, tuple[int, bool, int]],
+    people: dict[str, PersonRow],
     outcome: Outcome,
     now: datetime,
 ) -> None:
@@ -177,7 +199,10 @@ def _progress(
     if not relevant:
         return
     pids = {people[a.user_id][0]: a.user_id for a in relevant}
-    progress = load_progress_many(session, {pid: people[user][2] for pid, user in pids.items()}, playbook.counted_keys)
+    matched = {uc.key for a in relevant for uc in by_event.get(a.event, ()) if matches(uc.criteria, a)}
+    progress = load_progress_many(
+        session, {pid: people[user][2] for pid, user in pids.items()}, playbook.counted_keys & matched
+    )
     writes = ProgressWrites(now=now)
     for a in relevant:
         pid = people[a.user_id][0]
