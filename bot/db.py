@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import CursorResult, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -70,6 +70,11 @@ def alembic_config(url: str) -> Config:
 def upgrade_to_head(url: str) -> None:
     """Bring the database schema up to the newest migration."""
     command.upgrade(alembic_config(url), "head")
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE/DELETE touched (Session.execute is typed as a plain Result)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def dialect_insert(session: Session, table: Any) -> Any:

@@ -9,9 +9,10 @@ reported as one clear line naming it instead of a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -91,7 +92,11 @@ class Settings(BaseSettings):
     @field_validator("coach_admins", mode="before")
     @classmethod
     def _split_admins(cls, v: object) -> tuple[str, ...]:
-        items = [s.strip() for s in v.replace(";", ",").split(",")] if isinstance(v, str) else list(v or ())
+        items = (
+            [s.strip() for s in v.replace(";", ",").split(",")]
+            if isinstance(v, str)
+            else [str(s) for s in cast(Iterable[object], v or ())]
+        )
         ids = tuple(s for s in items if s)
         bad = [s for s in ids if not USER_ID.match(s)]
         if bad:

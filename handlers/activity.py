@@ -20,7 +20,7 @@ CHANNEL_TYPES = {"channel": "channel", "group": "group", "im": "im", "mpim": "mp
 
 
 def _when(event: dict[str, Any]) -> datetime:
-    raw = event.get("event_ts") or event.get("ts")
+    raw: Any = event.get("event_ts") or event.get("ts")
     try:
         return datetime.fromtimestamp(float(raw), UTC)
     except (TypeError, ValueError):

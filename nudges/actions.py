@@ -107,7 +107,7 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
         recorded = record_feedback(
             session, slack_user_id=user_id, wave_id=int(row.payload["wave_id"]), score=score, now=now
         )
-        return ActionResult(recorded, person.effective_locale, None if recorded else "the question is closed")
+        return ActionResult(recorded, person.effective_locale, "" if recorded else "the question is closed")
     wave_id = (row.payload or {}).get("wave_id") or session.scalar(
         select(WaveMembership.wave_id)
         .join(Wave, Wave.id == WaveMembership.wave_id)

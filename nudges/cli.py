@@ -11,7 +11,7 @@ import click
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import make_engine, make_session_factory, session_scope
+from bot.db import make_engine, make_session_factory, rowcount, session_scope
 from bot.settings import SettingsError, get_settings
 from models import NudgeDelivery, Person
 
@@ -57,7 +57,7 @@ def retry_failed(session: Session, *, now: datetime, row_id: int | None = None) 
             state="pending", due_at=now, attempts=0, claimed_by=None, claimed_at=None, last_error="retry requested"
         )
     )
-    return int(result.rowcount or 0)
+    return rowcount(result)
 
 
 @click.command(help="List pending and failed nudge deliveries with their reasons; retry failed ones.")

@@ -46,9 +46,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from bot.db import dialect_insert, rowcount
 from bot.playbook import Playbook
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
-from models.base import UTCDateTime
+from models.base import UTCDateTime, table_of
 from nudges.config import PlannerSettings
 from nudges.kinds import NudgeKind
 from nudges.rules import CadenceRules, next_working_moment
@@ -153,24 +154,13 @@ def _eligible(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
 
 def _insert(session: Session, rows: Select[Any]) -> int:
     """INSERT the selected outbox rows, ignoring keys that exist (either backend)."""
-    table = NudgeDelivery.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = (
-            pg_insert(table)
-            .from_select(OUTBOX_COLUMNS, rows)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = (
-            sqlite_insert(table)
-            .from_select(OUTBOX_COLUMNS, rows)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
-        return int(session.execute(stmt).rowcount or 0)
+    stmt: Any = (
+        dialect_insert(session, table_of(NudgeDelivery))
+        .from_select(OUTBOX_COLUMNS, rows)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+    if session.get_bind().dialect.name != "postgresql":
+        return rowcount(session.execute(stmt))
     # psycopg reports no rowcount for INSERT … SELECT … ON CONFLICT: count in SQL, not by fetching ids
     inserted = stmt.returning(literal(1, Integer).label("one")).cte("inserted")
     return int(session.scalar(select(func.count()).select_from(inserted)) or 0)

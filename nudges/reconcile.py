@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import session_scope
+from bot.db import rowcount, session_scope
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway
 from models import NudgeDelivery, Person
 
@@ -100,7 +100,7 @@ def _take_over(session: Session, row_id: int, previous: str, *, worker_id: str, 
         .where(NudgeDelivery.id == row_id, NudgeDelivery.state == "sending", NudgeDelivery.claimed_by == previous)
         .values(claimed_by=worker_id, claimed_at=now)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def reconcile_abandoned(

@@ -66,7 +66,7 @@ def history_by_person(session: Session, person_ids: Iterable[int], *, now: datet
     )
     for person_id, kind, sent_at, interacted_at in rows:
         if len(found[person_id]) < HISTORY_DEPTH:
-            found[person_id].append(SentNudge(kind, sent_at, interacted_at is not None))
+            found[person_id].append(SentNudge(kind, sent_at or now, interacted_at is not None))
     return found
 
 
@@ -89,7 +89,7 @@ def recipient_of(
         tz=person.tz,
         deactivated=person.deactivated,
         snoozed_until=person.snoozed_until,
-        opted_out=frozenset(k for k in person.opted_out_kinds or () if k in NudgeKind._value2member_map_),
+        opted_out=frozenset(NudgeKind(k) for k in person.opted_out_kinds or () if k in NudgeKind._value2member_map_),
         sent_in_last_7_days=len(budget),
         last_sent_at=history[0].sent_at if history else None,
         ignored_streak=streak,

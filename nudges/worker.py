@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
+from bot.db import rowcount, session_scope
 from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
@@ -376,7 +376,7 @@ class DeliveryWorker:
             name=person.display_name or person.slack_user_id,
             subject=item.subject or self._first_step(item),
             payload=item.payload,
-            stage=int(item.subject)
+            stage=int(item.subject or 0)
             if item.kind is NudgeKind.REINFORCEMENT and (item.subject or "").isdigit()
             else person.current_stage,
             completed_count=len(item.done),
@@ -530,7 +530,7 @@ class DeliveryWorker:
                 )
                 .values(state="pending", claimed_by=None, claimed_at=None)
             )
-        return int(result.rowcount or 0)
+        return rowcount(result)
 
 
 _WORKERS: dict[int, DeliveryWorker] = {}

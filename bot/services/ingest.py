@@ -16,7 +16,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from bot.domain.progression import PersonProgress, apply, evaluate, matches, nex
 from bot.playbook import Playbook
 from bot.services.people import PERSON_DEFAULTS
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
+from models.base import table_of
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,11 @@ class Outcome:
 def _sql(dialect: str) -> SimpleNamespace:
     """Every statement of the hot path, built once per backend (building them per batch cost more than running them)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    pe, people, daily = ProcessedEvent.__table__, Person.__table__, DailyActivity.__table__
-    hits, done, outbox = CriterionHit.__table__, Completion.__table__, NudgeDelivery.__table__
+    pe, people, daily = table_of(ProcessedEvent), table_of(Person), table_of(DailyActivity)
+    hits, done, outbox = table_of(CriterionHit), table_of(Completion), table_of(NudgeDelivery)
     counters = insert(daily)
-    pids, users = bindparam("pids", expanding=True), bindparam("users", expanding=True)
+    pids: BindParameter[Any] = bindparam("pids", expanding=True)
+    users: BindParameter[Any] = bindparam("users", expanding=True)
     done_already = (
         select(done.c.id)
         .where(

@@ -220,7 +220,7 @@ def snapshot(session: Session, *, now: datetime) -> Snapshot:
         .where(Person.deactivated.is_(False))
         .group_by(Person.department, Person.current_stage, per_person.c.wave, active)
     ).all()
-    return _assemble(rows, session)
+    return _assemble(list(rows), session)
 
 
 def _assemble(rows: list[Any], session: Session) -> Snapshot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -48,7 +49,7 @@ def _iso(value: datetime | None) -> str:
 def describe(session: Session, person: Person) -> StoredData:
     """Read every table that refers to the person; nothing else about them exists."""
 
-    def count(model: type, column: object) -> int:
+    def count(model: Any, column: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(model).where(column == person.id)) or 0)
 
     totals = session.execute(
