@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.clock import SystemClock
 from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
+from bot.playbook.loader import line_of
 from bot.services import audit as audit_log
 from bot.services import rollout
 from bot.settings import SettingsError, get_settings
@@ -118,23 +119,6 @@ def export_plan(session: Session) -> str:
     return "# Adoption Coach rollout plan. Edit, review, then: coach waves import FILE\n" + body
 
 
-def _line_of(node: yaml.Node, path: tuple[str | int, ...]) -> int:
-    """1-based line of the deepest part of `path` written in the file."""
-    line = node.start_mark.line
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if str(k.value) == str(step)), None)
-            if pair is None:
-                break
-            node, line = pair[1], pair[0].start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-            line = node.start_mark.line
-        else:
-            break
-    return line + 1
-
-
 def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlanError]]:
     """Read and shape-check a plan file; errors carry the line they are on."""
     file = str(path)
@@ -153,7 +137,7 @@ def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[Plan
         return PlanFile.model_validate(data), node, []
     except ValidationError as exc:
         errors = [
-            PlanError(file, _line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            PlanError(file, line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
             for e in exc.errors()
         ]
         return None, node, sorted(set(errors))
@@ -170,7 +154,7 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
     for i, spec in enumerate(plan.waves):
         at = ("waves", i)
         if spec.name in seen:
-            errors.append(PlanError(str(path), _line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
+            errors.append(PlanError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
             continue
         seen[spec.name] = i
         before = existing.get(spec.name)
@@ -180,12 +164,12 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
             rollout.save_wave(session, actor=actor, form=spec.form(), now=now, wave_id=before.id if before else None)
         except rollout.WaveFormInvalid as exc:
             errors += [
-                PlanError(str(path), _line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
+                PlanError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
                 for k, reason in exc.errors.items()
             ]
             continue
         except TransitionError as exc:
-            errors.append(PlanError(str(path), _line_of(node, at), f'wave "{spec.name}": {exc}'))
+            errors.append(PlanError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
             continue
         changed.append(f"{'updated' if before else 'created'} {spec.name}")
     return changed, sorted(errors)

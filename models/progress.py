@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
@@ -63,3 +64,8 @@ class DailyActivity(Base):
     files: Mapped[int] = mapped_column(default=0)
     apps: Mapped[int] = mapped_column(default=0)
     bot_dms: Mapped[int] = mapped_column(default=0)
+
+    @hybrid_property
+    def total(self) -> int:
+        """Everything the person did that day: "active" means a non-zero total (in Python or in SQL)."""
+        return self.messages + self.replies + self.reactions + self.files + self.apps + self.bot_dms

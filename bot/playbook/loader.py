@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -101,7 +102,7 @@ def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as exc:
-        errors += [PlaybookError(file, _line_of(node, p), r) for p, r in _explain_all(exc, data)]
+        errors += [PlaybookError(file, line_of(node, p), r) for p, r in _explain_all(exc, data)]
         return None, sorted(set(errors))
     return (None if errors else playbook), sorted(set(errors))
 
@@ -135,7 +136,7 @@ def _duplicate_keys(node: yaml.Node, path: Path, data: Any) -> list[tuple[int, s
     return found
 
 
-def _line_of(root: yaml.Node, path: Path) -> int:
+def line_of(root: yaml.Node, path: Sequence[str | int]) -> int:
     """1-based line of the deepest part of `path` present in the file (the key's line for mappings)."""
     node, line = root, root.start_mark.line
     for step in path:

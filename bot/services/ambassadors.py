@@ -38,14 +38,7 @@ IGNITION_STAGE = 2
 ACTIVE_DAYS = 7
 RUNNING_WAVE_STATES = ("active", "paused")
 SCOPE_MAX_DEPARTMENTS = 5
-ACTIVITY_SUM = (
-    DailyActivity.messages
-    + DailyActivity.replies
-    + DailyActivity.reactions
-    + DailyActivity.files
-    + DailyActivity.apps
-    + DailyActivity.bot_dms
-)
+ACTIVITY_SUM = DailyActivity.total
 
 
 # -- scope --------------------------------------------------------------------------------------------

@@ -75,14 +75,7 @@ def red_reasons(enrolled: int, active: int, ignited: int) -> tuple[str, ...]:
 def active_condition(now: datetime) -> ColumnElement[bool]:
     """SQL: the person did anything in the last WINDOW_DAYS days."""
     since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
-    counters = (
-        DailyActivity.messages
-        + DailyActivity.replies
-        + DailyActivity.reactions
-        + DailyActivity.files
-        + DailyActivity.apps
-        + DailyActivity.bot_dms
-    )
+    counters = DailyActivity.total
     did_something = exists().where(DailyActivity.person_id == Person.id, DailyActivity.day >= since_day, counters > 0)
     return or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), did_something)
 
@@ -178,14 +171,7 @@ class Snapshot:
 def _recently_active(now: datetime) -> Any:
     """People with a non-zero DailyActivity counter in the window (a range over the day index)."""
     since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
-    counters = (
-        DailyActivity.messages
-        + DailyActivity.replies
-        + DailyActivity.reactions
-        + DailyActivity.files
-        + DailyActivity.apps
-        + DailyActivity.bot_dms
-    )
+    counters = DailyActivity.total
     return (
         select(DailyActivity.person_id.label("pid"))
         .where(DailyActivity.day >= since_day, counters > 0)
