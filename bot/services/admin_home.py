@@ -13,7 +13,7 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.waves import Phase
 from bot.playbook import Playbook
-from bot.services import audit, kpis, rollout
+from bot.services import admin_roles, audit, kpis, rollout
 from bot.slack.gateway import SlackError
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home
 from models import HelpContact, Person
@@ -54,6 +54,7 @@ def admin_home_state(
         departments=numbers.departments,
         help_contacts=help_contact_lines(session, playbook),
         audit=audit.recent(session, limit=AUDIT_SHOWN),
+        roles=admin_roles.role_lines(session),
         wave_page=wave_page,
         dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
     )

@@ -14,6 +14,7 @@ from bot.domain.waves import Phase, WaveState
 from bot.services.audit import AuditRow
 from bot.services.kpis import IGNITION_LINE, GroupKpi, PeopleCounts, pct
 from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, context, divider, header, section
 from bot.views.ids import AdminAction
 
@@ -44,6 +45,7 @@ class AdminHomeState:
     departments: list[GroupKpi]  # every department, red first
     help_contacts: list[str] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
     wave_page: int = 0
     dept_page: int = 0
 
@@ -67,6 +69,9 @@ def admin_home(state: AdminHomeState) -> dict[str, object]:
         divider(),
         header("Help contacts"),
         section("\n".join(state.help_contacts) or "_No help contacts in the playbook yet._"),
+        contact_actions(),
+        divider(),
+        *roles_blocks(state.roles),
         divider(),
         header("Recent changes"),
         section("\n".join(_audit_line(a) for a in state.audit) or "_No admin changes yet._"),

@@ -88,3 +88,38 @@ class ProgressAction(StrEnum):
 
 class PrivacyView(StrEnum):
     WHAT_YOU_KNOW = "privacy.what_you_know"
+
+
+class RoleAdminAction(StrEnum):
+    """Admin Home buttons for ambassadors, sponsors and the help directory."""
+
+    APPOINT = "roles.appoint"
+    REMOVE = "roles.remove"
+    EDIT_CONTACT = "roles.edit_contact"
+
+
+class RoleAdminView(StrEnum):
+    APPOINT = "roles.appoint_modal"
+    REMOVE = "roles.remove_modal"
+    CONTACT = "roles.contact_modal"
+
+
+class RoleField(StrEnum):
+    """block_id and action_id of the appoint/remove modal inputs."""
+
+    USER = "roles.user"
+    ROLE = "roles.role"
+    DEPARTMENT = "roles.department"
+
+
+class ContactField(StrEnum):
+    """block_id and action_id of the help contact editor inputs."""
+
+    TOPIC = "contact.topic"
+    DEPARTMENT = "contact.department"
+    PRIMARY = "contact.primary"
+    BACKUP = "contact.backup"
+    TZ = "contact.tz"
+    DAYS = "contact.days"
+    START = "contact.start"
+    END = "contact.end"
