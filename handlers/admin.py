@@ -149,7 +149,7 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
     admin_home.publish_admin_home(deps, user_id)
 
 
-def _options(choices: Callable[[Deps], list[tuple[str, str]]]) -> Callable[..., None]:
+def options_loader(choices: Callable[[Deps], list[tuple[str, str]]]) -> Callable[..., None]:
     def handle_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         deps: Deps = context["deps"]
         if not is_admin(deps, body["user"]["id"], f"options {body.get('action_id')}"):
@@ -183,5 +183,5 @@ def register(app: App) -> None:
     app.action(AdminAction.PAGE.value)(handle_page)
     app.action(AdminAction.PAGE_BACK.value)(handle_page)
     app.view(AdminView.WAVE_EDITOR.value)(handle_wave_editor_submitted)
-    app.options(WaveField.DEPARTMENTS.value)(_options(_departments))
-    app.options(WaveField.USERGROUPS.value)(_options(admin_home.usergroup_choices))
+    app.options(WaveField.DEPARTMENTS.value)(options_loader(_departments))
+    app.options(WaveField.USERGROUPS.value)(options_loader(admin_home.usergroup_choices))

@@ -19,7 +19,7 @@ from bot.domain.admin_forms import FormInvalid
 from bot.services import admin_home, admin_roles
 from bot.views import admin_roles as views
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
-from handlers.admin import _options, is_admin
+from handlers.admin import is_admin, options_loader
 
 NOT_ADMIN = "Only Coach admins can change roles and help contacts."
 
@@ -107,5 +107,5 @@ def register(app: App) -> None:
     app.view(RoleAdminView.CONTACT.value)(
         _submitted(ContactField.TOPIC.value, views.CONTACT_ERROR_BLOCKS, _save_contact)
     )
-    app.options(RoleField.DEPARTMENT.value)(_options(_departments))
-    app.options(ContactField.DEPARTMENT.value)(_options(_departments))
+    app.options(RoleField.DEPARTMENT.value)(options_loader(_departments))
+    app.options(ContactField.DEPARTMENT.value)(options_loader(_departments))
