@@ -7,7 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_bolt import App, BoltRequest, BoltResponse, Respond
+from slack_bolt.middleware import Middleware
 
 import handlers
 from bot.deps import Deps
@@ -35,6 +36,27 @@ class CoachApp(App):
         self.listeners.shutdown(wait=True)
 
 
+class CoachMiddleware(Middleware):
+    """Puts the app's dependencies into every listener's context.
+
+    A class, not a decorated function: Bolt inspects a function middleware's arguments on every request,
+    which cost more than the rest of an event's ack path.
+    """
+
+    def __init__(self, deps: Deps, ingest: IngestQueue):
+        self.deps = deps
+        self.ingest = ingest
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        if req.body.get("type") == "app_rate_limited":
+            # Slack drops events past 30,000/hour/workspace and says so with this envelope-less notice.
+            log.warning("Slack is dropping events: app_rate_limited for team %s", req.body.get("team_id"))
+            return BoltResponse(status=200, body="")
+        req.context["deps"] = self.deps
+        req.context["ingest"] = self.ingest
+        return next()
+
+
 def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
     """Build the Bolt app over the gateway's WebClient (the same client, so one base URL and retry policy)."""
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="coach-listener")
@@ -51,19 +73,7 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
     homes = HomeRefresher(lambda user_id: publish_home(deps, user_id))
     app.ingest = IngestQueue(deps, learn=handlers.events.learn_new_people, homes=homes, effects=listeners)
 
-    @app.middleware
-    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context["deps"] = deps
-        context["ingest"] = app.ingest
-        return next()
-
-    @app.middleware
-    def note_rate_limited(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-        # Slack drops events past 30,000/hour/workspace and says so with this envelope-less notice.
-        if body.get("type") == "app_rate_limited":
-            log.warning("Slack is dropping events: app_rate_limited for team %s", body.get("team_id"))
-            return BoltResponse(status=200, body="")
-        return next()
+    app.use(CoachMiddleware(deps, app.ingest))
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger, respond: Respond | None) -> None:

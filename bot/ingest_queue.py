@@ -2,7 +2,7 @@
 
 Slack wants a 2xx within 3 s and Bolt acks before listeners run; recording each event in its own
 transaction made the web threads and SQLite's single writer the bottleneck. Listeners now only
-translate the payload and enqueue; the writer commits every ~50 ms or 500 events. A clean shutdown
+translate the payload and enqueue; the writer commits every ~100 ms or 500 events. A clean shutdown
 (SIGTERM, `stop()`) drains the queue; a hard crash can lose the events of the last batch window —
 counters only, never a message (Slack does not redeliver acked events).
 """
@@ -24,7 +24,7 @@ from bot.services.ingest import EventItem, Outcome, ingest_batch
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 500
-BATCH_WINDOW = 0.05
+BATCH_WINDOW = 0.1
 
 AfterCommit = Callable[[Deps, Outcome], None]
 

@@ -101,7 +101,8 @@ def evaluate(playbook: Playbook, progress: PersonProgress, activity: Activity) -
     """Which not-yet-completed use cases this activity matches, which it completes, and the stage reached."""
     hits: list[str] = []
     done: list[str] = []
-    for use_case in playbook.all_use_cases():
+    # Only use cases waiting for this kind of event can match it (criteria name exactly one event).
+    for use_case in playbook.use_cases_by_event.get(activity.event, ()):
         if use_case.key in progress.completed or not matches(use_case.criteria, activity):
             continue
         hits.append(use_case.key)

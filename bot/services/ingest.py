@@ -197,11 +197,14 @@ def _progress(
     now: datetime,
 ) -> None:
     by_event = playbook.use_cases_by_event
-    relevant = [a for a in activities if any(matches(uc.criteria, a) for uc in by_event.get(a.event, ()))]
+    matched_by_activity = [
+        (a, {uc.key for uc in by_event.get(a.event, ()) if matches(uc.criteria, a)}) for a in activities
+    ]
+    relevant = [a for a, keys in matched_by_activity if keys]
     if not relevant:
         return
     pids = {people[a.user_id][0]: a.user_id for a in relevant}
-    matched = {uc.key for a in relevant for uc in by_event.get(a.event, ()) if matches(uc.criteria, a)}
+    matched = set().union(*(keys for _, keys in matched_by_activity))
     progress = load_progress_many(
         session, {pid: people[user][2] for pid, user in pids.items()}, playbook.counted_keys & matched
     )
