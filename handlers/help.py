@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -84,24 +85,6 @@ def handle_ask_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], 
 # --------------------------------------------------------------------------- the contact's buttons
 
 
-def handle_take(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    if request_id is None:
-        _unknown(respond, deps, user_id)
-        return
-    _tell(respond, help_service.take(deps, request_id=request_id, actor=user_id).message)
-
-
-def handle_answered(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    if request_id is None:
-        _unknown(respond, deps, user_id)
-        return
-    _tell(respond, help_service.answer(deps, request_id=request_id, actor=user_id).message)
-
-
 def handle_hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
@@ -143,50 +126,34 @@ def handle_hand_over_submission(ack: Ack, body: dict[str, Any], view: dict[str, 
 # --------------------------------------------------------------------------- the asker's buttons
 
 
-def handle_confirm(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    if request_id is None:
-        _unknown(respond, deps, user_id)
-        return
-    solved = body["actions"][0]["action_id"] == HelpAction.SOLVED
-    _tell(respond, help_service.confirm(deps, request_id=request_id, actor=user_id, solved=solved).message)
-
-
-def handle_rate(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    match = RATE_ACTION.match(body["actions"][0]["action_id"])
-    if request_id is None or match is None:
-        _unknown(respond, deps, user_id)
-        return
-    score = int(match.group(1))
-    _tell(respond, help_service.rate(deps, request_id=request_id, actor=user_id, score=score).message)
-
-
-def handle_faq_solved(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    if request_id is None:
-        _unknown(respond, deps, user_id)
-        return
-    _tell(respond, help_service.faq_solved(deps, request_id=request_id, actor=user_id).message)
-
-
-def handle_faq_need_person(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
-    if request_id is None:
-        _unknown(respond, deps, user_id)
-        return
-    _tell(respond, help_service.route(deps, request_id=request_id, actor=user_id).message)
-
-
 def handle_contact_check(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     still_me = body["actions"][0]["action_id"] == HelpAction.CONTACT_STILL_ME
     text = contact_answered(_deps(context), user_id=_user(body), still_me=still_me)
     respond(text=text, replace_original=True)
+
+
+RequestAction = Callable[[Deps, int, str, str], help_service.Outcome]
+
+
+def request_button(act: RequestAction) -> Callable[..., None]:
+    """A button on a request card: ack, find the request, let the service decide, tell the clicker politely."""
+
+    def handle(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        ack()
+        deps, user_id, request_id = _deps(context), _user(body), _request_id(body)
+        action_id = str(body["actions"][0]["action_id"])
+        if request_id is None:
+            _unknown(respond, deps, user_id)
+            return
+        _tell(respond, act(deps, request_id, user_id, action_id).message)
+
+    return handle
+
+
+def _rate(deps: Deps, request_id: int, actor: str, action_id: str) -> help_service.Outcome:
+    match = RATE_ACTION.match(action_id)
+    return help_service.rate(deps, request_id=request_id, actor=actor, score=int(match.group(1)) if match else 0)
 
 
 # --------------------------------------------------------------------------- /coach help <question>
@@ -212,14 +179,28 @@ def ask_command(deps: Deps, call: CommandCall, caller: Caller, respond: Respond)
 
 def register(app: App) -> None:
     app.action(HelpAction.OPEN)(handle_open)
-    app.action(HelpAction.TAKE)(handle_take)
-    app.action(HelpAction.ANSWERED)(handle_answered)
+    app.action(HelpAction.TAKE)(
+        request_button(lambda deps, rid, actor, _a: help_service.take(deps, request_id=rid, actor=actor))
+    )
+    app.action(HelpAction.ANSWERED)(
+        request_button(lambda deps, rid, actor, _a: help_service.answer(deps, request_id=rid, actor=actor))
+    )
     app.action(HelpAction.HAND_OVER)(handle_hand_over)
-    app.action(HelpAction.SOLVED)(handle_confirm)
-    app.action(HelpAction.STILL_STUCK)(handle_confirm)
-    app.action(RATE_ACTION)(handle_rate)
-    app.action(HelpAction.FAQ_SOLVED)(handle_faq_solved)
-    app.action(HelpAction.FAQ_NEED_PERSON)(handle_faq_need_person)
+    confirm = request_button(
+        lambda deps, rid, actor, action_id: help_service.confirm(
+            deps, request_id=rid, actor=actor, solved=action_id == HelpAction.SOLVED
+        )
+    )
+    app.action(HelpAction.SOLVED)(confirm)
+    app.action(HelpAction.STILL_STUCK)(confirm)
+    app.action(RATE_ACTION)(request_button(_rate))
+    app.action(HelpAction.FAQ_SOLVED)(
+        request_button(lambda deps, rid, actor, _a: help_service.faq_solved(deps, request_id=rid, actor=actor))
+    )
+    # "I still need a person": the FAQ did not solve it, so the question is routed now.
+    app.action(HelpAction.FAQ_NEED_PERSON)(
+        request_button(lambda deps, rid, actor, _a: help_service.route(deps, request_id=rid, actor=actor))
+    )
     app.action(HelpAction.CONTACT_STILL_ME)(handle_contact_check)
     app.action(HelpAction.CONTACT_NOT_ME)(handle_contact_check)
     app.view(HelpView.ASK)(handle_ask_submission)

@@ -16,7 +16,7 @@ from bot.settings import Settings
 
 POSTGRES_ENV = "COACH_TEST_POSTGRES_URL"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # the secret of Slack's signing test vector
-BOT_TOKEN = "xoxb-000000000000-000000000000-testtoken"
+BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-1-A111-000000000000-testapptoken"
 
 
