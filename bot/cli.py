@@ -31,15 +31,18 @@ main.add_command(outbox)
 @main.command(help="Run the app over Socket Mode (no public URL needed); SQLite is migrated automatically.")
 @friendly_errors
 def run() -> None:
-    from bot.runtime import prepare, socket_mode_handler, start_scheduler, stop_scheduler
+    from bot.runtime import prepare, socket_mode_handler, start_scheduler, stop_on_sigterm, stop_scheduler
 
     deps = prepare(settings_for_command("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     identity = deps.slack.auth_test()
     click.echo(f"Coach is connecting to {identity.get('team')} as {identity.get('user')} (Socket Mode). Ctrl-C stops.")
     scheduler = start_scheduler(deps)
     handler = socket_mode_handler(deps)
+    stop_on_sigterm()
     try:
         handler.start()
+    except KeyboardInterrupt:
+        click.echo("Coach is stopping: finishing acked work…")
     finally:
         stop_scheduler(scheduler)
         handler.app.drain()
@@ -53,7 +56,7 @@ def run() -> None:
 @friendly_errors
 def serve(host: str, port: int, threads: int, scheduler_on: bool) -> None:
     from bot.app import build_app
-    from bot.runtime import prepare, start_scheduler, stop_scheduler
+    from bot.runtime import prepare, start_scheduler, stop_on_sigterm, stop_scheduler
     from bot.server import create_http_server
 
     deps = prepare(settings_for_command("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
@@ -61,10 +64,11 @@ def serve(host: str, port: int, threads: int, scheduler_on: bool) -> None:
     server = create_http_server(app, deps, host=host, port=port, threads=threads)
     click.echo(f"Coach listens on http://{host}:{server.effective_port}/slack/events (health: /healthz)")
     scheduler = start_scheduler(deps) if scheduler_on else None
+    stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:
-        pass
+        click.echo("Coach is stopping: finishing acked work…")
     finally:
         server.close()
         if scheduler:

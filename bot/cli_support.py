@@ -44,4 +44,6 @@ def settings_for_command(*required: str) -> Settings:
     settings = get_settings()
     settings.require(*required)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A tick every second would fill the log; job failures are still logged at ERROR by nudges.scheduler.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
     return settings

@@ -39,6 +39,15 @@ def stop_scheduler(scheduler: BackgroundScheduler) -> None:
         scheduler.shutdown(wait=True)
 
 
+def stop_on_sigterm() -> None:
+    """A container stop (SIGTERM) unwinds like Ctrl-C, so acked events and claimed nudges are finished first."""
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def wait_for_signal() -> None:
     """Block until SIGINT/SIGTERM (a worker process with nothing else to do)."""
     stop = threading.Event()
