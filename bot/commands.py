@@ -83,7 +83,6 @@ def parse_command(text: str) -> CommandCall:
     )
 
 
-Reply = Callable[..., None]
 
 
 @dataclass(frozen=True)
