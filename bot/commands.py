@@ -83,8 +83,6 @@ def parse_command(text: str) -> CommandCall:
     )
 
 
-
-
 @dataclass(frozen=True)
 class Subcommand:
     name: str

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import dialect_insert, insert_ignore
 from bot.i18n import normalise_locale
 from models import Person
+from models.base import table_of
 
 
 @dataclass(frozen=True)
@@ -141,18 +142,21 @@ def upsert_page(session: Session, users: Iterable[Mapping[str, Any]], rule: Depa
             humans.append(user)
         else:
             result.skipped_bots += 1
-    known = {
-        p.slack_user_id: p
-        for p in session.scalars(select(Person).where(Person.slack_user_id.in_([u["id"] for u in humans])))
-    }
+    ids = [u["id"] for u in humans]
+    missing = set(ids) - set(session.scalars(select(Person.slack_user_id).where(Person.slack_user_id.in_(ids))))
+    if missing:
+        # Insert-or-ignore, as the event writer does: the app may meet the same person while a sync runs.
+        stmt = (
+            dialect_insert(session, table_of(Person))
+            .on_conflict_do_nothing(index_elements=["slack_user_id"])
+            .returning(table_of(Person).c.slack_user_id)
+        )
+        rows = [{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)]
+        result.created = len(set(session.scalars(stmt, rows)))
+    known = {p.slack_user_id: p for p in session.scalars(select(Person).where(Person.slack_user_id.in_(ids)))}
+    result.updated = len(humans) - result.created
     for user in humans:
-        person = known.get(user["id"])
-        if person is None:
-            person = Person(slack_user_id=user["id"], opted_out_kinds=[])
-            session.add(person)
-            result.created += 1
-        else:
-            result.updated += 1
+        person = known[user["id"]]
         apply_user_object(person, user, rule)
         result.deactivated += int(person.deactivated)
     session.flush()
