@@ -3,7 +3,8 @@
 # It holds the four pillars of seed 000 (people & purpose, use cases, setup/help, change) plus the
 # Lewin phases of seed 002. Every model forbids unknown fields so a typo is an error, not a silent
 # default. Field-level checks live here; checks that need the whole playbook (translations present,
-# keys unique, channels listed, placeholders allowed) live in `checks.py` and run as the last step.
+# keys unique, channels listed, placeholders allowed) live in `checks.py`, which the loader runs on the
+# validated model as its last step.
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.domain.activity import CRITERIA_CHANNEL_TYPES, EVENT_FILTERS, OBSERVABLE_EVENTS
-from bot.playbook.checks import playbook_issues
 
 DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEMPLATE_KINDS: Final = (
@@ -393,14 +393,6 @@ class Playbook(Strict):
         for name in value:
             _check_channel(name)
         return value
-
-    @model_validator(mode="after")
-    def _whole_playbook(self) -> Playbook:
-        issues = playbook_issues(self)
-        if issues:
-            text = "\n".join(f"{'.'.join(map(str, path)) or '(top)'}: {reason}" for path, reason in issues)
-            raise PydanticCustomError("playbook_issues", "{text}", {"text": text, "issues": tuple(issues)})
-        return self
 
     @cached_property
     def ladder_index(self) -> dict[str, tuple[int, UseCase]]:
