@@ -54,7 +54,6 @@ TEMPLATE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
     "help_follow_up": frozenset({"name", "topic", "contact"}),
     "feedback_question": frozenset({"name", "use_case"}),
 }
-PHASES: Final = ("unfreeze", "change", "refreeze", "feedback")
 
 _KEY = r"^[a-z0-9][a-z0-9-]*$"
 _CHANNEL = re.compile(r"^#[a-z0-9_*?\[][a-z0-9._\-*?\[\]]{0,79}$")
@@ -423,13 +422,3 @@ class Playbook(Strict):
     def all_use_cases(self) -> list[UseCase]:
         """Every use case, in ladder order."""
         return [uc for _, uc in self.ladder_index.values()]
-
-    def channels_in_criteria(self) -> set[str]:
-        """Channel names and patterns that criteria refer to (the bot must be in them to see events)."""
-        names: set[str] = set()
-        for uc in self.all_use_cases():
-            if uc.criteria.channel:
-                names.add(uc.criteria.channel)
-            if uc.criteria.verify and uc.criteria.verify.channel_member:
-                names.add(uc.criteria.verify.channel_member)
-        return names
