@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine, make_session_factory, upgrade_to_head
 from bot.playbook import default_playbook_path, load_playbook
 from bot.services.admin_home import admin_home_state
+from bot.services.callers import load_caller
 from bot.services.home import employee_home_state
 from bot.services.people import get_person
-from bot.services.roles import load_caller
 from bot.settings import Settings
 from bot.views.admin_home import admin_home
 from bot.views.blocks import header, section

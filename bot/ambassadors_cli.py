@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.playbook import PlaybookInvalid
-from bot.services import role_admin
+from bot.services import appointments
 from bot.services.people import get_person, upsert_person
 from bot.settings import SettingsError, get_settings
 from bot.slack.gateway import SlackError
@@ -37,7 +37,7 @@ def _session() -> Iterator[tuple[Deps, Session]]:
     try:
         with session_scope(deps.session_factory) as session:
             yield deps, session
-    except role_admin.RoleChangeError as exc:
+    except appointments.RoleChangeError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         deps.engine.dispose()
@@ -81,7 +81,7 @@ def ambassadors() -> None:
 def list_command(sponsor: bool) -> None:
     """Everyone holding an ambassador or sponsor role."""
     with _session() as (_, session):
-        rows = role_admin.list_roles(session, role="sponsor" if sponsor else None)
+        rows = appointments.list_roles(session, role="sponsor" if sponsor else None)
     if not rows:
         click.echo("No ambassadors or sponsors yet: `coach ambassadors add USER DEPARTMENT`.")
     for row in rows:
@@ -99,10 +99,10 @@ def add_command(user: str, department: tuple[str, ...], sponsor: bool) -> None:
     user_id, dept = _user_id(user), " ".join(department) or None
     with _session() as (deps, session):
         _fetch_if_unknown(deps, session, user_id)
-        added = role_admin.appoint(
+        added = appointments.appoint(
             session, actor=_actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
         )
-        known = dept is None or role_admin.department_known(session, dept)
+        known = dept is None or appointments.department_known(session, dept)
     click.echo(f"{user_id} is {'now' if added else 'already'} {_role(sponsor)}" + (f" of {dept}" if dept else ""))
     if not known:
         click.echo(f"note: nobody is in department {dept!r} yet; check the spelling", err=True)
@@ -116,7 +116,7 @@ def remove_command(user: str, department: tuple[str, ...], sponsor: bool) -> Non
     """Take the ambassador role for DEPARTMENT (or, with --sponsor, the sponsor role) from USER."""
     user_id, dept = _user_id(user), " ".join(department) or None
     with _session() as (deps, session):
-        removed = role_admin.remove(
+        removed = appointments.remove(
             session, actor=_actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
         )
     click.echo(

@@ -12,9 +12,10 @@ from slack_bolt.middleware import Middleware
 
 import handlers
 from bot.deps import Deps
+from bot.flows.home import publish_home
+from bot.flows.people import learn_new_people
 from bot.home_refresher import HomeRefresher
 from bot.ingest_queue import IngestQueue
-from bot.services.home import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def build_app(deps: Deps, *, socket_mode: bool = False) -> CoachApp:
     )
     app.listeners = listeners
     homes = HomeRefresher(lambda user_id: publish_home(deps, user_id))
-    app.ingest = IngestQueue(deps, learn=handlers.events.learn_new_people, homes=homes, effects=listeners)
+    app.ingest = IngestQueue(deps, learn=learn_new_people, homes=homes, effects=listeners)
 
     app.use(CoachMiddleware(deps, app.ingest))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_session_factory
 from bot.playbook import Playbook, default_playbook_path, load_playbook
+from bot.services.channels import ChannelNames
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_web_client
 
@@ -22,6 +23,7 @@ class Deps:
     slack: SlackGateway
     clock: Clock
     playbook: Playbook
+    channel_names: ChannelNames = field(default_factory=ChannelNames)  # this app's channel id → name cache
 
 
 def build_deps(settings: Settings, *, clock: Clock | None = None, playbook: Playbook | None = None) -> Deps:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import core
+from bot.strings import core, nudges, privacy
 
 SUPPORTED = ("en", "ja")
 
 # Every surface's table, written out: adding a surface means adding it here.
-TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (core.STRINGS,)
+TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (core.STRINGS, nudges.STRINGS, privacy.STRINGS)
 
 
 def _merge(tables: tuple[Mapping[str, Mapping[str, str]], ...]) -> Mapping[str, Mapping[str, str]]:

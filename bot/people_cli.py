@@ -16,9 +16,10 @@ from bot.db import session_scope
 @click.option("--page-size", default=200, show_default=True, type=click.IntRange(1, 1000))
 @friendly_errors
 def sync_people_command(page_size: int) -> None:
+    from bot.flows.channels import sync_channels
+    from bot.flows.people import sync_people
     from bot.runtime import prepare
-    from bot.services.channels import sync_channels
-    from bot.services.sync import department_rule, sync_people
+    from bot.services.people import department_rule
 
     deps = prepare(settings_for_command("SLACK_BOT_TOKEN"))
     rule = department_rule(deps.playbook)

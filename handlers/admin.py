@@ -18,8 +18,10 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.waves import TransitionError
-from bot.services import admin_home, rollout
-from bot.services.roles import load_caller
+from bot.flows import admin_home
+from bot.services import rollout
+from bot.services.callers import load_caller
+from bot.services.people import active_departments
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import field_errors, option_list, parse_wave_submission, wave_editor_modal
 
@@ -59,7 +61,7 @@ def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, contex
     wave_id = _wave_id(body) if action != AdminAction.WAVE_NEW else None
     with session_scope(deps.session_factory) as session:
         wave = rollout.get_wave(session, wave_id) if wave_id is not None else None
-        departments = admin_home.department_choices(session)
+        departments = active_departments(session)
     if wave_id is not None and wave is None:
         return
     view = wave_editor_modal(
@@ -162,7 +164,7 @@ def options_loader(choices: Callable[[Deps], list[tuple[str, str]]]) -> Callable
 
 def _departments(deps: Deps) -> list[tuple[str, str]]:
     with session_scope(deps.session_factory) as session:
-        return [(d, d) for d in admin_home.department_choices(session)]
+        return [(d, d) for d in active_departments(session)]
 
 
 ADMIN_EDITORS = (AdminAction.WAVE_NEW, AdminAction.WAVE_EDIT, AdminAction.WAVE_ADJUST)

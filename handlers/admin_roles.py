@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.admin_forms import FormInvalid
-from bot.services import admin_home, admin_roles
+from bot.flows import admin_home
+from bot.services import admin_roles
 from bot.views import admin_roles as views
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
 from handlers.admin import is_admin, options_loader
@@ -81,7 +82,7 @@ def _change_role(remove: bool) -> Callable[[Deps, str, dict[str, Any]], None]:
                 form=form,
                 remove=remove,
                 now=deps.clock.now(),
-                lookup=admin_roles.slack_lookup(deps),
+                lookup=admin_home.slack_lookup(deps),
             )
 
     return apply

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.services import ambassadors as amb
-from bot.services.roles import Caller, load_caller
+from bot.services.callers import Caller, load_caller
 from bot.views import ambassador as views
 from bot.views.commands import refusal
 from bot.views.ids import AmbassadorAction

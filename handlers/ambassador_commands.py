@@ -12,10 +12,10 @@ from typing import Any
 from bot.commands import CommandCall, subcommand
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows.people import ensure_person
 from bot.services import ambassadors as amb
-from bot.services.home import ensure_person
+from bot.services.callers import Caller
 from bot.services.people import get_person
-from bot.services.roles import Caller
 from bot.slack.gateway import SlackError
 from bot.views import ambassador as views
 from nudges.rules import CadenceRules, resolve_zone

@@ -12,7 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.commands import REGISTRY, CommandCall, parse_command
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.services.roles import Caller, load_caller
+from bot.services.callers import Caller, load_caller
 from bot.views.commands import refusal, usage
 
 

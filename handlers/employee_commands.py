@@ -7,10 +7,10 @@ from typing import Any
 from bot.commands import CommandCall, subcommand
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows.home import publish_home
 from bot.i18n import SUPPORTED, normalise_locale
-from bot.services import home
+from bot.services.callers import Caller
 from bot.services.people import get_person
-from bot.services.roles import Caller
 
 ANSWER = {
     "en": "Coach will talk to you in English.",
@@ -44,4 +44,4 @@ def set_language(deps: Deps, call: CommandCall, caller: Caller, respond: Any) ->
         person.locale_override = None if choice == "auto" else choice
         loc = person.effective_locale
     respond(text=(AUTO if choice == "auto" else ANSWER)[loc], response_type="ephemeral")
-    home.publish_home(deps, caller.user_id)
+    publish_home(deps, caller.user_id)

@@ -12,15 +12,13 @@ from slack_bolt import App, BoltContext
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import channels
+from bot.flows.home import publish_home
+from bot.flows.people import learn_new_people, sync_usergroup_departments
 from bot.ingest_queue import IngestQueue
 from bot.services import help as help_service
-from bot.services import home
-from bot.services.channels import channel_name, remember
-from bot.services.ingest import EventItem, Outcome
-from bot.services.people import upsert_person
-from bot.services.progress import with_channel_name
-from bot.services.sync import department_rule, sync_usergroup_departments
-from bot.slack.gateway import SlackError
+from bot.services.ingest import EventItem
+from bot.services.people import department_rule, upsert_person
 from handlers.activity import activities_from_event
 
 log = logging.getLogger(__name__)
@@ -30,17 +28,11 @@ def event_item(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user
     """Translate one event into activities (channel names resolved from the cache)."""
     event_id = body.get("event_id")
     activities = tuple(
-        with_channel_name(a, channel_name(deps, a.channel_id))
+        channels.named(deps, a)
         for a in activities_from_event(event, event_id=event_id or "", bot_user_id=bot_user_id)
         if a.event_id
     )
     return EventItem(event_id=event_id, activities=activities)
-
-
-def learn_new_people(deps: Deps, outcome: Outcome) -> None:
-    """After a batch commits: ask Slack who the people seen for the first time are."""
-    for user_id in outcome.new_people:
-        home.ensure_person(deps, user_id, refresh=True)
 
 
 def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -72,20 +64,7 @@ def _is_person_dm(event: dict[str, Any], bot_user_id: str | None) -> bool:
 def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     deps: Deps = context["deps"]
     if event.get("user") == context.bot_user_id:
-        # The bot was invited: from now on it sees this channel's events.
-        try:
-            info = deps.slack.channel_info(event["channel"])
-        except SlackError as exc:
-            log.warning("joined channel %s but cannot read it: %s", event["channel"], exc.code)
-            return
-        with session_scope(deps.session_factory) as session:
-            remember(
-                session,
-                channel_id=event["channel"],
-                name=str(info.get("name") or ""),
-                now=deps.clock.now(),
-                bot_is_member=True,
-            )
+        channels.bot_joined(deps, event["channel"])
         return
     handle_activity(body, event, context)
 
@@ -98,7 +77,7 @@ def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context:
         return
     learn_new_people(deps, outcome)
     if event.get("tab", "home") == "home":
-        home.publish_home(deps, event["user"])
+        publish_home(deps, event["user"])
 
 
 def handle_user_event(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:

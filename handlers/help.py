@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 
 from bot.commands import CommandCall, subcommand
 from bot.deps import Deps
+from bot.flows.progress import record_help_opened
 from bot.services import help as help_service
+from bot.services.callers import Caller
 from bot.services.help_directory import contact_answered, topic_keys, topic_title
-from bot.services.progress import record_help_opened
-from bot.services.roles import Caller
 from bot.views import help as views
 from bot.views.ids import HelpAction, HelpView
 

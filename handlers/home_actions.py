@@ -12,12 +12,13 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows.home import publish_home
+from bot.flows.self_report import report_done
 from bot.i18n import t
-from bot.services import home, privacy
+from bot.services import privacy
+from bot.services.callers import load_caller
 from bot.services.people import get_person
 from bot.services.progress import confirm_completion
-from bot.services.roles import load_caller
-from bot.services.self_report import report_done
 from bot.views.blocks import actions, button, section
 from bot.views.ids import HomeAction, ProgressAction
 from bot.views.privacy import deleted_modal, what_you_know_modal
@@ -46,7 +47,7 @@ def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
         how = report.use_case.how_to.get(loc) if report.use_case else ""
         text = t(f"report.{report.result}", loc, title=title, how=how)
     deps.slack.send_dm(user_id, text)
-    home.publish_home(deps, user_id)
+    publish_home(deps, user_id)
 
 
 def _ask_ambassadors(deps: Deps, user_id: str, use_case_key: str, ambassadors: list[str]) -> None:
@@ -92,7 +93,7 @@ def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], conte
         return
     title = deps.playbook.use_case(use_case_key).title.get(loc) if use_case_key in deps.playbook.ladder_index else ""
     deps.slack.send_dm(clicker, t("confirm.done", loc, user=user_id, title=title))
-    home.publish_home(deps, user_id)
+    publish_home(deps, user_id)
 
 
 def handle_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -107,7 +108,7 @@ def handle_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         person.snoozed_until = until
         loc = person.effective_locale
     deps.slack.send_dm(user_id, t("snooze.done", loc, until=until.date().isoformat()))
-    home.publish_home(deps, user_id)
+    publish_home(deps, user_id)
 
 
 def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -73,13 +73,3 @@ def make_settings(database_url: str, **extra: object) -> Settings:
     }
     values.update(extra)
     return Settings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_cache() -> Iterator[None]:
-    """Channel names are cached per process; each test has its own fake workspace."""
-    from bot.services.channels import forget_cache
-
-    forget_cache()
-    yield
-    forget_cache()

@@ -18,7 +18,7 @@ from bot.commands import GROUP_MENTION, NAME_MAX, REGISTRY, TEXT_MAX, USER_MENTI
 from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from bot.deps import Deps
 from bot.playbook import default_playbook_path, load_playbook
-from bot.services.roles import Caller, load_caller
+from bot.services.callers import Caller, load_caller
 from bot.slack.gateway import PostedMessage
 from handlers.commands import dispatch
 from models import Person, Role

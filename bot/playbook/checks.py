@@ -1,19 +1,18 @@
 # Checks that need the whole playbook at once: translations against `locales`, unique keys, stage
 # requirements, channels the bot must be in, help-topic references, and template placeholders.
-# Each issue is (path, reason); the loader turns the path into a file line.
+# Each issue is (path, reason); the loader runs these on the validated model and turns each path into a
+# file line.
 
 from __future__ import annotations
 
 import string
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.playbook.paths import Path, describe, locale_label
-
-if TYPE_CHECKING:
-    from bot.playbook.schema import Playbook
+from bot.playbook.schema import TEMPLATE_KINDS, TEMPLATE_PLACEHOLDERS, LocalizedKeywords, LocalizedText, Playbook
 
 Issue = tuple[Path, str]
 
@@ -44,8 +43,6 @@ def _locale_issues(pb: Playbook) -> Iterator[Issue]:
 
 def _localized(value: Any, path: Path) -> Iterator[tuple[Path, dict[str, Any], bool]]:
     """Yield (path, per-locale mapping, is_text) for every localized value inside a model tree."""
-    from bot.playbook.schema import LocalizedKeywords, LocalizedText
-
     if isinstance(value, LocalizedText | LocalizedKeywords):
         yield path, value.root, isinstance(value, LocalizedText)
     elif isinstance(value, BaseModel):
@@ -177,8 +174,6 @@ def placeholders(template: str) -> list[str]:
 
 
 def _template_issues(pb: Playbook) -> Iterator[Issue]:
-    from bot.playbook.schema import TEMPLATE_KINDS, TEMPLATE_PLACEHOLDERS
-
     for kind in TEMPLATE_KINDS:
         allowed = TEMPLATE_PLACEHOLDERS[kind]
         for locale, text in pb.templates.of(kind).root.items():

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.playbook.checks import playbook_issues
 from bot.playbook.paths import Path, describe, model_at, owner_of
 from bot.playbook.schema import Playbook
 
@@ -104,6 +105,7 @@ def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
     except ValidationError as exc:
         errors += [PlaybookError(file, line_of(node, p), r) for p, r in _explain_all(exc, data)]
         return None, sorted(set(errors))
+    errors += [PlaybookError(file, line_of(node, p), r) for p, r in playbook_issues(playbook)]
     return (None if errors else playbook), sorted(set(errors))
 
 
@@ -154,13 +156,7 @@ def line_of(root: yaml.Node, path: Sequence[str | int]) -> int:
 
 
 def _explain_all(exc: ValidationError, data: Any) -> list[tuple[Path, str]]:
-    explained: list[tuple[Path, str]] = []
-    for error in exc.errors():
-        if error["type"] == "playbook_issues":
-            explained += list((error.get("ctx") or {})["issues"])
-        else:
-            explained.append((tuple(error["loc"]), _explain(error, data)))
-    return explained
+    return [(tuple(error["loc"]), _explain(error, data)) for error in exc.errors()]
 
 
 _SIMPLE = {

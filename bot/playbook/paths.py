@@ -84,11 +84,6 @@ def owner_of(path: Path, data: Any) -> str:
     return _owner(path, data)[0]
 
 
-def owner_path(path: Path) -> Path:
-    """The prefix of `path` that `owner_of` names (data-independent)."""
-    return _owner(path, None)[1]
-
-
 def describe(path: Path, data: Any) -> str:
     """'"channel" of "criteria" in use case "x"': the field, its parents, then the named owner."""
     owner, prefix = _owner(path, data)

@@ -3,7 +3,8 @@
 # It holds the four pillars of seed 000 (people & purpose, use cases, setup/help, change) plus the
 # Lewin phases of seed 002. Every model forbids unknown fields so a typo is an error, not a silent
 # default. Field-level checks live here; checks that need the whole playbook (translations present,
-# keys unique, channels listed, placeholders allowed) live in `checks.py` and run as the last step.
+# keys unique, channels listed, placeholders allowed) live in `checks.py`, which the loader runs on the
+# validated model as its last step.
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.domain.activity import CRITERIA_CHANNEL_TYPES, EVENT_FILTERS, OBSERVABLE_EVENTS
-from bot.playbook.checks import playbook_issues
 
 DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEMPLATE_KINDS: Final = (
@@ -54,7 +54,6 @@ TEMPLATE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
     "help_follow_up": frozenset({"name", "topic", "contact"}),
     "feedback_question": frozenset({"name", "use_case"}),
 }
-PHASES: Final = ("unfreeze", "change", "refreeze", "feedback")
 
 _KEY = r"^[a-z0-9][a-z0-9-]*$"
 _CHANNEL = re.compile(r"^#[a-z0-9_*?\[][a-z0-9._\-*?\[\]]{0,79}$")
@@ -394,14 +393,6 @@ class Playbook(Strict):
             _check_channel(name)
         return value
 
-    @model_validator(mode="after")
-    def _whole_playbook(self) -> Playbook:
-        issues = playbook_issues(self)
-        if issues:
-            text = "\n".join(f"{'.'.join(map(str, path)) or '(top)'}: {reason}" for path, reason in issues)
-            raise PydanticCustomError("playbook_issues", "{text}", {"text": text, "issues": tuple(issues)})
-        return self
-
     @cached_property
     def ladder_index(self) -> dict[str, tuple[int, UseCase]]:
         return {uc.key: (n, uc) for n, stage in enumerate(self.stages, 1) for uc in stage.use_cases}
@@ -431,13 +422,3 @@ class Playbook(Strict):
     def all_use_cases(self) -> list[UseCase]:
         """Every use case, in ladder order."""
         return [uc for _, uc in self.ladder_index.values()]
-
-    def channels_in_criteria(self) -> set[str]:
-        """Channel names and patterns that criteria refer to (the bot must be in them to see events)."""
-        names: set[str] = set()
-        for uc in self.all_use_cases():
-            if uc.criteria.channel:
-                names.add(uc.criteria.channel)
-            if uc.criteria.verify and uc.criteria.verify.channel_member:
-                names.add(uc.criteria.verify.channel_member)
-        return names

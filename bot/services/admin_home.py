@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
-from bot.deps import Deps
 from bot.domain.waves import Phase
 from bot.playbook import Playbook
 from bot.services import admin_roles, audit, kpis, rollout
-from bot.slack.gateway import SlackError
-from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home
-from models import HelpContact, Person
+from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow
+from models import HelpContact
 
-log = logging.getLogger(__name__)
 AUDIT_SHOWN = 8
 CONTACTS_SHOWN = 12
 
@@ -76,39 +70,3 @@ def help_contact_lines(session: Session, playbook: Playbook) -> list[str]:
     if len(lines) > CONTACTS_SHOWN:
         lines = [*lines[:CONTACTS_SHOWN], f"_…and {len(lines) - CONTACTS_SHOWN} more topics._"]
     return lines
-
-
-def build_admin_home(session: Session, deps: Deps, *, wave_page: int = 0, dept_page: int = 0) -> dict[str, Any]:
-    """The admin Home view dict, built in the caller's session."""
-    state = admin_home_state(
-        session, playbook=deps.playbook, now=deps.clock.now(), wave_page=wave_page, dept_page=dept_page
-    )
-    return admin_home(state)
-
-
-def publish_admin_home(deps: Deps, user_id: str, *, wave_page: int = 0, dept_page: int = 0) -> None:
-    """Rebuild and publish the admin Home view for one admin."""
-    with session_scope(deps.session_factory) as session:
-        view = build_admin_home(session, deps, wave_page=wave_page, dept_page=dept_page)
-    deps.slack.publish_home(user_id, view)
-
-
-def department_choices(session: Session) -> list[str]:
-    """Distinct departments of active people, for the editor's member selector."""
-    stmt = (
-        select(Person.department)
-        .where(Person.department.is_not(None), Person.deactivated.is_(False))
-        .distinct()
-        .order_by(Person.department)
-    )
-    return [d for d in session.scalars(stmt) if d]
-
-
-def usergroup_choices(deps: Deps) -> list[tuple[str, str]]:
-    """(label, id) of the workspace's user groups; none when Slack refuses (e.g. missing scope)."""
-    try:
-        groups = deps.slack.usergroups()
-    except SlackError as exc:
-        log.warning("usergroups.list failed (%s); the wave editor offers no user groups", exc.code)
-        return []
-    return sorted((f"@{g.get('handle') or g.get('name')}", str(g["id"])) for g in groups if g.get("id"))

@@ -1,9 +1,9 @@
-"""Admin Home edits of ambassadors, sponsors and help contacts: checks against the database, then the
-audited change (role_admin / help_directory), plus the compact summary the Home tab shows."""
+"""The admin Home's role and help-contact modals, server side: a submitted form is checked against the
+database, then saved as an audited change (appointments / help_directory); plus the compact roles summary
+the Home tab shows. (Who may act is callers.py; the role changes themselves are appointments.py.)"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -11,15 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.domain.admin_forms import ContactForm, FormInvalid, RoleForm
 from bot.playbook import Playbook
-from bot.services import admin_home, audit, help_directory, role_admin
-from bot.services.people import get_person, upsert_person
-from bot.slack.gateway import SlackError
+from bot.services import appointments, audit, help_directory
+from bot.services.people import active_departments, get_person, upsert_person
 from models import HelpContact, Role
-
-log = logging.getLogger(__name__)
 
 DEPARTMENT_LINES = 10  # departments named in the Home summary; the rest are counted
 NAMES_PER_LINE = 6
@@ -30,7 +26,7 @@ UserLookup = Callable[[str], Mapping[str, Any] | None]
 def department_options(session: Session) -> list[str]:
     """Departments an admin may pick: those with active people, plus any a role still names."""
     held = session.scalars(select(Role.department).where(Role.department.is_not(None)).distinct())
-    return sorted(set(admin_home.department_choices(session)) | {d for d in held if d})
+    return sorted(set(active_departments(session)) | {d for d in held if d})
 
 
 def _names(user_ids: list[str], gone: set[str]) -> str:
@@ -41,7 +37,7 @@ def _names(user_ids: list[str], gone: set[str]) -> str:
 
 def role_lines(session: Session) -> list[str]:
     """A few lines: sponsors, ambassadors per department (capped), and departments nobody covers."""
-    rows = role_admin.list_roles(session)
+    rows = appointments.list_roles(session)
     gone = {r.user_id for r in rows if r.deactivated}
     sponsors = [r for r in rows if r.role == "sponsor"]
     by_department: dict[str, list[str]] = {}
@@ -57,7 +53,7 @@ def role_lines(session: Session) -> list[str]:
         lines.append(f"*{department[:40]}*: {_names(by_department[department], gone)}")
     if len(by_department) > DEPARTMENT_LINES:
         lines.append(f"_…and {len(by_department) - DEPARTMENT_LINES} more departments with ambassadors._")
-    uncovered = [d for d in admin_home.department_choices(session) if d not in by_department]
+    uncovered = [d for d in active_departments(session) if d not in by_department]
     if uncovered:
         named = ", ".join(d[:40] for d in uncovered[:NAMES_PER_LINE])
         more = len(uncovered) - NAMES_PER_LINE
@@ -71,19 +67,6 @@ def _known_person(session: Session, user_id: str, lookup: UserLookup | None) -> 
         return True
     user = lookup(user_id) if lookup else None
     return user is not None and upsert_person(session, user) is not None
-
-
-def slack_lookup(deps: Deps) -> UserLookup:
-    """users.info through the gateway; a person Slack does not know (or an outage) reads as not found."""
-
-    def lookup(user_id: str) -> Mapping[str, Any] | None:
-        try:
-            return deps.slack.user_info(user_id)
-        except SlackError as exc:
-            log.warning("users.info %s failed: %s", user_id, exc.code)
-            return None
-
-    return lookup
 
 
 def change_role(
@@ -107,12 +90,12 @@ def change_role(
         raise FormInvalid({"user": f"<@{form.user_id}> is not {form.role}{where}."})
     if not _known_person(session, form.user_id, lookup):
         raise FormInvalid({"user": "Coach could not find this person in Slack."})
-    change = role_admin.remove if remove else role_admin.appoint
+    change = appointments.remove if remove else appointments.appoint
     try:
         changed = change(
             session, actor=actor, user_id=form.user_id, role=form.role, department=form.department, now=now
         )
-    except role_admin.RoleChangeError as exc:
+    except appointments.RoleChangeError as exc:
         raise FormInvalid({"user": str(exc)}) from exc
     if not changed:
         state = "is not" if remove else "is already"

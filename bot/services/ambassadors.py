@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.progression import PersonProgress, next_use_case, reached_stage
 from bot.playbook import Playbook
+from bot.services.callers import Caller
 from bot.services.progress import confirm_completion
-from bot.services.roles import Caller
 from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.kinds import OPTABLE_KINDS, NudgeKind
 from nudges.rules import CadenceRules, Recipient

@@ -39,6 +39,8 @@ from bot.domain.help import (
     RemindOwner,
     Transition,
 )
+from bot.flows.people import ensure_person
+from bot.flows.progress import record_help_opened
 from bot.services.help_directory import (
     ambassadors_of,
     contact_people,
@@ -49,9 +51,7 @@ from bot.services.help_directory import (
     topic_title,
 )
 from bot.services.help_store import ACTIVE_STATES, add_step, load_state, save_state
-from bot.services.home import ensure_person
 from bot.services.people import ensure_bare_person, get_person
-from bot.services.progress import record_help_opened
 from bot.slack.gateway import PostedMessage, SlackError
 from bot.views import help as views
 from models import HelpRequest, HelpStep, Person

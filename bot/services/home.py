@@ -1,36 +1,23 @@
-"""What the App Home tab shows a person, and publishing it (refreshed after every completion)."""
+"""What the App Home tab shows a person: their journey, or the admin view for admins (bot/flows/home.py
+publishes it after every completion)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
-from bot.deps import Deps
 from bot.domain.progression import next_use_case
 from bot.playbook import Playbook
-from bot.services.admin_home import build_admin_home
-from bot.services.people import get_person, upsert_person
+from bot.services.admin_home import admin_home_state
+from bot.services.callers import load_caller
+from bot.services.people import get_person
 from bot.services.progress import person_progress
-from bot.services.roles import load_caller
-from bot.services.sync import department_rule
-from bot.slack.gateway import SlackError
-from bot.views.home import ChecklistItem, EmployeeHomeState, employee_home
+from bot.settings import Settings
+from bot.views.admin_home import AdminHomeState
+from bot.views.home import ChecklistItem, EmployeeHomeState
 from models import Completion, Person
-
-
-def ensure_person(deps: Deps, user_id: str, *, refresh: bool = False) -> None:
-    """Make sure a person exists (users.info runs outside any transaction); `refresh` re-reads Slack."""
-    if not refresh:
-        with session_scope(deps.session_factory) as session:
-            if get_person(session, user_id) is not None:
-                return
-    try:
-        user = deps.slack.user_info(user_id)
-    except SlackError:
-        return  # keep the bare row; the next sync fills it in
-    with session_scope(deps.session_factory) as session:
-        upsert_person(session, user, department_rule(deps.playbook))
 
 
 def employee_home_state(session: Session, playbook: Playbook, person: Person) -> EmployeeHomeState:
@@ -73,20 +60,13 @@ def employee_home_state(session: Session, playbook: Playbook, person: Person) ->
     )
 
 
-def build_home(deps: Deps, user_id: str) -> dict[str, object] | None:
-    """The admin view for admins, the journey for everyone else (None for someone Coach does not know)."""
-    with session_scope(deps.session_factory) as session:
-        person = get_person(session, user_id)
-        if person is None:
-            return None
-        if load_caller(session, deps.settings, user_id).is_admin:
-            return build_admin_home(session, deps)
-        return employee_home(employee_home_state(session, deps.playbook, person))
-
-
-def publish_home(deps: Deps, user_id: str) -> None:
-    """Build the person's Home tab from the database and publish it."""
-    ensure_person(deps, user_id)
-    view = build_home(deps, user_id)
-    if view is not None:
-        deps.slack.publish_home(user_id, view)
+def home_state(
+    session: Session, *, settings: Settings, playbook: Playbook, user_id: str, now: datetime
+) -> EmployeeHomeState | AdminHomeState | None:
+    """The admin view's state for admins, the journey for everyone else (None for someone Coach does not know)."""
+    person = get_person(session, user_id)
+    if person is None:
+        return None
+    if load_caller(session, settings, user_id).is_admin:
+        return admin_home_state(session, playbook=playbook, now=now)
+    return employee_home_state(session, playbook, person)

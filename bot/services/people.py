@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import dialect_insert, insert_ignore
 from bot.i18n import normalise_locale
+from bot.playbook import Playbook
 from models import Person
 from models.base import table_of
 
@@ -57,6 +58,17 @@ PERSON_DEFAULTS: dict[str, Any] = {
 
 def get_person(session: Session, slack_user_id: str) -> Person | None:
     return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def active_departments(session: Session) -> list[str]:
+    """Distinct departments of active people (the choices the admin editors offer)."""
+    stmt = (
+        select(Person.department)
+        .where(Person.department.is_not(None), Person.deactivated.is_(False))
+        .distinct()
+        .order_by(Person.department)
+    )
+    return [d for d in session.scalars(stmt) if d]
 
 
 def ensure_bare_person(session: Session, slack_user_id: str) -> Person:
@@ -203,3 +215,9 @@ def read_people_csv(path: Path) -> CsvImport:
             else:
                 result.department_by_user[user_id] = department[:128]
     return result
+
+
+def department_rule(playbook: Playbook) -> DepartmentRule:
+    """The playbook's `departments` section as the sync's rule."""
+    dep = playbook.departments
+    return DepartmentRule(source=dep.source, profile_field=dep.field, usergroups=dict(dep.usergroups or {}))

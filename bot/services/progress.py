@@ -6,18 +6,14 @@ Observed events are recorded in batches by bot/services/ingest.py; both paths wr
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
-from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore, session_scope
-from bot.deps import Deps
-from bot.domain.activity import Activity
+from bot.db import insert_ignore
 from bot.domain.progression import PersonProgress, apply, complete_self_report, complete_use_case, next_use_case
 from bot.playbook import Playbook
-from bot.services.ingest import EventItem, Outcome, ProgressWrites, ingest_batch, load_progress_many
+from bot.services.ingest import Outcome, ProgressWrites, load_progress_many
 from models import Completion, Person
 
 
@@ -87,19 +83,3 @@ def confirm_completion(
         now=now,
         confirmed_by=confirmed_by,
     )
-
-
-def record_help_opened(deps: Deps, user_id: str) -> None:
-    """Asking Coach for help is the first use case everyone learns ("know where to get help")."""
-    now = deps.clock.now()
-    activity = Activity("help_requested", user_id, f"help:{uuid4().hex}", now)
-    with session_scope(deps.session_factory) as session:
-        outcome = ingest_batch(session, playbook=deps.playbook, items=[EventItem(None, (activity,))], now=now)
-    if user_id in outcome.progressed:
-        from bot.services.home import publish_home  # home builds on this module; imported late to avoid a cycle
-
-        publish_home(deps, user_id)
-
-
-def with_channel_name(activity: Activity, name: str | None) -> Activity:
-    return replace(activity, channel_name=name) if name else activity

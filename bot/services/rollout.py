@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain import waves as domain
@@ -476,16 +476,3 @@ def feedback_summary(session: Session, *, wave_id: int) -> FeedbackSummary:
     average = sum(s for s, _ in rows) / len(rows) if rows else None
     comments = [c for _, c in rows if c][:5]
     return FeedbackSummary(int(asked or 0), len(rows), average, distribution, comments)
-
-
-def gated_person_ids(session: Session) -> set[int]:
-    """People whose wave is paused or at its feedback gate: the nudge planner sends them no new-stage nudges."""
-    stmt = (
-        select(WaveMembership.person_id)
-        .join(Wave, Wave.id == WaveMembership.wave_id)
-        .where(
-            WaveMembership.running.is_(True),
-            or_(Wave.state == WaveState.PAUSED, Wave.phase == Phase.FEEDBACK),
-        )
-    )
-    return set(session.scalars(stmt))

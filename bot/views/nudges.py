@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import normalise_locale
+from bot.i18n import STRINGS, t
 from bot.playbook.schema import Playbook, UseCase
 from bot.views.blocks import Block, actions, button, clip, context, section
 from bot.views.ids import HelpAction, NudgeAction
@@ -20,60 +20,11 @@ from nudges.kinds import NudgeKind
 
 TEXT_MAX = 3000
 
-STRINGS: dict[str, dict[str, str]] = {
-    "need_help": {"en": "I need help", "ja": "助けてほしい"},
-    "stop_kind": {"en": "Don't send me this kind", "ja": "この種類は送らないで"},
-    "snooze": {"en": "Snooze a week", "ja": "1週間お休み"},
-    "try_it": {"en": "Try it now", "ja": "いま試す"},
-    "how_to": {"en": "*How:* {text}", "ja": "*やり方:* {text}"},
-    "rate_prompt": {
-        "en": "How useful was this lesson? (1 = not at all, 5 = very)",
-        "ja": "このレッスンは役に立ちましたか？（1＝まったく、5＝とても）",
-    },
-    "rated": {"en": "Thanks for rating it {score}/5.", "ja": "{score}/5 の評価をありがとうございます。"},
-    "help_hint": {
-        "en": 'Stuck at any point? Press "I need help" and a named person answers.',
-        "ja": "困ったときは「助けてほしい」を押してください。担当者が回答します。",
-    },
-    "sponsor": {"en": "A word from <@{user}>: ", "ja": "<@{user}> さんから: "},
-    "from_ambassador": {"en": "From your ambassador <@{user}>", "ja": "アンバサダー <@{user}> さんより"},
-    "stopped": {
-        "en": "Done: Coach will not send you {kind} messages any more.",
-        "ja": "承知しました。今後「{kind}」のメッセージは送りません。",
-    },
-    "not_optional": {
-        "en": "These messages answer something you did, so they cannot be turned off.",
-        "ja": "これはあなたの操作への返信なので、停止できません。",
-    },
-    "snoozed": {"en": "Coach is snoozed until {until}.", "ja": "{until} まで Coach はお休み中です。"},
-    "solved": {"en": "Yes, solved", "ja": "解決しました"},
-    "still_stuck": {"en": "Still stuck", "ja": "まだ困っています"},
-}
-
-KIND_NAMES: dict[str, dict[str, str]] = {
-    "welcome": {"en": "welcome", "ja": "ウェルカム"},
-    "next_use_case": {"en": "next step", "ja": "次のステップ"},
-    "training": {"en": "training", "ja": "トレーニング"},
-    "reinforcement": {"en": "tips", "ja": "ヒント"},
-    "reengage": {"en": "reminder", "ja": "リマインダー"},
-    "pulse": {"en": "survey", "ja": "アンケート"},
-    "help_follow_up": {"en": "help follow-up", "ja": "ヘルプのフォローアップ"},
-    "feedback": {"en": "lesson feedback", "ja": "レッスンの感想"},
-    "ambassador": {"en": "ambassador", "ja": "アンバサダー"},
-    "celebrate": {"en": "celebration", "ja": "お祝い"},
-}
-
-
-def tr(key: str, locale: str, **values: object) -> str:
-    """An interface string in `locale` (English when missing)."""
-    texts = STRINGS[key]
-    text = texts.get(normalise_locale(locale)) or texts["en"]
-    return text.format(**values) if values else text
-
 
 def kind_name(kind: str, locale: str) -> str:
-    names = KIND_NAMES.get(kind, {"en": kind})
-    return names.get(normalise_locale(locale)) or names["en"]
+    """A nudge kind as people read it ("next step"); the kind itself when it has no name."""
+    key = f"nudge.kind.{kind}"
+    return t(key, locale) if key in STRINGS else kind
 
 
 @dataclass(frozen=True)
@@ -145,11 +96,11 @@ def controls(ctx: NudgeContext, *first: Block) -> Block:
     """The row every nudge ends with: its own buttons, "I need help", opt-out and snooze where allowed."""
     kind = NudgeKind(ctx.kind)
     value = action_value(ctx.nudge_id, ctx.kind)
-    elements = [*first, button(tr("need_help", ctx.locale), HelpAction.OPEN, value)]
+    elements = [*first, button(t("nudge.need_help", ctx.locale), HelpAction.OPEN, value)]
     if kind.policy.can_opt_out:
-        elements.append(button(tr("stop_kind", ctx.locale), NudgeAction.STOP_KIND, value))
+        elements.append(button(t("nudge.stop_kind", ctx.locale), NudgeAction.STOP_KIND, value))
     if kind.policy.paced:
-        elements.append(button(tr("snooze", ctx.locale), NudgeAction.SNOOZE, value))
+        elements.append(button(t("nudge.snooze", ctx.locale), NudgeAction.SNOOZE, value))
     return actions(*elements, block_id=f"nudge.{ctx.nudge_id}")
 
 
@@ -174,7 +125,7 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
         purpose = ctx.purpose or playbook.purpose.message.get(loc)
         sponsor = ctx.sponsor_user_id or playbook.purpose.sponsor
         if sponsor:
-            purpose = tr("sponsor", loc, user=sponsor) + purpose
+            purpose = t("nudge.sponsor", loc, user=sponsor) + purpose
         return fill(
             templates.welcome.get(loc),
             name=name,
@@ -182,7 +133,7 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
             sponsor=f"<@{sponsor}>" if sponsor else "",
             wave=ctx.wave_name,
             first_use_case=title,
-            help_hint=tr("help_hint", loc),
+            help_hint=t("nudge.help_hint", loc),
         )
     if kind == NudgeKind.NEXT_USE_CASE:
         number = playbook.stage_number_of(use_case.key) if use_case else 0
@@ -258,19 +209,19 @@ def render_nudge(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:
     blocks: list[Block] = [section(body)]
     value = action_value(ctx.nudge_id, ctx.kind)
     if ctx.kind == NudgeKind.AMBASSADOR and ctx.payload.get("from_user"):
-        blocks.append(context(tr("from_ambassador", ctx.locale, user=ctx.payload["from_user"])))
+        blocks.append(context(t("nudge.from_ambassador", ctx.locale, user=ctx.payload["from_user"])))
     if ctx.kind in (NudgeKind.PULSE, NudgeKind.FEEDBACK):
         blocks.append(rating_row(ctx))
         blocks.append(controls(ctx))
     elif ctx.kind == NudgeKind.TRAINING:
-        blocks.append(controls(ctx, button(tr("try_it", ctx.locale), NudgeAction.TRY_IT, value, style="primary")))
+        blocks.append(controls(ctx, button(t("nudge.try_it", ctx.locale), NudgeAction.TRY_IT, value, style="primary")))
     elif ctx.kind == NudgeKind.HELP_FOLLOW_UP:
         request = str(ctx.payload.get("request_id", ""))
         blocks.append(
             controls(
                 ctx,
-                button(tr("solved", ctx.locale), HelpAction.SOLVED, request, style="primary"),
-                button(tr("still_stuck", ctx.locale), HelpAction.STILL_STUCK, request),
+                button(t("nudge.solved", ctx.locale), HelpAction.SOLVED, request, style="primary"),
+                button(t("nudge.still_stuck", ctx.locale), HelpAction.STILL_STUCK, request),
             )
         )
     else:
@@ -283,21 +234,25 @@ def training_follow_up(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage
     use_case = _use_case(playbook, ctx.subject)
     how = use_case.how_to.get(ctx.locale) if use_case else ""
     try_it = use_case.training.try_it.get(ctx.locale) if use_case else ""
-    text = "\n".join(part for part in (try_it, tr("how_to", ctx.locale, text=how) if how else "") if part)
-    blocks = [section(text or tr("try_it", ctx.locale)), section(tr("rate_prompt", ctx.locale)), rating_row(ctx)]
-    return OutgoingMessage(text=clip(text or tr("try_it", ctx.locale), TEXT_MAX), blocks=blocks)
+    text = "\n".join(part for part in (try_it, t("nudge.how_to", ctx.locale, text=how) if how else "") if part)
+    blocks = [
+        section(text or t("nudge.try_it", ctx.locale)),
+        section(t("nudge.rate_prompt", ctx.locale)),
+        rating_row(ctx),
+    ]
+    return OutgoingMessage(text=clip(text or t("nudge.try_it", ctx.locale), TEXT_MAX), blocks=blocks)
 
 
 def rating_thanks(locale: str, score: int) -> OutgoingMessage:
-    text = tr("rated", locale, score=score)
+    text = t("nudge.rated", locale, score=score)
     return OutgoingMessage(text=text, blocks=[section(text)])
 
 
 def stopped_kind(locale: str, kind: str, *, allowed: bool) -> OutgoingMessage:
-    text = tr("stopped", locale, kind=kind_name(kind, locale)) if allowed else tr("not_optional", locale)
+    text = t("nudge.stopped", locale, kind=kind_name(kind, locale)) if allowed else t("nudge.not_optional", locale)
     return OutgoingMessage(text=text, blocks=[section(text)])
 
 
 def snoozed(locale: str, until: str) -> OutgoingMessage:
-    text = tr("snoozed", locale, until=until)
+    text = t("nudge.snoozed", locale, until=until)
     return OutgoingMessage(text=text, blocks=[section(text)])

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from bot.db import session_scope
 from bot.domain.waves import WaveForm
+from bot.flows.people import sync_people
 from bot.services import rollout
 from bot.services.people import DepartmentRule
-from bot.services.sync import sync_people
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, NudgeDelivery, Wave, WaveMembership

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.flows.people import sync_people
+from bot.services import appointments
 from bot.services import help as help_svc
-from bot.services import role_admin
 from bot.services.people import DepartmentRule
-from bot.services.sync import sync_people
 from bot.views.admin_roles import contact_modal, role_modal
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
 from models import AuditEntry, HelpContact, HelpRequest, Person, Role
@@ -170,7 +170,7 @@ def test_appoint_fetches_a_person_coach_has_not_synced_yet(admin_app: HttpApp, f
 
 def test_remove_via_modal(admin_app: HttpApp, fake: FakeSlack) -> None:
     with session_scope(admin_app.deps.session_factory) as s:
-        role_admin.appoint(s, actor="cli", user_id=SALES, role="ambassador", department="Sales", now=MONDAY_10_JST)
+        appointments.appoint(s, actor="cli", user_id=SALES, role="ambassador", department="Sales", now=MONDAY_10_JST)
     assert _post(admin_app, _role_submission(ADMIN, _role_values(SALES), remove=True)) == {}
     assert _roles(admin_app) == set()
     assert _audit(admin_app)[-1] == (ADMIN, "ambassador.remove", SALES)
@@ -227,7 +227,7 @@ def test_forged_submissions_from_a_non_admin_change_nothing(
     admin_app: HttpApp, fake: FakeSlack, caplog: pytest.LogCaptureFixture, payload: dict
 ) -> None:
     with session_scope(admin_app.deps.session_factory) as s:
-        role_admin.appoint(s, actor="cli", user_id=SALES, role="ambassador", department="Sales", now=MONDAY_10_JST)
+        appointments.appoint(s, actor="cli", user_id=SALES, role="ambassador", department="Sales", now=MONDAY_10_JST)
     before = (_counts(admin_app), _roles(admin_app))
     caplog.set_level(logging.WARNING)
     body = _post(admin_app, payload)

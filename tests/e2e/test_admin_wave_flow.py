@@ -17,8 +17,8 @@ from sqlalchemy import insert, select, update
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.flows.people import sync_people
 from bot.services.people import DepartmentRule
-from bot.services.sync import sync_people
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, DailyActivity, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership

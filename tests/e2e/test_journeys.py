@@ -188,7 +188,7 @@ def test_i_did_it_verifies_membership_or_asks_the_ambassador(app: HttpApp, fake:
         s.add(wendy)
         s.flush()
         s.add(Role(person_id=wendy.id, role="ambassador", department="Sales"))
-    from bot.services.channels import sync_channels
+    from bot.flows.channels import sync_channels
 
     sync_channels(app.deps)
 

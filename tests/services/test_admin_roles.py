@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.admin_forms import ContactForm, FormInvalid, RoleForm
 from bot.playbook import default_playbook_path, load_playbook
-from bot.services import admin_roles, role_admin
+from bot.services import admin_roles, appointments
 from models import AuditEntry, HelpContact
 from tests.services.conftest import NOW, make_person
 
@@ -21,10 +21,10 @@ def test_summary_is_capped_and_names_uncovered_departments(session: Session) -> 
             make_person(session, f"U{d:03}{p:03}", department=f"Dept {d:02}")
     for d in range(25):
         for p in range(8):
-            role_admin.appoint(
+            appointments.appoint(
                 session, actor="t", user_id=f"U{d:03}{p:03}", role="ambassador", department=f"Dept {d:02}", now=NOW
             )
-    role_admin.appoint(session, actor="t", user_id="U000000", role="sponsor", department=None, now=NOW)
+    appointments.appoint(session, actor="t", user_id="U000000", role="sponsor", department=None, now=NOW)
     lines = admin_roles.role_lines(session)
     assert lines[0] == "*Sponsors*: <@U000000> (whole company)"
     assert lines[1] == "*Dept 00*: " + ", ".join(f"<@U000{p:03}>" for p in range(6)) + " +2 more"
@@ -36,12 +36,12 @@ def test_summary_is_capped_and_names_uncovered_departments(session: Session) -> 
 def test_departments_offered_include_those_only_a_role_still_names(session: Session) -> None:
     make_person(session, "U1", department="Sales")
     make_person(session, "U2", department=None)
-    role_admin.appoint(session, actor="t", user_id="U2", role="ambassador", department="Old team", now=NOW)
+    appointments.appoint(session, actor="t", user_id="U2", role="ambassador", department="Old team", now=NOW)
     assert admin_roles.department_options(session) == ["Old team", "Sales"]
     admin_roles.change_role(
         session, actor="U0ADMIN", form=RoleForm("U2", "ambassador", "Old team"), remove=True, now=NOW
     )
-    assert role_admin.list_roles(session) == []
+    assert appointments.list_roles(session) == []
 
 
 def test_contact_for_a_department_is_saved_audited_and_validated(session: Session) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook import Playbook
 from bot.services import ambassadors as amb
-from bot.services.roles import Caller
+from bot.services.callers import Caller
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.kinds import OPTABLE_KINDS
 from nudges.rules import CadenceRules

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.playbook.schema import UseCase
+from bot.services.channels import channel_id_named
+from bot.services.help_directory import ambassadors_of
 from bot.services.people import get_person
 from bot.services.progress import Outcome, complete_by, mark_pending, person_progress
 from bot.slack.gateway import SlackError
-from models import Channel, Person, Role
 
 
 @dataclass
@@ -31,32 +30,15 @@ class SelfReport:
     outcome: Outcome | None = None
 
 
-def _channel_id(deps: Deps, name: str) -> str | None:
-    with session_scope(deps.session_factory) as session:
-        return session.scalar(select(Channel.channel_id).where(Channel.name == name.lstrip("#")))
-
-
 def _is_member(deps: Deps, channel_name: str, user_id: str) -> bool:
-    channel_id = _channel_id(deps, channel_name)
+    with session_scope(deps.session_factory) as session:
+        channel_id = channel_id_named(session, channel_name)
     if channel_id is None:
         return False
     try:
         return user_id in deps.slack.channel_members(channel_id)
     except SlackError:
         return False
-
-
-def _ambassadors_for(deps: Deps, department: str | None) -> list[str]:
-    if not department:
-        return []
-    with session_scope(deps.session_factory) as session:
-        return list(
-            session.scalars(
-                select(Person.slack_user_id)
-                .join(Role, Role.person_id == Person.id)
-                .where(Role.role == "ambassador", Role.department == department, Person.deactivated.is_(False))
-            )
-        )
 
 
 def report_done(deps: Deps, *, user_id: str, use_case_key: str) -> SelfReport:
@@ -72,7 +54,6 @@ def report_done(deps: Deps, *, user_id: str, use_case_key: str) -> SelfReport:
             return SelfReport("unknown", use_case)
         if use_case_key in person_progress(session, person).completed:
             return SelfReport("already_done", use_case)
-        department = person.department
     if criteria.self_report:
         verify = criteria.verify
         if verify and verify.channel_member and not _is_member(deps, verify.channel_member, user_id):
@@ -82,7 +63,8 @@ def report_done(deps: Deps, *, user_id: str, use_case_key: str) -> SelfReport:
                 person = get_person(session, user_id)
                 assert person is not None
                 mark_pending(session, person=person, use_case_key=use_case_key, now=deps.clock.now())
-            return SelfReport("pending", use_case, ambassadors=_ambassadors_for(deps, department))
+                ambassadors = ambassadors_of(session, person.department)
+            return SelfReport("pending", use_case, ambassadors=ambassadors)
         source = "verified" if verify and verify.channel_member else "self_report"
         return _complete(deps, user_id, use_case, source)
     if criteria.event == "member_joined_channel" and criteria.channel and "*" not in criteria.channel:

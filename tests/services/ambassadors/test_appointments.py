@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from bot.services import role_admin
-from bot.services.roles import load_caller
+from bot.services import appointments
+from bot.services.callers import load_caller
 from models import AuditEntry
 from tests.conftest import make_settings
 from tests.services.ambassadors.conftest import NOW, person
@@ -17,13 +17,13 @@ from tests.services.ambassadors.conftest import NOW, person
 
 def test_appoint_is_audited_and_steers_the_department(session: Session, database_url: str) -> None:
     person(session, "U0ANN0001")
-    assert role_admin.appoint(
+    assert appointments.appoint(
         session, actor="U0ADMIN01", user_id="U0ANN0001", role="ambassador", department="Sales", now=NOW
     )
-    assert role_admin.appoint(
+    assert appointments.appoint(
         session, actor="U0ADMIN01", user_id="U0ANN0001", role="ambassador", department="Support", now=NOW
     )
-    assert not role_admin.appoint(
+    assert not appointments.appoint(
         session, actor="U0ADMIN01", user_id="U0ANN0001", role="ambassador", department="Sales", now=NOW
     )
     caller = load_caller(session, make_settings(database_url), "U0ANN0001")
@@ -38,16 +38,16 @@ def test_appoint_is_audited_and_steers_the_department(session: Session, database
 
 def test_remove_is_audited(session: Session) -> None:
     person(session, "U0ANN0001")
-    role_admin.appoint(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
-    assert role_admin.remove(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
-    assert not role_admin.remove(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
+    appointments.appoint(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
+    assert appointments.remove(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
+    assert not appointments.remove(session, actor="cli", user_id="U0ANN0001", role="sponsor", department=None, now=NOW)
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert last is not None and (last.action, last.before, last.after) == (
         "sponsor.remove",
         {"role": "sponsor", "department": None},
         None,
     )
-    assert role_admin.list_roles(session) == []
+    assert appointments.list_roles(session) == []
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_remove_is_audited(session: Session) -> None:
 )
 def test_bad_changes_are_refused(session: Session, user: str, role: str, department: str | None, message: str) -> None:
     person(session, "U0ANN0001")
-    with pytest.raises(role_admin.RoleChangeError, match=message):
-        role_admin.appoint(session, actor="cli", user_id=user, role=role, department=department, now=NOW)
+    with pytest.raises(appointments.RoleChangeError, match=message):
+        appointments.appoint(session, actor="cli", user_id=user, role=role, department=department, now=NOW)
 
 
 def test_cli_add_list_remove(

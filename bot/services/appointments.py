@@ -1,7 +1,7 @@
 """Appointing and removing ambassadors and executive sponsors; every change is written to the audit log.
 
 An ambassador role is per department (one person may hold several); a sponsor role has an optional
-department (None: the whole company). Roles are checked on the server from this table (services/roles.py).
+department (None: the whole company). Roles are checked on the server from this table (services/callers.py).
 """
 
 from __future__ import annotations

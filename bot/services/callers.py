@@ -1,4 +1,5 @@
-"""Who may do what: roles are always checked on the server side, never trusted from a payload."""
+"""Who is calling and what they may do: roles are looked up on the server for every request, never trusted
+from a payload (appointments.py writes the roles table; COACH_ADMINS and Slack's admin flag make admins)."""
 
 from __future__ import annotations
 

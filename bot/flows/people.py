@@ -1,4 +1,5 @@
-"""Syncing the workspace's people from users.list, and departments from user groups."""
+"""Keeping Coach's people in step with Slack: the full users.list sync, user-group departments, and one
+person at a time when they first appear (Slack is read outside any transaction)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,37 @@ from collections.abc import Callable
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.playbook import Playbook
-from bot.services.people import DepartmentRule, SyncResult, apply_departments, upsert_page
+from bot.services.ingest import Outcome
+from bot.services.people import (
+    DepartmentRule,
+    SyncResult,
+    apply_departments,
+    department_rule,
+    get_person,
+    upsert_page,
+    upsert_person,
+)
+from bot.slack.gateway import SlackError
+
+
+def ensure_person(deps: Deps, user_id: str, *, refresh: bool = False) -> None:
+    """Make sure a person exists (users.info runs outside any transaction); `refresh` re-reads Slack."""
+    if not refresh:
+        with session_scope(deps.session_factory) as session:
+            if get_person(session, user_id) is not None:
+                return
+    try:
+        user = deps.slack.user_info(user_id)
+    except SlackError:
+        return  # keep the bare row; the next sync fills it in
+    with session_scope(deps.session_factory) as session:
+        upsert_person(session, user, department_rule(deps.playbook))
+
+
+def learn_new_people(deps: Deps, outcome: Outcome) -> None:
+    """After a batch commits: ask Slack who the people seen for the first time are."""
+    for user_id in outcome.new_people:
+        ensure_person(deps, user_id, refresh=True)
 
 
 def sync_people(
@@ -42,9 +72,3 @@ def sync_usergroup_departments(deps: Deps, rule: DepartmentRule) -> int:
     mapping = usergroup_departments(deps, rule)
     with session_scope(deps.session_factory) as session:
         return apply_departments(session, mapping)
-
-
-def department_rule(playbook: Playbook) -> DepartmentRule:
-    """The playbook's `departments` section as the sync's rule."""
-    dep = playbook.departments
-    return DepartmentRule(source=dep.source, profile_field=dep.field, usergroups=dict(dep.usergroups or {}))

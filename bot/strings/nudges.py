@@ -1,0 +1,106 @@
+"""Wording of nudge DMs around the playbook's templates: their buttons, replies, and kind names (en/ja)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "nudge.need_help": {
+        "en": "I need help",
+        "ja": "助けてほしい",
+    },
+    "nudge.stop_kind": {
+        "en": "Don't send me this kind",
+        "ja": "この種類は送らないで",
+    },
+    "nudge.snooze": {
+        "en": "Snooze a week",
+        "ja": "1週間お休み",
+    },
+    "nudge.try_it": {
+        "en": "Try it now",
+        "ja": "いま試す",
+    },
+    "nudge.how_to": {
+        "en": "*How:* {text}",
+        "ja": "*やり方:* {text}",
+    },
+    "nudge.rate_prompt": {
+        "en": "How useful was this lesson? (1 = not at all, 5 = very)",
+        "ja": "このレッスンは役に立ちましたか？（1＝まったく、5＝とても）",
+    },
+    "nudge.rated": {
+        "en": "Thanks for rating it {score}/5.",
+        "ja": "{score}/5 の評価をありがとうございます。",
+    },
+    "nudge.help_hint": {
+        "en": 'Stuck at any point? Press "I need help" and a named person answers.',
+        "ja": "困ったときは「助けてほしい」を押してください。担当者が回答します。",
+    },
+    "nudge.sponsor": {
+        "en": "A word from <@{user}>: ",
+        "ja": "<@{user}> さんから: ",
+    },
+    "nudge.from_ambassador": {
+        "en": "From your ambassador <@{user}>",
+        "ja": "アンバサダー <@{user}> さんより",
+    },
+    "nudge.stopped": {
+        "en": "Done: Coach will not send you {kind} messages any more.",
+        "ja": "承知しました。今後「{kind}」のメッセージは送りません。",
+    },
+    "nudge.not_optional": {
+        "en": "These messages answer something you did, so they cannot be turned off.",
+        "ja": "これはあなたの操作への返信なので、停止できません。",
+    },
+    "nudge.snoozed": {
+        "en": "Coach is snoozed until {until}.",
+        "ja": "{until} まで Coach はお休み中です。",
+    },
+    "nudge.solved": {
+        "en": "Yes, solved",
+        "ja": "解決しました",
+    },
+    "nudge.still_stuck": {
+        "en": "Still stuck",
+        "ja": "まだ困っています",
+    },
+    "nudge.kind.welcome": {
+        "en": "welcome",
+        "ja": "ウェルカム",
+    },
+    "nudge.kind.next_use_case": {
+        "en": "next step",
+        "ja": "次のステップ",
+    },
+    "nudge.kind.training": {
+        "en": "training",
+        "ja": "トレーニング",
+    },
+    "nudge.kind.reinforcement": {
+        "en": "tips",
+        "ja": "ヒント",
+    },
+    "nudge.kind.reengage": {
+        "en": "reminder",
+        "ja": "リマインダー",
+    },
+    "nudge.kind.pulse": {
+        "en": "survey",
+        "ja": "アンケート",
+    },
+    "nudge.kind.help_follow_up": {
+        "en": "help follow-up",
+        "ja": "ヘルプのフォローアップ",
+    },
+    "nudge.kind.feedback": {
+        "en": "lesson feedback",
+        "ja": "レッスンの感想",
+    },
+    "nudge.kind.ambassador": {
+        "en": "ambassador",
+        "ja": "アンバサダー",
+    },
+    "nudge.kind.celebrate": {
+        "en": "celebration",
+        "ja": "お祝い",
+    },
+}
