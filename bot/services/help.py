@@ -23,11 +23,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.domain import help as domain
-from bot.domain.help import (
+from bot.domain.help import actions as action_rules
+from bot.domain.help import escalation as escalation_rules
+from bot.domain.help.directory import Directory
+from bot.domain.help.matching import match_faq, suggest_topic
+from bot.domain.help.question import QuestionError, clean_question, truncate
+from bot.domain.help.routing import escalation_chain
+from bot.domain.help.state import (
     AskAskerToConfirm,
     AskAskerToRate,
-    Directory,
     Effect,
     HelpState,
     Invalid,
@@ -35,8 +39,8 @@ from bot.domain.help import (
     NotifyOwner,
     NotOwner,
     PostToAdminChannel,
-    QuestionError,
     RemindOwner,
+    Result,
     Transition,
 )
 from bot.services.help_directory import (
@@ -169,11 +173,11 @@ def ask(
         person = get_person(session, user_id)
         assert person is not None  # _ensure_asker created it
         locale = person.effective_locale
-        cleaned = domain.clean_question(text, locale=locale)
+        cleaned = clean_question(text, locale=locale)
         if isinstance(cleaned, QuestionError):
             return AskResult("invalid", message=cleaned.message)
         directory = load_directory(session, deps.playbook)
-        chosen = topic if topic in topic_keys(deps.playbook) else domain.suggest_topic(directory, cleaned.text, locale)
+        chosen = topic if topic in topic_keys(deps.playbook) else suggest_topic(directory, cleaned.text, locale)
         row = HelpRequest(
             asker_id=person.id,
             asker_user=user_id,
@@ -188,7 +192,7 @@ def ask(
         session.add(row)
         session.flush()
         request_id = row.id
-        matches = domain.match_faq(directory, cleaned.text, locale)
+        matches = match_faq(directory, cleaned.text, locale)
         message: views.Message | None = None
         if matches:
             row.faq_shown = len(matches)
@@ -237,7 +241,7 @@ def route(deps: Deps, *, request_id: int, actor: str | None = None) -> Outcome:
         if row is None:
             return Outcome(False, message=views.tr("refuse.unknown", _locale_of(session, actor or "")))
         directory = load_directory(session, deps.playbook)
-        chain = domain.escalation_chain(
+        chain = escalation_chain(
             directory, topic=row.topic, department=row.department, ambassadors=ambassadors_of(session, row.department)
         )
     _know_people(deps, [c.who for c in chain if not c.is_channel])
@@ -246,12 +250,12 @@ def route(deps: Deps, *, request_id: int, actor: str | None = None) -> Outcome:
     return outcome
 
 
-def _open(row: HelpRequest, state: HelpState | None, env: Env, actor: str | None) -> domain.Result | str:
+def _open(row: HelpRequest, state: HelpState | None, env: Env, actor: str | None) -> Result | str:
     if row.state != "faq" or state is not None:
         return "already_routed"
     if actor is not None and actor != row.asker_user:
         return "not_asker"
-    return domain.open_request(
+    return action_rules.open_request(
         env.directory,
         request_id=str(row.id),
         asker=row.asker_user,
@@ -290,7 +294,7 @@ def _mark_gone(deps: Deps, user_id: str) -> None:
 def take(deps: Deps, *, request_id: int, actor: str) -> Outcome:
     """ "Take it": the asker hears who is on it; the card now shows "taken"."""
     outcome = _transition(
-        deps, request_id, actor, lambda _r, s, e, a: domain.take(s, a or "", e.now) if s else "unknown"
+        deps, request_id, actor, lambda _r, s, e, a: action_rules.take(s, a or "", e.now) if s else "unknown"
     )
     deliver(deps, outcome)
     return outcome
@@ -299,8 +303,8 @@ def take(deps: Deps, *, request_id: int, actor: str) -> Outcome:
 def answer(deps: Deps, *, request_id: int, actor: str) -> Outcome:
     """ "Answered": the asker is asked to confirm; unconfirmed it closes after AUTO_CLOSE_DAYS."""
 
-    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> domain.Result | str:
-        return domain.answer(state, who or "", env.now, auto_close_days=AUTO_CLOSE_DAYS) if state else "unknown"
+    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> Result | str:
+        return action_rules.answer(state, who or "", env.now, auto_close_days=AUTO_CLOSE_DAYS) if state else "unknown"
 
     outcome = _transition(deps, request_id, actor, decide)
     deliver(deps, outcome)
@@ -310,10 +314,10 @@ def answer(deps: Deps, *, request_id: int, actor: str) -> Outcome:
 def can_act(deps: Deps, *, request_id: int, actor: str) -> Outcome:
     """Whether the actor may act on the request now (checked before opening the hand-over modal)."""
 
-    def decide(_row: HelpRequest, state: HelpState | None, _env: Env, who: str | None) -> domain.Result | str:
+    def decide(_row: HelpRequest, state: HelpState | None, _env: Env, who: str | None) -> Result | str:
         if state is None:
             return "unknown"
-        refused = domain._check_actor(state, who or "", "hand over")
+        refused = action_rules.check_actor(state, who or "", "hand over")
         return refused or "ok"
 
     return _transition(deps, request_id, actor, decide, dry_run=True)
@@ -328,8 +332,8 @@ def hand_over(deps: Deps, *, request_id: int, actor: str, to_user: str, note: st
         if to_user in deactivated_among(session, [to_user]):
             return Outcome(False, request_id, views.tr("handover.gone", _locale_of(session, actor)))
 
-    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> domain.Result | str:
-        return domain.hand_over(state, who or "", to_user, note.strip(), env.now) if state else "unknown"
+    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> Result | str:
+        return action_rules.hand_over(state, who or "", to_user, note.strip(), env.now) if state else "unknown"
 
     return _transition(deps, request_id, actor, decide)
 
@@ -338,7 +342,7 @@ def request_summary(deps: Deps, *, request_id: int) -> str:
     """The question, shortened for a modal or a card."""
     with session_scope(deps.session_factory) as session:
         row = session.get(HelpRequest, request_id)
-        return domain.truncate(row.question, 600) if row else ""
+        return truncate(row.question, 600) if row else ""
 
 
 # --------------------------------------------------------------------------- the asker's buttons
@@ -347,12 +351,12 @@ def request_summary(deps: Deps, *, request_id: int) -> str:
 def confirm(deps: Deps, *, request_id: int, actor: str, solved: bool) -> Outcome:
     """ "Solved" closes and asks for a rating; "still stuck" reopens one level up."""
 
-    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> domain.Result | str:
+    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> Result | str:
         if state is None:
             return "unknown"
         if who != state.asker:
             return "not_asker"
-        return domain.confirm(state, solved, env.now, is_active=env.is_active)
+        return action_rules.confirm(state, solved, env.now, is_active=env.is_active)
 
     outcome = _transition(deps, request_id, actor, decide)
     deliver(deps, outcome)
@@ -362,12 +366,12 @@ def confirm(deps: Deps, *, request_id: int, actor: str, solved: bool) -> Outcome
 def rate(deps: Deps, *, request_id: int, actor: str, score: object) -> Outcome:
     """A 1..5 satisfaction score from the asker (a new one replaces the old)."""
 
-    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> domain.Result | str:
+    def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> Result | str:
         if state is None:
             return "unknown"
         if who != state.asker:
             return "not_asker"
-        return domain.rate(state, score, env.now)
+        return action_rules.rate(state, score, env.now)
 
     outcome = _transition(deps, request_id, actor, decide)
     if outcome.ok:
@@ -401,10 +405,10 @@ def due_requests(session: Session, now: datetime, limit: int = 200) -> list[int]
 def tick_one(deps: Deps, *, request_id: int) -> Outcome:
     """Escalate, remind or auto-close one request as of now (FAQ drafts nobody clicked close quietly)."""
 
-    def decide(row: HelpRequest, state: HelpState | None, env: Env, _who: str | None) -> domain.Result | str:
+    def decide(row: HelpRequest, state: HelpState | None, env: Env, _who: str | None) -> Result | str:
         if state is None:
             return "faq_expired" if row.state == "faq" and row.wake_at and row.wake_at <= env.now else "ok"
-        return domain.tick(state, env.directory, env.now, env.is_active, env.ambassadors)
+        return escalation_rules.tick(state, env.directory, env.now, env.is_active, env.ambassadors)
 
     outcome = _transition(deps, request_id, None, decide)
     deliver(deps, outcome)
@@ -441,7 +445,7 @@ def _env(session: Session, deps: Deps, row: HelpRequest, state: HelpState | None
     return Env(directory, ambassadors, frozenset(deactivated_among(session, people)), deps.clock.now())
 
 
-Decide = Callable[[HelpRequest, HelpState | None, Env, str | None], "domain.Result | str"]
+Decide = Callable[[HelpRequest, HelpState | None, Env, str | None], "Result | str"]
 
 
 def _refusal(session: Session, row: HelpRequest | None, actor: str | None, reason: str) -> str:
@@ -511,7 +515,7 @@ def _context(session: Session, deps: Deps, row: HelpRequest, result: Transition,
     asker = persons.get(state.asker)
     return Context(
         request_id=row.id,
-        question=domain.truncate(row.question, 2800),
+        question=truncate(row.question, 2800),
         asker=state.asker,
         department=state.department,
         stage=asker.current_stage if asker else 0,
@@ -573,8 +577,8 @@ def deliver(deps: Deps, outcome: Outcome, *, depth: int = 0) -> None:
 def tick_one_quiet(deps: Deps, request_id: int) -> Outcome:
     """A tick without delivering (the caller delivers, with its own depth guard)."""
 
-    def decide(_row: HelpRequest, state: HelpState | None, env: Env, _who: str | None) -> domain.Result | str:
-        return domain.tick(state, env.directory, env.now, env.is_active, env.ambassadors) if state else "ok"
+    def decide(_row: HelpRequest, state: HelpState | None, env: Env, _who: str | None) -> Result | str:
+        return escalation_rules.tick(state, env.directory, env.now, env.is_active, env.ambassadors) if state else "ok"
 
     return _transition(deps, request_id, None, decide)
 

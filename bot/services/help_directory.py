@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.domain.help import Directory, directory_from_dict
+from bot.domain.help.directory import Directory, directory_from_dict
 from bot.playbook import Playbook
 from bot.slack.gateway import SlackError
 from models import Channel, HelpContact, HelpContactCheck, Person, Role

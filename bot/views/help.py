@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain.help import QuestionError, clean_question
+from bot.domain.help.question import QuestionError, clean_question
 from bot.i18n import normalise_locale
 from bot.views.blocks import Block, actions, button, context, divider, header, section
 from bot.views.ids import HelpAction, HelpView
