@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.commands import CommandCall, subcommand
 from bot.deps import Deps
+from bot.i18n import t
 from bot.services import help as help_service
 from bot.services.help_directory import contact_answered, topic_keys, topic_title
 from bot.services.progress import record_help_opened
@@ -48,7 +49,7 @@ def _tell(respond: Respond, text: str) -> None:
 
 
 def _unknown(respond: Respond, deps: Deps, user_id: str) -> None:
-    _tell(respond, views.tr("refuse.unknown", help_service.asker_locale(deps, user_id)))
+    _tell(respond, t("help.refuse.unknown", help_service.asker_locale(deps, user_id)))
 
 
 def _topics(deps: Deps, locale: str) -> list[tuple[str, str]]:
@@ -110,7 +111,7 @@ def handle_hand_over_submission(ack: Ack, body: dict[str, Any], view: dict[str, 
     try:
         request_id = int(json.loads(view.get("private_metadata") or "{}").get("request_id"))
     except (TypeError, ValueError):
-        errors = {HelpView.HAND_OVER_TO: views.tr("refuse.unknown", locale)}
+        errors = {HelpView.HAND_OVER_TO: t("help.refuse.unknown", locale)}
         request_id = 0
     if errors:
         ack(response_action="errors", errors=errors)
@@ -172,7 +173,7 @@ def ask_command(deps: Deps, call: CommandCall, caller: Caller, respond: Respond)
 
     result = help_service.ask(deps, user_id=caller.user_id, text=call.rest, via="command", show=show)
     if result.kind == "routed":
-        respond(text=views.tr("command.routed", caller.locale), response_type="ephemeral")
+        respond(text=t("help.command.routed", caller.locale), response_type="ephemeral")
     elif result.kind == "invalid":
         respond(text=result.message, response_type="ephemeral")
 

@@ -43,6 +43,7 @@ from bot.domain.help.state import (
     Result,
     Transition,
 )
+from bot.i18n import STRINGS, t
 from bot.services.help_directory import (
     ambassadors_of,
     contact_people,
@@ -223,15 +224,15 @@ def faq_solved(deps: Deps, *, request_id: int, actor: str) -> Outcome:
         row = session.get(HelpRequest, request_id)
         locale = _locale_of(session, actor)
         if row is None:
-            return Outcome(False, message=views.tr("refuse.unknown", locale))
+            return Outcome(False, message=t("help.refuse.unknown", locale))
         if row.asker_user != actor:
-            return Outcome(False, request_id, views.tr("refuse.not_asker", locale))
+            return Outcome(False, request_id, t("help.refuse.not_asker", locale))
         if row.state != "faq":
-            return Outcome(False, request_id, views.tr("refuse.already_routed", locale, id=request_id))
+            return Outcome(False, request_id, t("help.refuse.already_routed", locale, id=request_id))
         row.state, row.resolution, row.closed_at = "closed", "faq", now
         row.next_deadline = row.wake_at = None
         add_step(session, request_id, at=now, kind="faq_solved", actor=actor)
-        return Outcome(True, request_id, views.tr("faq.glad", locale))
+        return Outcome(True, request_id, t("help.faq.glad", locale))
 
 
 def route(deps: Deps, *, request_id: int, actor: str | None = None) -> Outcome:
@@ -239,7 +240,7 @@ def route(deps: Deps, *, request_id: int, actor: str | None = None) -> Outcome:
     with session_scope(deps.session_factory) as session:
         row = session.get(HelpRequest, request_id)
         if row is None:
-            return Outcome(False, message=views.tr("refuse.unknown", _locale_of(session, actor or "")))
+            return Outcome(False, message=t("help.refuse.unknown", _locale_of(session, actor or "")))
         directory = load_directory(session, deps.playbook)
         chain = escalation_chain(
             directory, topic=row.topic, department=row.department, ambassadors=ambassadors_of(session, row.department)
@@ -330,7 +331,7 @@ def hand_over(deps: Deps, *, request_id: int, actor: str, to_user: str, note: st
     """
     with session_scope(deps.session_factory) as session:
         if to_user in deactivated_among(session, [to_user]):
-            return Outcome(False, request_id, views.tr("handover.gone", _locale_of(session, actor)))
+            return Outcome(False, request_id, t("help.handover.gone", _locale_of(session, actor)))
 
     def decide(_row: HelpRequest, state: HelpState | None, env: Env, who: str | None) -> Result | str:
         return action_rules.hand_over(state, who or "", to_user, note.strip(), env.now) if state else "unknown"
@@ -377,7 +378,7 @@ def rate(deps: Deps, *, request_id: int, actor: str, score: object) -> Outcome:
     if outcome.ok:
         with session_scope(deps.session_factory) as session:
             locale = _locale_of(session, actor)
-        return Outcome(True, request_id, views.tr("asker.rated", locale, score=score))
+        return Outcome(True, request_id, t("help.asker.rated", locale, score=score))
     return outcome
 
 
@@ -451,10 +452,10 @@ Decide = Callable[[HelpRequest, HelpState | None, Env, str | None], "Result | st
 def _refusal(session: Session, row: HelpRequest | None, actor: str | None, reason: str) -> str:
     locale = _locale_of(session, actor or "")
     if row is None or reason == "unknown":
-        return views.tr("refuse.unknown", locale)
+        return t("help.refuse.unknown", locale)
     if reason == "already_routed":
-        return views.tr("refuse.already_routed", locale, id=row.id)
-    return views.tr(f"refuse.{reason}", locale) if f"refuse.{reason}" in views.STRINGS else ""
+        return t("help.refuse.already_routed", locale, id=row.id)
+    return t(f"help.refuse.{reason}", locale) if f"help.refuse.{reason}" in STRINGS else ""
 
 
 def _transition(deps: Deps, request_id: int, actor: str | None, decide: Decide, *, dry_run: bool = False) -> Outcome:
@@ -476,12 +477,10 @@ def _transition(deps: Deps, request_id: int, actor: str | None, decide: Decide, 
                     return Outcome(result == "ok", request_id, _refusal(session, row, actor, result))
                 if isinstance(result, NotOwner):
                     owner = views.mention(result.owner, state.owner_is_channel if state else False)
-                    text = views.tr("refuse.not_owner", _locale_of(session, actor or ""), id=request_id, owner=owner)
+                    text = t("help.refuse.not_owner", _locale_of(session, actor or ""), id=request_id, owner=owner)
                     return Outcome(False, request_id, text)
                 if isinstance(result, Invalid):
-                    return Outcome(
-                        False, request_id, views.localize_refusal(result.message, _locale_of(session, actor or ""))
-                    )
+                    return Outcome(False, request_id, views.localize_refusal(result, _locale_of(session, actor or "")))
                 if dry_run:
                     return Outcome(True, request_id)
                 card_owner = row.owner
@@ -491,7 +490,7 @@ def _transition(deps: Deps, request_id: int, actor: str | None, decide: Decide, 
         except StaleDataError:
             log.info("help request %s changed under us; deciding again", request_id)
     with session_scope(deps.session_factory) as session:
-        return Outcome(False, request_id, views.tr("refuse.busy", _locale_of(session, actor or "")))
+        return Outcome(False, request_id, t("help.refuse.busy", _locale_of(session, actor or "")))
 
 
 def _stage_label(deps: Deps, number: int, locale: str) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.help.directory import Directory, directory_from_dict
+from bot.i18n import t
 from bot.playbook import Playbook
 from bot.slack.gateway import SlackError
 from models import Channel, HelpContact, HelpContactCheck, Person, Role
@@ -288,5 +289,5 @@ def contact_answered(deps: Deps, *, user_id: str, still_me: bool) -> str:
     if not still_me:
         flag = views.contact_flag(user_id, "declined")
         deps.slack.post_message(resolve_channel(deps, admin_channel), flag["text"], blocks=flag["blocks"])
-        return views.tr("evergreen.noted", locale)
-    return views.tr("evergreen.thanks", locale)
+        return t("help.evergreen.noted", locale)
+    return t("help.evergreen.thanks", locale)

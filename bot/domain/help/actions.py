@@ -92,13 +92,13 @@ def _not_owner(state: HelpState, actor: str) -> NotOwner:
 def check_actor(state: HelpState, actor: str, verb: str) -> NotOwner | Invalid | None:
     """Refuse closed/answered requests and non-owners; a channel owner accepts anyone in it."""
     if state.state == "closed":
-        return Invalid(f"This question is already closed, so there is nothing to {verb}.")
+        return Invalid("closed", verb)
     if state.state == "answered":
-        return Invalid(f"This question has already been answered, so there is nothing to {verb}.")
+        return Invalid("answered", verb)
     if not state.owner_is_channel and actor != state.owner:
         return _not_owner(state, actor)
     if actor in (state.asker, admin_channel_of(state)):
-        return Invalid(f"Only a person other than the asker can {verb} this question.")
+        return Invalid("asker_acts", verb)
     return None
 
 
@@ -162,9 +162,9 @@ def hand_over(state: HelpState, actor: str, to_user: str, note: str, now: dateti
         return refused
     to_user = to_user.strip()
     if not to_user or to_user == actor or (to_user == state.owner and not state.owner_is_channel):
-        return Invalid("Please choose someone else to hand this question to.")
+        return Invalid("same_person")
     if to_user == state.asker:
-        return Invalid("This is their own question; please choose someone who can answer it.")
+        return Invalid("to_asker")
     first_due = deadline(state.owner_hours, now, state.sla.first_response_hours)
     new = replace(
         state,
@@ -189,7 +189,7 @@ def hand_over(state: HelpState, actor: str, to_user: str, note: str, now: dateti
 def confirm(state: HelpState, solved: bool, now: datetime, *, is_active: IsActive | None = None) -> Result:
     """The asker's verdict: solved closes it; still stuck reopens it one level up with fresh deadlines."""
     if state.state != "answered":
-        return Invalid("There is no answer waiting for your confirmation on this question.")
+        return Invalid("nothing_to_confirm")
     if solved:
         new = replace(
             state,
@@ -217,8 +217,8 @@ def confirm(state: HelpState, solved: bool, now: datetime, *, is_active: IsActiv
 def rate(state: HelpState, score: object, now: datetime) -> Transition | Invalid:
     """Record the asker's 1..5 satisfaction once there is an answer; a new rating replaces the old."""
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        return Invalid("Please pick a score from 1 to 5.")
+        return Invalid("bad_score")
     if state.state not in ("answered", "closed"):
-        return Invalid("You can rate the help once your question has been answered.")
+        return Invalid("not_answered_yet")
     new = replace(state, rating=score, history=logged(state, Step(now, "rated", state.asker, str(score))))
     return Transition(new)

@@ -14,7 +14,7 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def language(locale: str) -> str:
+def _lang(locale: str) -> str:
     """ "ja-JP" and "ja_JP" both mean the "ja" keyword list."""
     return re.split(r"[-_]", locale.strip().lower(), maxsplit=1)[0]
 
@@ -36,10 +36,10 @@ def _score(text: str, keywords: Mapping[str, Sequence[str]], locale: str) -> tup
 
     Others still count because people mix languages ("VPNに繋がらない" matches an English "vpn").
     """
-    lang = language(locale)
+    lang = _lang(locale)
     best: dict[str, int] = {}
     for kw_locale, words in keywords.items():
-        weight = 2 if language(kw_locale) == lang else 1
+        weight = 2 if _lang(kw_locale) == lang else 1
         for word in words:
             norm = _normalise(word).strip()
             if _hits(text, norm):

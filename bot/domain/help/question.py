@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.domain.help.matching import language
+from bot.i18n import t
 
 QUESTION_LIMIT = 3000  # Slack's section text limit: longer questions are stored whole, summarised in messages
 
@@ -25,10 +25,6 @@ class QuestionError:
     message: str
 
 
-_EMPTY_MESSAGES = {
-    "en": "Please type your question (a sentence is enough) and I'll find the right person for it.",
-    "ja": "質問を入力してください(一文で大丈夫です)。担当者におつなぎします。",
-}
 _ZWJ = "\u200d"
 
 
@@ -94,6 +90,6 @@ def clean_question(
 ) -> CleanQuestion | QuestionError:
     """Validate and tidy a question: empty is refused politely, long is kept whole but summarised."""
     if text is None or _is_blank(tidy := _tidy(text)):
-        return QuestionError(_EMPTY_MESSAGES.get(language(locale), _EMPTY_MESSAGES["en"]))
+        return QuestionError(t("help.invalid.empty_question", locale))
     stripped = tidy.strip()
     return CleanQuestion(stripped, truncate(stripped, limit))

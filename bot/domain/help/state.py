@@ -9,6 +9,7 @@ from typing import Literal
 from bot.domain.business_hours import BusinessHours
 from bot.domain.help.directory import SlaHours
 from bot.domain.help.routing import ChainLink, deadline, remind_point
+from bot.i18n import t
 
 State = Literal["open", "taken", "answered", "closed"]
 
@@ -158,9 +159,18 @@ class NotOwner:
 
 @dataclass(frozen=True)
 class Invalid:
-    """The action does not fit the request's state or the input is bad; ``message`` is user-facing."""
+    """The action does not fit the request's state or the input is bad; ``reason`` keys its wording.
 
-    message: str
+    The wording lives in ``bot/strings/help.py`` (``help.invalid.<reason>``, ``{verb}`` filled in), so
+    views show it in the reader's language; ``message`` is the English text, for logs and tests.
+    """
+
+    reason: str
+    verb: str = ""
+
+    @property
+    def message(self) -> str:
+        return t(f"help.invalid.{self.reason}", "en", verb=self.verb)
 
 
 Result = Transition | NotOwner | Invalid
