@@ -169,26 +169,57 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Thanks, I have told the admins so they can name someone else.",
         "ja": "ありがとうございます。後任を決めてもらうよう管理者に伝えました。",
     },
-    # Posts in the admin help channel: admins share one channel, so they are written in English only.
+    # Posts in the admin help channel. Admins share one channel, so the views post them in English; the
+    # Japanese is there for a Japanese-speaking admin team (every key has both languages).
     "help.admin.assigned": {
-        "en": ":sos: Help request #{id} ({topic}) from {asker} needs a person. Take it or hand it over. Due {due}."
+        "en": ":sos: Help request #{id} ({topic}) from {asker} needs a person. Take it or hand it over. Due {due}.",
+        "ja": (
+            ":sos: {asker} さんからの質問 #{id}（{topic}）の担当者が必要です。"
+            "対応するか引き継いでください。期限 {due}。"
+        ),
     },
-    "help.admin.reminder": {"en": ":alarm_clock: Help request #{id} from {asker} still needs a person (due {due})."},
+    "help.admin.reminder": {
+        "en": ":alarm_clock: Help request #{id} from {asker} still needs a person (due {due}).",
+        "ja": ":alarm_clock: {asker} さんからの質問 #{id} はまだ担当者がいません（期限 {due}）。",
+    },
     "help.admin.overdue": {
-        "en": ":warning: Help request #{id} from {asker} is overdue with {owner}{note}. Next check {due}."
+        "en": ":warning: Help request #{id} from {asker} is overdue with {owner}{note}. Next check {due}.",
+        "ja": ":warning: {asker} さんからの質問 #{id} は {owner} のもとで期限切れです{note}。次の確認 {due}。",
     },
-    "help.admin.taken": {"en": ":raising_hand: {owner} took help request #{id}."},
-    "help.admin.answered": {"en": ":white_check_mark: {owner} answered help request #{id}."},
-    "help.admin.handed_over": {"en": ":arrow_right: Help request #{id} was handed over to {owner}."},
-    "help.admin.solved": {"en": ":tada: Help request #{id} is solved."},
+    "help.admin.taken": {
+        "en": ":raising_hand: {owner} took help request #{id}.",
+        "ja": ":raising_hand: {owner} が質問 #{id} を担当しました。",
+    },
+    "help.admin.answered": {
+        "en": ":white_check_mark: {owner} answered help request #{id}.",
+        "ja": ":white_check_mark: {owner} が質問 #{id} に回答しました。",
+    },
+    "help.admin.handed_over": {
+        "en": ":arrow_right: Help request #{id} was handed over to {owner}.",
+        "ja": ":arrow_right: 質問 #{id} は {owner} に引き継がれました。",
+    },
+    "help.admin.solved": {"en": ":tada: Help request #{id} is solved.", "ja": ":tada: 質問 #{id} は解決しました。"},
     "help.admin.flag": {
         "en": (
             ":triangular_flag_on_post: Help contact {owner} needs attention: {note}. Please update the help directory."
-        )
+        ),
+        "ja": (
+            ":triangular_flag_on_post: ヘルプ窓口 {owner} の確認が必要です: {note}。"
+            "ヘルプ窓口の一覧を更新してください。"
+        ),
     },
-    "help.flag_reason.deactivated": {"en": "their account is deactivated"},
-    "help.flag_reason.unconfirmed": {"en": "they did not confirm within a week that they are still the right person"},
-    "help.flag_reason.declined": {"en": "they say they are no longer the right person"},
+    "help.flag_reason.deactivated": {
+        "en": "their account is deactivated",
+        "ja": "アカウントが無効になっています",
+    },
+    "help.flag_reason.unconfirmed": {
+        "en": "they did not confirm within a week that they are still the right person",
+        "ja": "担当の継続確認に1週間以内の返答がありませんでした",
+    },
+    "help.flag_reason.declined": {
+        "en": "they say they are no longer the right person",
+        "ja": "もう担当ではないとの返答がありました",
+    },
     # The domain's refusals (bot.domain.help.state.Invalid), by reason; {verb} is what was refused.
     "help.invalid.closed": {
         "en": "This question is already closed, so there is nothing to {verb}.",
