@@ -12,8 +12,8 @@ from slack_bolt import App, BoltContext
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import help as help_flow
 from bot.ingest_queue import IngestQueue
-from bot.services import help as help_service
 from bot.services import home
 from bot.services.channels import channel_name, remember
 from bot.services.ingest import EventItem, Outcome
@@ -47,7 +47,7 @@ def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltCo
     ingest: IngestQueue = context["ingest"]
     ingest.submit(event_item(context["deps"], body, event, context.bot_user_id))
     if _is_person_dm(event, context.bot_user_id):
-        help_service.handle_direct_message(
+        help_flow.handle_direct_message(
             context["deps"],
             user_id=event["user"],
             text=str(event.get("text") or ""),

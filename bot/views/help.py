@@ -7,10 +7,12 @@ shown with Slack's ``<!date^…>`` token, so each reader sees them in their own 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.help.directory import FaqItem
 from bot.domain.help.question import QuestionError, clean_question
 from bot.domain.help.state import Invalid
 from bot.i18n import STRINGS, t
@@ -25,6 +27,26 @@ NOTE_INPUT_MAX = 1000
 def localize_refusal(refusal: Invalid, locale: str) -> str:
     """The domain's polite refusal in the reader's language."""
     return t(f"help.invalid.{refusal.reason}", locale, verb=refusal.verb)
+
+
+def refusal(
+    reason: str,
+    locale: str,
+    *,
+    request_id: int | None = None,
+    owner: str = "",
+    owner_is_channel: bool = False,
+    invalid: Invalid | None = None,
+) -> str:
+    """Why an action on a request was refused, for whoever acted (empty for a reason with no wording)."""
+    if invalid is not None:
+        return localize_refusal(invalid, locale)
+    if reason == "not_owner":
+        return t("help.refuse.not_owner", locale, id=request_id, owner=mention(owner, owner_is_channel))
+    if reason == "already_routed" and request_id is not None:
+        return t("help.refuse.already_routed", locale, id=request_id)
+    key = f"help.refuse.{reason}"
+    return t(key, locale) if key in STRINGS else ""
 
 
 def mention(who: str, is_channel: bool = False) -> str:
@@ -212,13 +234,25 @@ def question_card(card: Card, locale: str) -> Message:
     return {"text": head, "blocks": blocks}
 
 
-def history_message(lines: tuple[str, ...], locale: str) -> Message:
-    """The request's steps so far, posted in the new owner's thread."""
-    text = t("help.card.history", locale) + "\n" + "\n".join(f"• {line}" for line in lines[-20:])
+def history_message(steps: Sequence[tuple[datetime, str]], locale: str) -> Message:
+    """The request's steps so far (when, what), posted in the new owner's thread."""
+    lines = [f"• {when(at)} {line}" for at, line in steps[-20:]]
+    text = t("help.card.history", locale) + "\n" + "\n".join(lines)
     return {"text": text, "blocks": [section(text)]}
 
 
 # --------------------------------------------------------------------------- the asker's side
+
+
+def faq_text(texts: Mapping[str, str], locale: str) -> str:
+    """A FAQ text in the reader's language, English (or any) when missing."""
+    lang = locale.split("-")[0]
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def faq_entries(items: Iterable[FaqItem], locale: str) -> list[tuple[str, str]]:
+    """FAQ items as (question, answer) texts in the reader's language."""
+    return [(faq_text(item.question, locale), faq_text(item.answer, locale)) for item in items]
 
 
 def faq_message(locale: str, request_id: int, entries: list[tuple[str, str]]) -> Message:

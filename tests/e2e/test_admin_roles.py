@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.db import session_scope
-from bot.services import help as help_svc
+from bot.flows import help as help_flow
 from bot.services import role_admin
 from bot.services.people import DepartmentRule
 from bot.services.sync import sync_people
@@ -273,7 +273,7 @@ def test_contact_edit_routes_the_next_help_request_to_the_new_primary(admin_app:
             },
         }
     assert f"<@{NEW_PRIMARY}>, backup <@U0SECOPS01>" in _home_text(fake)
-    result = help_svc.ask(admin_app.deps, user_id=ASKER, text=LOGIN)
+    result = help_flow.ask(admin_app.deps, user_id=ASKER, text=LOGIN)
     assert result.kind == "routed" and result.request_id is not None
     with session_scope(admin_app.deps.session_factory) as s:
         request = s.get(HelpRequest, result.request_id)
