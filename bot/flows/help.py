@@ -214,41 +214,48 @@ def _mark_gone(deps: Deps, user_id: str) -> None:
         ensure_bare_person(session, user_id).deactivated = True
 
 
-# --------------------------------------------------------------------------- the owner's buttons
+# --------------------------------------------------------------------------- the owner's and the asker's buttons
+
+Act = Callable[[HelpState, RoutingEnv, str], "Result | str"]
+
+
+def _on_routed(act: Act, *, asker_only: bool = False) -> Decide:
+    """A rule for a routed request: unknown while it is a FAQ draft; ``asker_only`` refuses anyone else."""
+
+    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
+        if state is None:
+            return "unknown"
+        if asker_only and who != state.asker:
+            return "not_asker"
+        return act(state, env, who or "")
+
+    return rule
+
+
+def _act(deps: Deps, request_id: int, actor: str, act: Act, *, asker_only: bool = False) -> HelpOutcome:
+    """Decide, then deliver what the decision says."""
+    outcome = _transition(deps, request_id, actor, _on_routed(act, asker_only=asker_only))
+    deliver(deps, outcome)
+    return outcome
 
 
 def take(deps: Deps, *, request_id: int, actor: str) -> HelpOutcome:
     """ "Take it": the asker hears who is on it; the card now shows "taken"."""
-
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
-        return action_rules.take(state, who or "", env.now) if state else "unknown"
-
-    outcome = _transition(deps, request_id, actor, rule)
-    deliver(deps, outcome)
-    return outcome
+    return _act(deps, request_id, actor, lambda state, env, who: action_rules.take(state, who, env.now))
 
 
 def answer(deps: Deps, *, request_id: int, actor: str) -> HelpOutcome:
     """ "Answered": the asker is asked to confirm; unconfirmed it closes after AUTO_CLOSE_DAYS."""
 
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
-        if state is None:
-            return "unknown"
-        return action_rules.answer(state, who or "", env.now, auto_close_days=AUTO_CLOSE_DAYS)
+    def act(state: HelpState, env: RoutingEnv, who: str) -> Result:
+        return action_rules.answer(state, who, env.now, auto_close_days=AUTO_CLOSE_DAYS)
 
-    outcome = _transition(deps, request_id, actor, rule)
-    deliver(deps, outcome)
-    return outcome
+    return _act(deps, request_id, actor, act)
 
 
 def can_act(deps: Deps, *, request_id: int, actor: str) -> HelpOutcome:
     """Whether the actor may act on the request now (checked before opening the hand-over modal)."""
-
-    def rule(_row: HelpRequest, state: HelpState | None, _env: RoutingEnv, who: str | None) -> Result | str:
-        if state is None:
-            return "unknown"
-        return action_rules.check_actor(state, who or "", "hand over") or "ok"
-
+    rule = _on_routed(lambda state, _env, who: action_rules.check_actor(state, who, "hand over") or "ok")
     return _transition(deps, request_id, actor, rule, dry_run=True)
 
 
@@ -261,10 +268,10 @@ def hand_over(deps: Deps, *, request_id: int, actor: str, to_user: str, note: st
         if to_user in deactivated_among(session, [to_user]):
             return HelpOutcome(False, request_id, t("help.handover.gone", requests.locale_of(session, actor)))
 
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
-        return action_rules.hand_over(state, who or "", to_user, note.strip(), env.now) if state else "unknown"
+    def act(state: HelpState, env: RoutingEnv, who: str) -> Result:
+        return action_rules.hand_over(state, who, to_user, note.strip(), env.now)
 
-    return _transition(deps, request_id, actor, rule)
+    return _transition(deps, request_id, actor, _on_routed(act))
 
 
 def request_summary(deps: Deps, *, request_id: int) -> str:
@@ -273,34 +280,18 @@ def request_summary(deps: Deps, *, request_id: int) -> str:
         return requests.request_summary(session, request_id=request_id)
 
 
-# --------------------------------------------------------------------------- the asker's buttons
-
-
 def confirm(deps: Deps, *, request_id: int, actor: str, solved: bool) -> HelpOutcome:
     """ "Solved" closes and asks for a rating; "still stuck" reopens one level up."""
 
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
-        if state is None:
-            return "unknown"
-        if who != state.asker:
-            return "not_asker"
+    def act(state: HelpState, env: RoutingEnv, _who: str) -> Result:
         return action_rules.confirm(state, solved, env.now, is_active=env.is_active)
 
-    outcome = _transition(deps, request_id, actor, rule)
-    deliver(deps, outcome)
-    return outcome
+    return _act(deps, request_id, actor, act, asker_only=True)
 
 
 def rate(deps: Deps, *, request_id: int, actor: str, score: object) -> HelpOutcome:
-    """A 1..5 satisfaction score from the asker (a new one replaces the old)."""
-
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, who: str | None) -> Result | str:
-        if state is None:
-            return "unknown"
-        if who != state.asker:
-            return "not_asker"
-        return action_rules.rate(state, score, env.now)
-
+    """A 1..5 satisfaction score from the asker (a new one replaces the old); nothing to tell anyone else."""
+    rule = _on_routed(lambda state, env, _who: action_rules.rate(state, score, env.now), asker_only=True)
     outcome = _transition(deps, request_id, actor, rule)
     if outcome.ok:
         with session_scope(deps.session_factory) as session:
@@ -312,26 +303,18 @@ def rate(deps: Deps, *, request_id: int, actor: str, score: object) -> HelpOutco
 # --------------------------------------------------------------------------- time
 
 
+def _tick_rule(row: HelpRequest, state: HelpState | None, env: RoutingEnv, _who: str | None) -> Result | str:
+    """Escalate, remind or auto-close as of now; a FAQ draft nobody clicked closes quietly."""
+    if state is None:
+        return "faq_expired" if row.state == "faq" and row.wake_at and row.wake_at <= env.now else "ok"
+    return escalation_rules.tick(state, env.directory, env.now, env.is_active, env.ambassadors)
+
+
 def tick_one(deps: Deps, *, request_id: int) -> HelpOutcome:
-    """Escalate, remind or auto-close one request as of now (FAQ drafts nobody clicked close quietly)."""
-
-    def rule(row: HelpRequest, state: HelpState | None, env: RoutingEnv, _who: str | None) -> Result | str:
-        if state is None:
-            return "faq_expired" if row.state == "faq" and row.wake_at and row.wake_at <= env.now else "ok"
-        return escalation_rules.tick(state, env.directory, env.now, env.is_active, env.ambassadors)
-
-    outcome = _transition(deps, request_id, None, rule)
+    """One request's tick, delivered."""
+    outcome = _transition(deps, request_id, None, _tick_rule)
     deliver(deps, outcome)
     return outcome
-
-
-def _tick_undelivered(deps: Deps, request_id: int) -> HelpOutcome:
-    """A tick without delivering (``deliver`` delivers it, with its own depth guard)."""
-
-    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, _who: str | None) -> Result | str:
-        return escalation_rules.tick(state, env.directory, env.now, env.is_active, env.ambassadors) if state else "ok"
-
-    return _transition(deps, request_id, None, rule)
 
 
 def tick(deps: Deps, *, limit: int = 200) -> int:
@@ -358,7 +341,7 @@ def deliver(deps: Deps, outcome: HelpOutcome, *, depth: int = 0) -> None:
     if gone and depth < 3:
         for user_id in gone:
             _mark_gone(deps, user_id)
-        deliver(deps, _tick_undelivered(deps, outcome.context.request_id), depth=depth + 1)
+        deliver(deps, _transition(deps, outcome.context.request_id, None, _tick_rule), depth=depth + 1)
 
 
 # --------------------------------------------------------------------------- direct messages

@@ -201,7 +201,6 @@ class Card:
     owner_is_channel: bool
     due: datetime | None
     note: str = ""
-    history: tuple[str, ...] = ()
 
 
 def question_card(card: Card, locale: str) -> Message:
