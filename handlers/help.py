@@ -88,13 +88,11 @@ def handle_hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond:
     if request_id is None:
         _unknown(respond, deps, user_id)
         return
-    allowed = help_flow.can_act(deps, request_id=request_id, actor=user_id)
-    if not allowed.ok:
-        _tell(respond, allowed.message)
+    modal, refused = help_flow.hand_over_form(deps, request_id=request_id, actor=user_id)
+    if modal is None:
+        _tell(respond, refused)
         return
-    locale = help_flow.asker_locale(deps, user_id)
-    summary = help_flow.request_summary(deps, request_id=request_id)
-    client.views_open(trigger_id=body["trigger_id"], view=views.hand_over_modal(locale, request_id, summary))
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 def handle_hand_over_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:

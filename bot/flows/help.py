@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -274,10 +275,15 @@ def hand_over(deps: Deps, *, request_id: int, actor: str, to_user: str, note: st
     return _transition(deps, request_id, actor, _on_routed(act))
 
 
-def request_summary(deps: Deps, *, request_id: int) -> str:
-    """The question, shortened for a modal or a card."""
+def hand_over_form(deps: Deps, *, request_id: int, actor: str) -> tuple[dict[str, Any] | None, str]:
+    """The hand-over modal for whoever may hand the request over, else (None, why not)."""
+    allowed = can_act(deps, request_id=request_id, actor=actor)
+    if not allowed.ok:
+        return None, allowed.message
     with session_scope(deps.session_factory) as session:
-        return requests.request_summary(session, request_id=request_id)
+        locale = requests.locale_of(session, actor, deps.playbook.default_locale)
+        summary = requests.request_summary(session, request_id=request_id)
+    return views.hand_over_modal(locale, request_id, summary), ""
 
 
 def confirm(deps: Deps, *, request_id: int, actor: str, solved: bool) -> HelpOutcome:

@@ -1,4 +1,4 @@
-"""Help routing services over a real database and the loopback fake Slack, with a manual clock."""
+"""Help routing flows over a real database and the loopback fake Slack, with a manual clock."""
 
 from __future__ import annotations
 
