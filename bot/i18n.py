@@ -11,11 +11,17 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.strings import core, nudges, privacy
+from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
 
 # Every surface's table, written out: adding a surface means adding it here.
-TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (core.STRINGS, nudges.STRINGS, privacy.STRINGS)
+TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
+    core.STRINGS,
+    nudges.STRINGS,
+    privacy.STRINGS,
+    help_strings.STRINGS,
+)
 
 
 def _merge(tables: tuple[Mapping[str, Mapping[str, str]], ...]) -> Mapping[str, Mapping[str, str]]:

@@ -13,10 +13,10 @@ from slack_bolt import App, BoltContext
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows import channels
+from bot.flows import help as help_flow
 from bot.flows.home import publish_home
 from bot.flows.people import learn_new_people, sync_usergroup_departments
 from bot.ingest_queue import IngestQueue
-from bot.services import help as help_service
 from bot.services.ingest import EventItem
 from bot.services.people import department_rule, upsert_person
 from handlers.activity import activities_from_event
@@ -39,7 +39,7 @@ def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltCo
     ingest: IngestQueue = context["ingest"]
     ingest.submit(event_item(context["deps"], body, event, context.bot_user_id))
     if _is_person_dm(event, context.bot_user_id):
-        help_service.handle_direct_message(
+        help_flow.handle_direct_message(
             context["deps"],
             user_id=event["user"],
             text=str(event.get("text") or ""),

@@ -8,7 +8,6 @@ the right person; silence, a "not me" or a deactivated account is flagged to the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,14 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
-from bot.deps import Deps
-from bot.domain.help import Directory, directory_from_dict
+from bot.domain.help.directory import Directory, directory_from_dict
 from bot.playbook import Playbook
-from bot.slack.gateway import SlackError
 from models import Channel, HelpContact, HelpContactCheck, Person, Role
-
-log = logging.getLogger(__name__)
 
 EVERGREEN_DAYS = 90
 ANSWER_WITHIN_DAYS = 7  # an unanswered evergreen question is flagged after this
@@ -208,33 +202,25 @@ def flagged_contacts(session: Session) -> list[tuple[str, str]]:
     return [(r.user_id, r.flag_reason or "") for r in rows]
 
 
-def resolve_channel(deps: Deps, name: str) -> str:
-    """The admin channel's id from the channel cache, else from conversations.list, else its name."""
-    bare = name.lstrip("#")
-    with session_scope(deps.session_factory) as session:
-        known = session.scalar(select(Channel.channel_id).where(Channel.name == bare).limit(1))
-    if known:
-        return known
-    try:
-        for channel in deps.slack.iter_channels():
-            if channel.get("name") == bare:
-                with session_scope(deps.session_factory) as session:
-                    session.merge(
-                        Channel(
-                            channel_id=channel["id"],
-                            name=bare,
-                            is_private=bool(channel.get("is_private")),
-                            bot_is_member=bool(channel.get("is_member")),
-                            updated_at=deps.clock.now(),
-                        )
-                    )
-                return str(channel["id"])
-    except SlackError as exc:
-        log.warning("could not list channels to find %s: %s", name, exc)
-    return name
+def channel_id_named(session: Session, name: str) -> str | None:
+    """A channel's id from the channel cache, by name (with or without "#")."""
+    return session.scalar(select(Channel.channel_id).where(Channel.name == name.lstrip("#")).limit(1))
 
 
-def _topics_by_person(directory: Directory) -> dict[str, list[str]]:
+def remember_channel(session: Session, channel: Mapping[str, Any], *, name: str, now: datetime) -> None:
+    """Cache a channel found in conversations.list, so the next lookup needs no Slack call."""
+    session.merge(
+        Channel(
+            channel_id=channel["id"],
+            name=name,
+            is_private=bool(channel.get("is_private")),
+            bot_is_member=bool(channel.get("is_member")),
+            updated_at=now,
+        )
+    )
+
+
+def topics_by_person(directory: Directory) -> dict[str, list[str]]:
     """Which topics (and departments) each contact answers, for the evergreen question."""
     topics: dict[str, list[str]] = {}
     for topic in directory.topics:
@@ -243,50 +229,3 @@ def _topics_by_person(directory: Directory) -> dict[str, list[str]]:
             for who in filter(None, (contact.primary, contact.backup)):
                 topics.setdefault(who, []).append(label)
     return topics
-
-
-def check_contacts(deps: Deps) -> EvergreenWork:
-    """The evergreen pass: ask contacts due for their 90-day check, flag the silent and the deactivated."""
-    from bot.views import help as views
-
-    now = deps.clock.now()
-    with session_scope(deps.session_factory) as session:
-        directory = load_directory(session, deps.playbook)
-        work = plan_evergreen(session, directory, now)
-        locales = {
-            p.slack_user_id: p.effective_locale
-            for p in session.scalars(select(Person).where(Person.slack_user_id.in_(work.ask)))
-        }
-    topics = _topics_by_person(directory)
-    for user_id in work.ask:
-        message = views.evergreen_ask(locales.get(user_id, "en"), topics.get(user_id, []))
-        try:
-            deps.slack.send_dm(user_id, message["text"], blocks=message["blocks"])
-        except SlackError as exc:
-            log.warning("evergreen question to %s failed: %s", user_id, exc)
-    if work.flag:
-        channel = resolve_channel(deps, directory.admin_channel)
-        for user_id, reason in work.flag:
-            flag = views.contact_flag(user_id, reason)
-            try:
-                deps.slack.post_message(channel, flag["text"], blocks=flag["blocks"])
-            except SlackError as exc:
-                log.warning("could not flag contact %s to admins: %s", user_id, exc)
-    return work
-
-
-def contact_answered(deps: Deps, *, user_id: str, still_me: bool) -> str:
-    """A contact's answer to the evergreen question; "not me" is flagged to the admins at once."""
-    from bot.views import help as views
-
-    now = deps.clock.now()
-    with session_scope(deps.session_factory) as session:
-        answer_evergreen(session, user_id=user_id, still_me=still_me, now=now)
-        person = session.scalar(select(Person).where(Person.slack_user_id == user_id))
-        locale = person.effective_locale if person else "en"
-        admin_channel = deps.playbook.help.admin_channel
-    if not still_me:
-        flag = views.contact_flag(user_id, "declined")
-        deps.slack.post_message(resolve_channel(deps, admin_channel), flag["text"], blocks=flag["blocks"])
-        return views.tr("evergreen.noted", locale)
-    return views.tr("evergreen.thanks", locale)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.help import HelpMetrics, RequestRecord, help_metrics
+from bot.domain.help.metrics import HelpMetrics, RequestRecord, help_metrics
 from bot.services.help_store import ROUTED_STATES
 from models import HelpRequest
 

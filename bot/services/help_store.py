@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain.business_hours import BusinessHours
-from bot.domain.help import Candidate, HelpState, Sla
+from bot.domain.help.directory import SlaHours
+from bot.domain.help.routing import ChainLink
+from bot.domain.help.state import HelpState
 from models import HelpRequest, HelpStep
 
 ROUTED_STATES = ("open", "taken", "answered", "closed")
@@ -100,8 +102,8 @@ def decode(request_id: int, data: dict[str, Any]) -> HelpState:
         asker=data["asker"],
         topic=data["topic"],
         department=data["department"],
-        sla=Sla(*data["sla"]),
-        chain=tuple(Candidate(c["who"], c["level"], _hours_of(c["hours"]), c["is_channel"]) for c in data["chain"]),
+        sla=SlaHours(*data["sla"]),
+        chain=tuple(ChainLink(c["who"], c["level"], _hours_of(c["hours"]), c["is_channel"]) for c in data["chain"]),
         position=data["position"],
         state=data["state"],
         owner=data["owner"],

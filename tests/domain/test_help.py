@@ -8,31 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.business_hours import BusinessHours
-from bot.domain.help import (
-    ADMIN_CHANNEL,
-    AMBASSADOR,
-    BACKUP,
-    PRIMARY,
-    CleanQuestion,
-    Directory,
-    QuestionError,
+from bot.domain.help.directory import Directory, Topic, directory_from_dict
+from bot.domain.help.matching import match_faq, suggest_topic
+from bot.domain.help.metrics import (
     RequestRecord,
-    Topic,
-    clean_question,
-    directory_from_dict,
-    escalation_chain,
     help_metrics,
-    match_faq,
     mean_satisfaction,
     median_first_response,
     oldest_open,
     open_by_department,
     open_by_topic,
-    route,
     share_within_sla,
-    suggest_topic,
-    truncate,
 )
+from bot.domain.help.question import CleanQuestion, QuestionError, clean_question, truncate
+from bot.domain.help.routing import ADMIN_CHANNEL, AMBASSADOR, BACKUP, PRIMARY, escalation_chain, route
 
 TOKYO_HOURS = {
     "tz": "Asia/Tokyo",

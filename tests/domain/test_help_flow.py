@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.help import (
-    ADMIN_CHANNEL,
-    AMBASSADOR,
-    BACKUP,
-    PRIMARY,
+from bot.domain.help.actions import answer, confirm, hand_over, open_request, rate, take
+from bot.domain.help.escalation import tick
+from bot.domain.help.metrics import record_of
+from bot.domain.help.routing import ADMIN_CHANNEL, AMBASSADOR, BACKUP, PRIMARY
+from bot.domain.help.state import (
     AskAskerToConfirm,
     AskAskerToRate,
     HelpState,
@@ -19,14 +19,6 @@ from bot.domain.help import (
     PostToAdminChannel,
     RemindOwner,
     Transition,
-    answer,
-    confirm,
-    hand_over,
-    open_request,
-    rate,
-    record_of,
-    take,
-    tick,
 )
 from tests.domain.test_help import DIRECTORY, all_but, everyone, jst, make_directory
 

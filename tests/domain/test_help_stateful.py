@@ -7,22 +7,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from bot.domain.help import (
-    ADMIN_CHANNEL,
-    Effect,
-    HelpState,
-    Invalid,
-    NotifyAsker,
-    NotOwner,
-    Transition,
-    answer,
-    confirm,
-    hand_over,
-    open_request,
-    rate,
-    take,
-    tick,
-)
+from bot.domain.help.actions import answer, confirm, hand_over, open_request, rate, take
+from bot.domain.help.escalation import tick
+from bot.domain.help.routing import ADMIN_CHANNEL
+from bot.domain.help.state import Effect, HelpState, Invalid, NotifyAsker, NotOwner, Transition
 from tests.domain.test_help import jst, make_directory
 
 PEOPLE = [

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.flows import help as help_flow
 from bot.flows.people import sync_people
 from bot.services import appointments
-from bot.services import help as help_svc
 from bot.services.people import DepartmentRule
 from bot.views.admin_roles import contact_modal, role_modal
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
@@ -273,7 +273,7 @@ def test_contact_edit_routes_the_next_help_request_to_the_new_primary(admin_app:
             },
         }
     assert f"<@{NEW_PRIMARY}>, backup <@U0SECOPS01>" in _home_text(fake)
-    result = help_svc.ask(admin_app.deps, user_id=ASKER, text=LOGIN)
+    result = help_flow.ask(admin_app.deps, user_id=ASKER, text=LOGIN)
     assert result.kind == "routed" and result.request_id is not None
     with session_scope(admin_app.deps.session_factory) as s:
         request = s.get(HelpRequest, result.request_id)

@@ -1,4 +1,4 @@
-"""Help routing services over a real database and the loopback fake Slack, with a manual clock."""
+"""Help routing flows over a real database and the loopback fake Slack, with a manual clock."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.services import help as svc
+from bot.flows import help as svc
+from bot.flows.people import ensure_person
 from bot.services.help_metrics import help_numbers
+from bot.slack.gateway import SlackError
 from bot.views.ids import HelpAction
 from models import HelpRequest, HelpStep, Person, Role
 from tests.fakeslack import FakeSlack
@@ -45,8 +47,8 @@ def routed(deps: Deps, text: str = LOGIN) -> int:
 
 
 def make_ambassador(deps: Deps, user_id: str = AMBASSADOR, department: str = "Ops") -> None:
-    svc.ensure_person(deps, user_id)
-    svc.ensure_person(deps, ASKER)
+    ensure_person(deps, user_id)
+    ensure_person(deps, ASKER)
     with session_scope(deps.session_factory) as session:
         amb = session.scalar(select(Person).where(Person.slack_user_id == user_id))
         asker = session.scalar(select(Person).where(Person.slack_user_id == ASKER))
@@ -222,7 +224,7 @@ def test_faq_hit_then_solved_or_still_needs_a_person(deps: Deps, fake: FakeSlack
 
 def test_faq_that_cannot_be_shown_routes_instead(deps: Deps, fake: FakeSlack):
     def broken(_message: object) -> None:
-        raise svc.SlackError("chat.postMessage", "internal_error")
+        raise SlackError("chat.postMessage", "internal_error")
 
     result = svc.ask(deps, user_id=ASKER, text="How do I get Slack on my phone?", show=broken)
     assert result.kind == "routed" and row(deps, result.request_id or 0).state == "open"
@@ -283,7 +285,8 @@ def test_numbers_for_later_views(deps: Deps, fake: FakeSlack, clock: ManualClock
 
 
 def test_evergreen_contacts_are_asked_every_90_days_and_flagged(deps: Deps, fake: FakeSlack, clock: ManualClock):
-    from bot.services.help_directory import check_contacts, contact_answered, flagged_contacts
+    from bot.flows.help_directory import check_contacts, contact_answered
+    from bot.services.help_directory import flagged_contacts
 
     assert check_contacts(deps).ask == []  # first sight starts the 90 days
     clock.advance(timedelta(days=91))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.services import help as svc
+from bot.flows import help as svc
 from bot.services.help_store import load_state
 from models import HelpRequest, Person
 from tests.services.conftest import AMBASSADOR, ASKER

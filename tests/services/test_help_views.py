@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.domain.help.state import Invalid
 from bot.views import help as views
 from bot.views.ids import HelpView
 
@@ -40,7 +41,7 @@ def test_messages_validate_and_are_localized() -> None:
     _blocks_valid(views.confirm_message("en", 1, "Did it help?"))
     update = views.asker_update("routed", "ja", owner="U2", owner_is_channel=False, due=DUE, topic="設定")
     assert "担当" in update["text"] and "<!date^1740978000^" in update["text"]
-    closed = "This question is already closed, so there is nothing to take."
+    closed = Invalid("closed", "take")
     assert views.localize_refusal(closed, "ja").startswith("この")
 
 

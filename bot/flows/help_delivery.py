@@ -1,0 +1,206 @@
+"""Carrying out a help transition's effects in Slack: DMs, cards, admin posts, then what Slack gave back.
+
+Runs after the decision is committed, from the snapshot the transaction took (``DeliveryContext``). A
+failed message is recorded on the request, never raised to whoever clicked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.db import session_scope
+from bot.deps import Deps
+from bot.domain.help.state import (
+    AskAskerToConfirm,
+    AskAskerToRate,
+    Effect,
+    NotifyAsker,
+    NotifyOwner,
+    PostToAdminChannel,
+    RemindOwner,
+)
+from bot.flows.help_directory import resolve_channel
+from bot.services.help import Delivered, DeliveryContext, is_assignment, record_delivery
+from bot.services.help_directory import topic_title
+from bot.slack.gateway import PostedMessage, SlackError
+from bot.views import help as views
+
+log = logging.getLogger(__name__)
+
+GONE_CODES = frozenset({"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"})
+
+
+@dataclass
+class _Run:
+    """What one delivery pass learnt: the new card, the asker's thread, and each failure."""
+
+    card: PostedMessage | None = None
+    asker_thread: PostedMessage | None = None
+    failures: list[tuple[Effect, SlackError]] = field(default_factory=list)
+
+
+def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> list[str]:
+    """Send every effect, refresh the old card, record threads and failures; returns owners Slack says are gone."""
+    run = _Run()
+    for effect in effects:
+        try:
+            posted = _deliver_one(deps, ctx, effect, run)
+            if posted is not None and is_assignment(effect):
+                run.card = posted
+        except SlackError as exc:
+            log.warning("help request %s: %s failed: %s", ctx.request_id, type(effect).__name__, exc)
+            run.failures.append((effect, exc))
+    try:
+        _refresh_cards(deps, ctx, run.card)
+    except SlackError as exc:
+        log.warning("help request %s: card update failed: %s", ctx.request_id, exc)
+    _record(deps, ctx, run)
+    return [
+        e.owner for e, exc in run.failures if isinstance(e, NotifyOwner) and is_assignment(e) and exc.code in GONE_CODES
+    ]
+
+
+def dm(deps: Deps, user_id: str, message: views.Message) -> PostedMessage:
+    return deps.slack.send_dm(user_id, message["text"], blocks=message["blocks"])
+
+
+def _msg(message: views.Message) -> dict[str, Any]:
+    return {"text": message["text"], "blocks": message["blocks"]}
+
+
+def _topic(deps: Deps, ctx: DeliveryContext, locale: str) -> str:
+    return topic_title(deps.playbook, ctx.topic, locale)
+
+
+def _stage_label(deps: Deps, number: int, locale: str) -> str | None:
+    """The asker's stage on the ladder, in the reader's language (None before the first stage)."""
+    if number <= 0 or number > len(deps.playbook.stages):
+        return None
+    return f"{number}. {deps.playbook.stages[number - 1].title.get(locale)}"
+
+
+def _card(deps: Deps, ctx: DeliveryContext, locale: str, *, state: str | None = None, note: str = "") -> views.Card:
+    return views.Card(
+        request_id=ctx.request_id,
+        topic_title=_topic(deps, ctx, locale),
+        question=ctx.question,
+        asker=ctx.asker,
+        department=ctx.department,
+        stage=_stage_label(deps, ctx.stage, locale),
+        state=state or ctx.state,
+        owner=ctx.owner,
+        owner_is_channel=ctx.owner_is_channel,
+        due=ctx.due,
+        note=note,
+    )
+
+
+def _deliver_one(deps: Deps, ctx: DeliveryContext, effect: Effect, run: _Run) -> PostedMessage | None:
+    """One effect → one Slack message (a new card returns its PostedMessage)."""
+    if isinstance(effect, NotifyAsker):
+        return _tell_asker(deps, ctx, effect, run)
+    if isinstance(effect, AskAskerToConfirm):
+        locale = ctx.locale(ctx.asker)
+        template = deps.playbook.templates.help_follow_up.get(locale)
+        person_name = views.mention(ctx.asker)
+        text = template.format(name=person_name, contact=views.mention(effect.owner), topic=_topic(deps, ctx, locale))
+        return dm(deps, ctx.asker, views.confirm_message(locale, ctx.request_id, text))
+    if isinstance(effect, AskAskerToRate):
+        return dm(deps, ctx.asker, views.rate_message(ctx.locale(ctx.asker), ctx.request_id))
+    if isinstance(effect, NotifyOwner):
+        locale = ctx.locale(effect.owner)
+        if is_assignment(effect):
+            message = views.question_card(_card(deps, ctx, locale, note=effect.note), locale)
+            posted = dm(deps, effect.owner, message)
+            _post_history(deps, ctx, posted, locale)
+            return posted
+        notice = views.owner_notice(
+            effect.kind, locale, request_id=ctx.request_id, asker=ctx.asker, due=effect.due, note=effect.note
+        )
+        return dm(deps, effect.owner, notice)
+    if isinstance(effect, RemindOwner):
+        locale = ctx.locale(effect.owner)
+        notice = views.owner_notice("reminder", locale, request_id=ctx.request_id, asker=ctx.asker, due=effect.due)
+        return dm(deps, effect.owner, notice)
+    if isinstance(effect, PostToAdminChannel):
+        return _post_to_admins(deps, ctx, effect)
+    raise TypeError(f"unknown help effect {effect!r}")
+
+
+def _post_to_admins(deps: Deps, ctx: DeliveryContext, effect: PostToAdminChannel) -> PostedMessage:
+    channel = resolve_channel(deps, ctx.admin_channel)
+    if is_assignment(effect):
+        posted = deps.slack.post_message(channel, **_msg(views.admin_card(_card(deps, ctx, "en", note=effect.note))))
+        _post_history(deps, ctx, posted, "en")
+        return posted
+    message = views.admin_post(
+        effect.kind,
+        request_id=ctx.request_id,
+        topic=_topic(deps, ctx, "en"),
+        asker=ctx.asker,
+        owner=effect.owner,
+        due=effect.due,
+        note=effect.note,
+    )
+    thread = ctx.card[1] if ctx.card and ctx.card[0] == channel else None
+    return deps.slack.post_message(channel, **_msg(message), thread_ts=thread)
+
+
+def _post_history(deps: Deps, ctx: DeliveryContext, card: PostedMessage, locale: str) -> None:
+    """A new owner sees what happened before, in the card's thread: the request keeps its history."""
+    if len(ctx.history) > 2:
+        message = views.history_message(ctx.history, locale)
+        deps.slack.post_message(card.channel, **_msg(message), thread_ts=card.ts)
+
+
+def _tell_asker(deps: Deps, ctx: DeliveryContext, effect: NotifyAsker, run: _Run) -> PostedMessage | None:
+    if effect.kind == "answered":
+        return None  # the confirm question right after says who answered; one message, not two
+    locale = ctx.locale(ctx.asker)
+    message = views.asker_update(
+        effect.kind,
+        locale,
+        owner=effect.owner,
+        owner_is_channel=effect.owner_is_channel,
+        due=effect.expected_reply_by,
+        topic=_topic(deps, ctx, locale),
+    )
+    posted = dm(deps, ctx.asker, message)
+    if effect.kind == "routed":
+        run.asker_thread = posted
+    return posted
+
+
+def _refresh_cards(deps: Deps, ctx: DeliveryContext, new_card: PostedMessage | None) -> None:
+    """The old card shows where the question went; an unchanged card shows the new state."""
+    if ctx.card is None:
+        return
+    channel, ts = ctx.card
+    in_dm = channel.startswith("D")
+    locale = ctx.locale(ctx.card_owner) if in_dm else "en"
+    if new_card is not None and (new_card.channel, new_card.ts) != ctx.card:
+        card = _card(deps, ctx, locale, state="moved")
+    elif ctx.state in ("taken", "answered", "closed"):
+        card = _card(deps, ctx, locale)
+    else:
+        return
+    message = views.question_card(card, locale) if in_dm else views.admin_card(card)
+    deps.slack.update_message(channel, ts, message["text"], blocks=message["blocks"])
+
+
+def _record(deps: Deps, ctx: DeliveryContext, run: _Run) -> None:
+    failures = [
+        f"{type(effect).__name__} to {getattr(effect, 'owner', '') or getattr(effect, 'asker', '')}: {exc.code}"
+        for effect, exc in run.failures
+    ]
+    delivered = Delivered(
+        card=(run.card.channel, run.card.ts) if run.card else None,
+        asker_thread=(run.asker_thread.channel, run.asker_thread.ts) if run.asker_thread else None,
+        failures=failures,
+    )
+    if delivered.card or delivered.asker_thread or failures:
+        with session_scope(deps.session_factory) as session:
+            record_delivery(session, request_id=ctx.request_id, delivered=delivered, now=deps.clock.now())
