@@ -8,10 +8,7 @@ never changed by an import: starting, pausing and advancing happen on the Home t
 
 from __future__ import annotations
 
-import getpass
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,13 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from bot.clock import SystemClock
-from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
+from bot.cli.common import actor, friendly_errors, session_for_command
 from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
 from bot.playbook.loader import line_of
 from bot.services import audit as audit_log
 from bot.services import rollout
-from bot.settings import SettingsError, get_settings
 
 FIELD_KEYS = {
     "name": ("name",),
@@ -175,22 +170,6 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
     return changed, sorted(errors)
 
 
-@contextmanager
-def _session() -> Iterator[Session]:
-    try:
-        settings = get_settings()
-    except SettingsError as exc:
-        click.echo(f"coach: {exc}", err=True)
-        sys.exit(2)
-    upgrade_to_head(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def _describe(row: audit_log.AuditRow) -> str:
     changes = audit_log.changed_fields(row.before, row.after)
     if row.before is None and row.after is not None and row.action.endswith("create"):
@@ -200,8 +179,9 @@ def _describe(row: audit_log.AuditRow) -> str:
 
 @click.command(help="Print the audit log of admin changes (oldest first).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="only entries from this day")
+@friendly_errors
 def audit(since: datetime | None) -> None:
-    with _session() as session:
+    with session_for_command() as (_, session):
         start = since.replace(tzinfo=UTC) if since else None
         count = 0
         for row in audit_log.iter_entries(session, since=start):
@@ -220,8 +200,9 @@ def waves() -> None:
 
 @waves.command("export", help="Write every wave to FILE (YAML).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
 def export_cmd(file: Path) -> None:
-    with _session() as session:
+    with session_for_command() as (_, session):
         text = export_plan(session)
     file.write_text(text, encoding="utf-8")
     click.echo(f"wrote {text.count('- name:')} waves to {file}")
@@ -229,17 +210,18 @@ def export_cmd(file: Path) -> None:
 
 @waves.command("import", help="Create or update waves from FILE; nothing is saved if any wave is invalid.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--actor", default=None, help="who to record in the audit log (default: cli:<login>)")
-def import_cmd(file: Path, actor: str | None) -> None:
-    who = (actor or f"cli:{getpass.getuser()}")[:32]
+@click.option("--actor", "who", default=None, help="who to record in the audit log (default: cli:<login>)")
+@friendly_errors
+def import_cmd(file: Path, who: str | None) -> None:
+    who = (who or actor())[:32]
     errors: list[PlanError] = []
 
     class _Invalid(Exception):
         pass
 
     try:
-        with _session() as session:
-            changed, errors = import_plan(session, file, actor=who, now=SystemClock().now())
+        with session_for_command() as (deps, session):
+            changed, errors = import_plan(session, file, actor=who, now=deps.clock.now())
             if errors:
                 raise _Invalid  # roll the whole import back
     except _Invalid:
