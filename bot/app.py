@@ -12,8 +12,8 @@ from slack_bolt.middleware import Middleware
 
 import handlers
 from bot.deps import Deps
-from bot.home_refresher import HomeRefresher
-from bot.ingest_queue import IngestQueue
+from bot.ingest.home_refresh import HomeRefresher
+from bot.ingest.writer import IngestQueue
 from bot.services.home import publish_home
 
 log = logging.getLogger(__name__)

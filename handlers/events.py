@@ -12,11 +12,11 @@ from slack_bolt import App, BoltContext
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.ingest_queue import IngestQueue
+from bot.ingest.batch import EventItem, Outcome
+from bot.ingest.writer import IngestQueue
 from bot.services import help as help_service
 from bot.services import home
 from bot.services.channels import channel_name, remember
-from bot.services.ingest import EventItem, Outcome
 from bot.services.people import upsert_person
 from bot.services.progress import with_channel_name
 from bot.services.sync import department_rule, sync_usergroup_departments
