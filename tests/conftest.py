@@ -64,6 +64,14 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database: every test using it runs on SQLite, and on PostgreSQL when the variable is set."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    upgrade_to_head(url)
+    return str(url)
+
+
 def make_settings(database_url: str, **extra: object) -> Settings:
     values: dict[str, object] = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,

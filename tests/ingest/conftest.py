@@ -1,4 +1,4 @@
-"""Ingest tests: a migrated database per test (SQLite; PostgreSQL too where the variable is set)."""
+"""Ingest tests: sessions on the migrated database of `db_url` (tests/conftest.py), and activities to record."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_session_factory, upgrade_to_head
+from bot.db import make_engine, make_session_factory
 from bot.domain.activity import Activity
 from bot.ingest.batch import EventItem
 
 T0 = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 _ids = count()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest) -> str:
-    url = str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url"))
-    upgrade_to_head(url)
-    return url
 
 
 @pytest.fixture
