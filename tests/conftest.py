@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import upgrade_to_head
+from bot.db import make_engine, make_session_factory, upgrade_to_head
+from bot.playbook import Playbook, default_playbook_path, load_playbook
 from bot.settings import Settings
 
 POSTGRES_ENV = "COACH_TEST_POSTGRES_URL"
@@ -32,6 +34,12 @@ def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def playbook() -> Playbook:
+    """The bundled playbook (read-only; tests that change one build their own)."""
+    return load_playbook(default_playbook_path())
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'coach.db'}"
@@ -41,6 +49,13 @@ def sqlite_url(tmp_path: Path) -> str:
 def migrated_sqlite(sqlite_url: str) -> str:
     upgrade_to_head(sqlite_url)
     return sqlite_url
+
+
+@pytest.fixture
+def factory(migrated_sqlite: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(migrated_sqlite)
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture
