@@ -1,7 +1,7 @@
 """`coach audit` and `coach waves export/import FILE.yaml`: the rollout plan as reviewable, versioned config.
 
-Import validates the whole file first and reports every problem as `file:line: reason` (like the playbook
-loader); nothing is saved unless the whole file is valid. Each changed wave is saved through the same
+Import validates the whole file first and reports every problem as `file:line: reason` (the playbook
+loader's `PlaybookError`); nothing is saved unless the whole file is valid. Each changed wave is saved through the same
 service as the Home tab, so it is audited the same way. A wave's state is exported for the reader but
 never changed by an import: starting, pausing and advancing happen on the Home tab.
 """
@@ -9,7 +9,6 @@ never changed by an import: starting, pausing and advancing happen on the Home t
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, friendly_errors, session_for_command
 from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
-from bot.playbook.loader import line_of
+from bot.playbook.loader import PlaybookError, line_of
 from bot.services import audit as audit_log
 from bot.services import rollout
 
@@ -82,16 +81,6 @@ class PlanFile(_Strict):
     waves: list[WaveSpec] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, order=True)
-class PlanError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
 def spec_of(wave: rollout.WaveInfo) -> dict[str, Any]:
     """One wave as it is written in the plan file."""
     return {
@@ -114,7 +103,7 @@ def export_plan(session: Session) -> str:
     return "# Adoption Coach rollout plan. Edit, review, then: coach waves import FILE\n" + body
 
 
-def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlanError]]:
+def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlaybookError]]:
     """Read and shape-check a plan file; errors carry the line they are on."""
     file = str(path)
     try:
@@ -122,23 +111,23 @@ def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[Plan
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [PlanError(file, 1, f"cannot read the file: {exc}")]
+        return None, None, [PlaybookError(file, 1, f"cannot read the file: {exc}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return None, None, [PlanError(file, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}")]
+        return None, None, [PlaybookError(file, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}")]
     if node is None or not isinstance(data, dict):
-        return None, None, [PlanError(file, 1, 'the plan must be a set of fields with a "waves" list')]
+        return None, None, [PlaybookError(file, 1, 'the plan must be a set of fields with a "waves" list')]
     try:
         return PlanFile.model_validate(data), node, []
     except ValidationError as exc:
         errors = [
-            PlanError(file, line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            PlaybookError(file, line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
             for e in exc.errors()
         ]
         return None, node, sorted(set(errors))
 
 
-def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlanError]]:
+def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlaybookError]]:
     """Save every changed wave of the file; (what changed, errors). The caller rolls back on errors."""
     plan, node, errors = parse_plan(path)
     if plan is None or node is None:
@@ -149,7 +138,7 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
     for i, spec in enumerate(plan.waves):
         at = ("waves", i)
         if spec.name in seen:
-            errors.append(PlanError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
+            errors.append(PlaybookError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
             continue
         seen[spec.name] = i
         before = existing.get(spec.name)
@@ -159,12 +148,12 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
             rollout.save_wave(session, actor=actor, form=spec.form(), now=now, wave_id=before.id if before else None)
         except rollout.WaveFormInvalid as exc:
             errors += [
-                PlanError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
+                PlaybookError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
                 for k, reason in exc.errors.items()
             ]
             continue
         except TransitionError as exc:
-            errors.append(PlanError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
+            errors.append(PlaybookError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
             continue
         changed.append(f"{'updated' if before else 'created'} {spec.name}")
     return changed, sorted(errors)
@@ -214,7 +203,7 @@ def export_cmd(file: Path) -> None:
 @friendly_errors
 def import_cmd(file: Path, who: str | None) -> None:
     who = (who or actor())[:32]
-    errors: list[PlanError] = []
+    errors: list[PlaybookError] = []
 
     class _Invalid(Exception):
         pass
