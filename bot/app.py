@@ -14,8 +14,8 @@ import handlers
 from bot.deps import Deps
 from bot.flows.home import publish_home
 from bot.flows.people import learn_new_people
-from bot.home_refresher import HomeRefresher
-from bot.ingest_queue import IngestQueue
+from bot.ingest.home_refresh import HomeRefresher
+from bot.ingest.writer import IngestQueue
 
 log = logging.getLogger(__name__)
 

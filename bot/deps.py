@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from threading import Lock
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,9 +11,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_session_factory
 from bot.playbook import Playbook, default_playbook_path, load_playbook
-from bot.services.channels import ChannelNames
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_web_client
+
+
+class ChannelNames:
+    """An in-process id → name cache, owned by the app's `Deps` (each app, and each test, has its own)."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._lock = Lock()
+
+    def get(self, channel_id: str) -> str | None:
+        with self._lock:
+            return self._names.get(channel_id)
+
+    def put(self, channel_id: str, name: str) -> None:
+        with self._lock:
+            self._names[channel_id] = name
 
 
 @dataclass(frozen=True)

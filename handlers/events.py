@@ -16,8 +16,8 @@ from bot.flows import channels
 from bot.flows import help as help_flow
 from bot.flows.home import publish_home
 from bot.flows.people import learn_new_people, sync_usergroup_departments
-from bot.ingest_queue import IngestQueue
-from bot.services.ingest import EventItem
+from bot.ingest.batch import EventItem
+from bot.ingest.writer import IngestQueue
 from bot.services.people import department_rule, upsert_person
 from handlers.activity import activities_from_event
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
+
+# Column values for a person created before Slack told us anything about them (Core inserts skip ORM defaults).
+PERSON_DEFAULTS: dict[str, Any] = {
+    "display_name": "",
+    "locale": "en",
+    "tz": "UTC",
+    "is_workspace_admin": False,
+    "deactivated": False,
+    "current_stage": 0,
+}
 
 
 class Person(TimestampMixin, Base):

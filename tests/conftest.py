@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import upgrade_to_head
+from bot.db import make_engine, make_session_factory, upgrade_to_head
+from bot.playbook import Playbook, default_playbook_path, load_playbook
 from bot.settings import Settings
 
 POSTGRES_ENV = "COACH_TEST_POSTGRES_URL"
@@ -32,6 +34,12 @@ def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def playbook() -> Playbook:
+    """The bundled playbook (read-only; tests that change one build their own)."""
+    return load_playbook(default_playbook_path())
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'coach.db'}"
@@ -41,6 +49,13 @@ def sqlite_url(tmp_path: Path) -> str:
 def migrated_sqlite(sqlite_url: str) -> str:
     upgrade_to_head(sqlite_url)
     return sqlite_url
+
+
+@pytest.fixture
+def factory(migrated_sqlite: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(migrated_sqlite)
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture
@@ -62,6 +77,14 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database: every test using it runs on SQLite, and on PostgreSQL when the variable is set."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    upgrade_to_head(url)
+    return str(url)
 
 
 def make_settings(database_url: str, **extra: object) -> Settings:

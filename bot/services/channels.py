@@ -1,35 +1,17 @@
 """Channel id → name, because events carry ids and playbook criteria name channels.
 
 Names are stored in the `channels` table, filled by the channel sync and on first sight through
-conversations.info (bot/flows/channels.py); `ChannelNames`, one per `Deps`, keeps the hot path free of
+conversations.info (bot/flows/channels.py); `bot.deps.ChannelNames`, one per `Deps`, keeps the hot path free of
 queries.
 """
 
 from __future__ import annotations
-
-from threading import Lock
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from models import Channel
-
-
-class ChannelNames:
-    """An in-process id → name cache, owned by the app's `Deps` (each app, and each test, has its own)."""
-
-    def __init__(self) -> None:
-        self._names: dict[str, str] = {}
-        self._lock = Lock()
-
-    def get(self, channel_id: str) -> str | None:
-        with self._lock:
-            return self._names.get(channel_id)
-
-    def put(self, channel_id: str, name: str) -> None:
-        with self._lock:
-            self._names[channel_id] = name
 
 
 def remember(session: Session, *, channel_id: str, name: str, now: object, bot_is_member: bool | None = None) -> None:

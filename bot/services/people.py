@@ -20,6 +20,7 @@ from bot.i18n import normalise_locale
 from bot.playbook import Playbook
 from models import Person
 from models.base import table_of
+from models.people import PERSON_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,6 @@ class SyncResult:
         self.updated += other.updated
         self.deactivated += other.deactivated
         self.skipped_bots += other.skipped_bots
-
-
-# Column values for a person created before Slack told us anything about them.
-PERSON_DEFAULTS: dict[str, Any] = {
-    "display_name": "",
-    "locale": "en",
-    "tz": "UTC",
-    "is_workspace_admin": False,
-    "deactivated": False,
-    "current_stage": 0,
-}
 
 
 def get_person(session: Session, slack_user_id: str) -> Person | None:

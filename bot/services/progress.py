@@ -1,6 +1,6 @@
 """Moving one person up the ladder by other means than observed events: self-reports and confirmations.
 
-Observed events are recorded in batches by bot/services/ingest.py; both paths write through the same
+Observed events are recorded in batches by bot/ingest/batch.py; both paths write through the same
 `ProgressWrites`, so a completion is stored, the stage advanced and the celebration queued the same way.
 """
 
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.domain.progression import PersonProgress, apply, complete_self_report, complete_use_case, next_use_case
+from bot.ingest.batch import Outcome, ProgressWrites, load_progress_many
 from bot.playbook import Playbook
-from bot.services.ingest import Outcome, ProgressWrites, load_progress_many
 from models import Completion, Person
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
-from bot.db import make_engine, make_session_factory
 from bot.deps import Deps, build_deps
-from bot.playbook import Playbook, default_playbook_path, load_playbook
+from bot.playbook import Playbook
 from nudges.config import cadence_rules
 from nudges.rules import CadenceRules
 from tests.e2e.harness import settings_for
@@ -21,20 +19,8 @@ MONDAY_NOON = utc(2026, 2, 2, 12)  # 12:00 UTC is inside 10:00-17:00 in London a
 
 
 @pytest.fixture(scope="session")
-def playbook() -> Playbook:
-    return load_playbook(default_playbook_path())
-
-
-@pytest.fixture(scope="session")
 def rules(playbook: Playbook) -> CadenceRules:
     return cadence_rules(playbook)
-
-
-@pytest.fixture
-def factory(migrated_sqlite: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(migrated_sqlite)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -11,20 +11,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
-from bot.db import make_engine, make_session_factory, upgrade_to_head
+from bot.db import make_engine, make_session_factory
 from bot.deps import Deps, build_deps
 from models import Person
 from tests.e2e.harness import grant_manifest_scopes, settings_for
 from tests.fakeslack import FakeSlack
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest) -> str:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    upgrade_to_head(url)
-    return str(url)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from bot.db import session_scope
-from bot.deps import Deps
+from bot.deps import ChannelNames, Deps
 from bot.flows.channels import bot_joined, channel_name, sync_channels
-from bot.services.channels import ChannelNames, stored_name
+from bot.services.channels import stored_name
 from tests.fakeslack.server import FakeSlack
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +10,8 @@ import click
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import make_engine, make_session_factory, rowcount, session_scope
-from bot.settings import SettingsError, get_settings
+from bot.cli.common import friendly_errors, session_for_command
+from bot.db import rowcount
 from models import NudgeDelivery, Person
 
 STATES = ("pending", "sending", "failed", "skipped", "sent")
@@ -71,35 +70,23 @@ def retry_failed(session: Session, *, now: datetime, row_id: int | None = None) 
 @click.option("--limit", default=50, show_default=True, type=int)
 @click.option("--retry", "retry_id", type=int, help="put this failed delivery back in the queue")
 @click.option("--retry-failed", "retry_all", is_flag=True, help="put every failed delivery back in the queue")
+@friendly_errors
 def outbox(states: tuple[str, ...], limit: int, retry_id: int | None, retry_all: bool) -> None:
-    settings = get_settings()
-    try:
-        settings.require()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    logging.basicConfig(level=settings.log_level.upper())
-    engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
-    try:
-        if retry_id is not None or retry_all:
-            from bot.clock import SystemClock
-
-            with session_scope(factory) as session:
-                changed = retry_failed(session, now=SystemClock().now(), row_id=retry_id)
-            if retry_id is not None and not changed:
-                raise click.ClickException(f"no failed delivery with id {retry_id}")
-            click.echo(f"requeued {changed} failed deliver{'y' if changed == 1 else 'ies'}")
-            return
-        wanted = STATES if "all" in states else (states or ("pending", "sending", "failed"))
-        with session_scope(factory) as session:
-            counts = outbox_counts(session)
-            rows = list_outbox(session, states=wanted, limit=limit)
-        click.echo("  ".join(f"{state}: {counts.get(state, 0)}" for state in STATES))
-        if not rows:
-            click.echo("nothing to show")
-        for row in rows:
-            due = row.due_at.strftime("%Y-%m-%d %H:%M")
-            line = f"#{row.id:<7} {row.state:<8} {row.kind:<15} {row.user_id:<12} due {due} UTC  tries {row.attempts}"
-            click.echo(line + (f"  — {row.reason}" if row.reason else ""))
-    finally:
-        engine.dispose()
+    if retry_id is not None or retry_all:
+        with session_for_command() as (deps, session):
+            changed = retry_failed(session, now=deps.clock.now(), row_id=retry_id)
+        if retry_id is not None and not changed:
+            raise click.ClickException(f"no failed delivery with id {retry_id}")
+        click.echo(f"requeued {changed} failed deliver{'y' if changed == 1 else 'ies'}")
+        return
+    wanted = STATES if "all" in states else (states or ("pending", "sending", "failed"))
+    with session_for_command() as (_, session):
+        counts = outbox_counts(session)
+        rows = list_outbox(session, states=wanted, limit=limit)
+    click.echo("  ".join(f"{state}: {counts.get(state, 0)}" for state in STATES))
+    if not rows:
+        click.echo("nothing to show")
+    for row in rows:
+        due = row.due_at.strftime("%Y-%m-%d %H:%M")
+        line = f"#{row.id:<7} {row.state:<8} {row.kind:<15} {row.user_id:<12} due {due} UTC  tries {row.attempts}"
+        click.echo(line + (f"  — {row.reason}" if row.reason else ""))

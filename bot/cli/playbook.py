@@ -1,4 +1,4 @@
-# `coach playbook …`: lets an admin check a playbook file before it touches real people.
+"""`coach playbook check FILE`: lets an admin check a playbook file before it touches real people."""
 
 from __future__ import annotations
 

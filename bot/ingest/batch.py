@@ -24,9 +24,9 @@ from bot.db import insert_ignore
 from bot.domain.activity import COUNTERS, Activity, classify_counter
 from bot.domain.progression import PersonProgress, apply, evaluate, matches, next_use_case
 from bot.playbook import Playbook
-from bot.services.people import PERSON_DEFAULTS
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
 from models.base import table_of
+from models.people import PERSON_DEFAULTS
 
 
 @dataclass(frozen=True)

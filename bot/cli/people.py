@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.cli_support import friendly_errors, settings_for_command
-from bot.db import session_scope
+from bot.cli.common import deps_for_command, friendly_errors, session_for_command
 
 
 @click.command("sync-people", help="Sync people from Slack (users.list, paginated, rate-limit aware).")
@@ -18,10 +17,9 @@ from bot.db import session_scope
 def sync_people_command(page_size: int) -> None:
     from bot.flows.channels import sync_channels
     from bot.flows.people import sync_people
-    from bot.runtime import prepare
     from bot.services.people import department_rule
 
-    deps = prepare(settings_for_command("SLACK_BOT_TOKEN"))
+    deps = deps_for_command("SLACK_BOT_TOKEN")
     rule = department_rule(deps.playbook)
     with Progress(
         TextColumn("[bold]Syncing people"),
@@ -53,7 +51,6 @@ def sync_people_command(page_size: int) -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @friendly_errors
 def import_people_command(csv_file: Path) -> None:
-    from bot.runtime import prepare
     from bot.services.people import apply_departments, read_people_csv
 
     parsed = read_people_csv(csv_file)
@@ -62,7 +59,6 @@ def import_people_command(csv_file: Path) -> None:
     if parsed.errors:
         click.echo(f"coach: {len(parsed.errors)} bad rows; nothing was imported", err=True)
         sys.exit(1)
-    deps = prepare(settings_for_command())
-    with session_scope(deps.session_factory) as session:
+    with session_for_command() as (_, session):
         changed = apply_departments(session, parsed.department_by_user)
     click.echo(f"departments: {len(parsed.department_by_user)} rows read, {changed} people changed")

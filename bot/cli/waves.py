@@ -1,18 +1,14 @@
 """`coach audit` and `coach waves export/import FILE.yaml`: the rollout plan as reviewable, versioned config.
 
-Import validates the whole file first and reports every problem as `file:line: reason` (like the playbook
-loader); nothing is saved unless the whole file is valid. Each changed wave is saved through the same
+Import validates the whole file first and reports every problem as `file:line: reason` (the playbook
+loader's `PlaybookError`); nothing is saved unless the whole file is valid. Each changed wave is saved through the same
 service as the Home tab, so it is audited the same way. A wave's state is exported for the reader but
 never changed by an import: starting, pausing and advancing happen on the Home tab.
 """
 
 from __future__ import annotations
 
-import getpass
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,13 +18,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from bot.clock import SystemClock
-from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
+from bot.cli.common import actor, friendly_errors, session_for_command
 from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
-from bot.playbook.loader import line_of
+from bot.playbook.loader import PlaybookError, line_of
 from bot.services import audit as audit_log
 from bot.services import rollout
-from bot.settings import SettingsError, get_settings
 
 FIELD_KEYS = {
     "name": ("name",),
@@ -87,16 +81,6 @@ class PlanFile(_Strict):
     waves: list[WaveSpec] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, order=True)
-class PlanError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
 def spec_of(wave: rollout.WaveInfo) -> dict[str, Any]:
     """One wave as it is written in the plan file."""
     return {
@@ -119,7 +103,7 @@ def export_plan(session: Session) -> str:
     return "# Adoption Coach rollout plan. Edit, review, then: coach waves import FILE\n" + body
 
 
-def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlanError]]:
+def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlaybookError]]:
     """Read and shape-check a plan file; errors carry the line they are on."""
     file = str(path)
     try:
@@ -127,23 +111,23 @@ def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[Plan
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [PlanError(file, 1, f"cannot read the file: {exc}")]
+        return None, None, [PlaybookError(file, 1, f"cannot read the file: {exc}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return None, None, [PlanError(file, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}")]
+        return None, None, [PlaybookError(file, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}")]
     if node is None or not isinstance(data, dict):
-        return None, None, [PlanError(file, 1, 'the plan must be a set of fields with a "waves" list')]
+        return None, None, [PlaybookError(file, 1, 'the plan must be a set of fields with a "waves" list')]
     try:
         return PlanFile.model_validate(data), node, []
     except ValidationError as exc:
         errors = [
-            PlanError(file, line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            PlaybookError(file, line_of(node, tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
             for e in exc.errors()
         ]
         return None, node, sorted(set(errors))
 
 
-def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlanError]]:
+def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlaybookError]]:
     """Save every changed wave of the file; (what changed, errors). The caller rolls back on errors."""
     plan, node, errors = parse_plan(path)
     if plan is None or node is None:
@@ -154,7 +138,7 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
     for i, spec in enumerate(plan.waves):
         at = ("waves", i)
         if spec.name in seen:
-            errors.append(PlanError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
+            errors.append(PlaybookError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
             continue
         seen[spec.name] = i
         before = existing.get(spec.name)
@@ -164,31 +148,15 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
             rollout.save_wave(session, actor=actor, form=spec.form(), now=now, wave_id=before.id if before else None)
         except rollout.WaveFormInvalid as exc:
             errors += [
-                PlanError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
+                PlaybookError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
                 for k, reason in exc.errors.items()
             ]
             continue
         except TransitionError as exc:
-            errors.append(PlanError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
+            errors.append(PlaybookError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
             continue
         changed.append(f"{'updated' if before else 'created'} {spec.name}")
     return changed, sorted(errors)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    try:
-        settings = get_settings()
-    except SettingsError as exc:
-        click.echo(f"coach: {exc}", err=True)
-        sys.exit(2)
-    upgrade_to_head(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _describe(row: audit_log.AuditRow) -> str:
@@ -200,8 +168,9 @@ def _describe(row: audit_log.AuditRow) -> str:
 
 @click.command(help="Print the audit log of admin changes (oldest first).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="only entries from this day")
+@friendly_errors
 def audit(since: datetime | None) -> None:
-    with _session() as session:
+    with session_for_command() as (_, session):
         start = since.replace(tzinfo=UTC) if since else None
         count = 0
         for row in audit_log.iter_entries(session, since=start):
@@ -220,8 +189,9 @@ def waves() -> None:
 
 @waves.command("export", help="Write every wave to FILE (YAML).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
 def export_cmd(file: Path) -> None:
-    with _session() as session:
+    with session_for_command() as (_, session):
         text = export_plan(session)
     file.write_text(text, encoding="utf-8")
     click.echo(f"wrote {text.count('- name:')} waves to {file}")
@@ -229,17 +199,18 @@ def export_cmd(file: Path) -> None:
 
 @waves.command("import", help="Create or update waves from FILE; nothing is saved if any wave is invalid.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--actor", default=None, help="who to record in the audit log (default: cli:<login>)")
-def import_cmd(file: Path, actor: str | None) -> None:
-    who = (actor or f"cli:{getpass.getuser()}")[:32]
-    errors: list[PlanError] = []
+@click.option("--actor", "who", default=None, help="who to record in the audit log (default: cli:<login>)")
+@friendly_errors
+def import_cmd(file: Path, who: str | None) -> None:
+    who = (who or actor())[:32]
+    errors: list[PlaybookError] = []
 
     class _Invalid(Exception):
         pass
 
     try:
-        with _session() as session:
-            changed, errors = import_plan(session, file, actor=who, now=SystemClock().now())
+        with session_for_command() as (deps, session):
+            changed, errors = import_plan(session, file, actor=who, now=deps.clock.now())
             if errors:
                 raise _Invalid  # roll the whole import back
     except _Invalid:

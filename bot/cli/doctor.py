@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+import click
 from slack_sdk import WebClient
 
+from bot.cli.common import friendly_errors, settings_for_command
 from bot.manifest import bot_scopes, load_manifest
-from bot.playbook import Playbook
+from bot.playbook import Playbook, check_playbook, default_playbook_path, load_playbook
 from bot.settings import Settings
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway import SlackError, SlackGateway, make_web_client
 from bot.views.home import EmployeeHomeState, employee_home
+
+
+@click.command(help="Check tokens, scopes and the Home tab, and print what to fix.")
+@friendly_errors
+def doctor() -> None:
+    settings = settings_for_command()
+    gateway = SlackGateway(make_web_client(settings.bot_token, settings.slack_api_url, retries=1))
+    playbook_path = settings.coach_playbook or default_playbook_path()
+    errors = check_playbook(playbook_path)
+    for error in errors:
+        click.echo(click.style("FIX ", fg="red") + f" playbook: {error}")
+    checks = run_checks(settings, gateway, None if errors else load_playbook(playbook_path))
+    for check in checks:
+        mark = click.style("ok  ", fg="green") if check.ok else click.style("FIX ", fg="red")
+        click.echo(f"{mark} {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            click.echo(f"     → {check.fix}")
+    sys.exit(0 if all(c.ok for c in checks) and not errors else 1)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.playbook.cli import playbook
+from bot.cli.playbook import playbook
 from bot.playbook.loader import default_playbook_path
 from tests.playbook.samples import MINIMAL
 

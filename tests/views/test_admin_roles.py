@@ -22,7 +22,7 @@ from bot.views.admin_roles import (
     zone_choices,
 )
 from bot.views.ids import ContactField, RoleAdminAction, RoleField
-from tests.services.test_admin_home_view import state
+from tests.views.test_admin_home import state
 
 TOPICS = [("Setup, devices and accounts (IT)", "setup"), ("Something else", "other")]
 

@@ -18,8 +18,8 @@ from concurrent.futures import Executor
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.home_refresher import HomeRefresher
-from bot.services.ingest import EventItem, Outcome, ingest_batch
+from bot.ingest.batch import EventItem, Outcome, ingest_batch
+from bot.ingest.home_refresh import HomeRefresher
 
 log = logging.getLogger(__name__)
 

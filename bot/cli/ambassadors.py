@@ -3,7 +3,6 @@ sponsors) from the command line; every change is audited like one made in the Ho
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,36 +10,23 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
+from bot.cli.common import actor, friendly_errors, session_for_command
 from bot.deps import Deps
-from bot.playbook import PlaybookInvalid
 from bot.services import appointments
 from bot.services.people import get_person, upsert_person
-from bot.settings import SettingsError, get_settings
 from bot.slack.gateway import SlackError
 
 USER = re.compile(r"^<?@?([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>?$")
 
 
-def _deps() -> Deps:
-    from bot.runtime import prepare
-
-    try:
-        return prepare(get_settings())
-    except (SettingsError, PlaybookInvalid) as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 @contextmanager
 def _session() -> Iterator[tuple[Deps, Session]]:
-    deps = _deps()
+    """The command's session; a refused role change is reported as the one reason, nothing saved."""
     try:
-        with session_scope(deps.session_factory) as session:
+        with session_for_command() as (deps, session):
             yield deps, session
     except appointments.RoleChangeError as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        deps.engine.dispose()
 
 
 def _user_id(value: str) -> str:
@@ -48,13 +34,6 @@ def _user_id(value: str) -> str:
     if not match:
         raise click.BadParameter(f"{value!r} is not a Slack user id such as U0123ABCD")
     return match.group(1)
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:32]
-    except (OSError, KeyError):
-        return "cli"
 
 
 def _fetch_if_unknown(deps: Deps, session: Session, user_id: str) -> None:
@@ -78,6 +57,7 @@ def ambassadors() -> None:
 
 @ambassadors.command("list")
 @click.option("--sponsor", is_flag=True, help="list sponsors only")
+@friendly_errors
 def list_command(sponsor: bool) -> None:
     """Everyone holding an ambassador or sponsor role."""
     with _session() as (_, session):
@@ -94,13 +74,14 @@ def list_command(sponsor: bool) -> None:
 @click.argument("user")
 @click.argument("department", required=False, nargs=-1)
 @click.option("--sponsor", is_flag=True, help="appoint an executive sponsor (department optional)")
+@friendly_errors
 def add_command(user: str, department: tuple[str, ...], sponsor: bool) -> None:
     """Appoint USER (a Slack id) as ambassador of DEPARTMENT, or as sponsor with --sponsor."""
     user_id, dept = _user_id(user), " ".join(department) or None
     with _session() as (deps, session):
         _fetch_if_unknown(deps, session, user_id)
         added = appointments.appoint(
-            session, actor=_actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
+            session, actor=actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
         )
         known = dept is None or appointments.department_known(session, dept)
     click.echo(f"{user_id} is {'now' if added else 'already'} {_role(sponsor)}" + (f" of {dept}" if dept else ""))
@@ -112,12 +93,13 @@ def add_command(user: str, department: tuple[str, ...], sponsor: bool) -> None:
 @click.argument("user")
 @click.argument("department", required=False, nargs=-1)
 @click.option("--sponsor", is_flag=True, help="remove a sponsor role")
+@friendly_errors
 def remove_command(user: str, department: tuple[str, ...], sponsor: bool) -> None:
     """Take the ambassador role for DEPARTMENT (or, with --sponsor, the sponsor role) from USER."""
     user_id, dept = _user_id(user), " ".join(department) or None
     with _session() as (deps, session):
         removed = appointments.remove(
-            session, actor=_actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
+            session, actor=actor(), user_id=user_id, role=_role(sponsor), department=dept, now=deps.clock.now()
         )
     click.echo(
         f"{user_id} {'is no longer' if removed else 'was not'} {_role(sponsor)}" + (f" of {dept}" if dept else "")
