@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.services.ingest import Outcome
+from bot.ingest.batch import Outcome
 from bot.services.people import (
     DepartmentRule,
     SyncResult,

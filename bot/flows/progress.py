@@ -8,7 +8,7 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.activity import Activity
 from bot.flows.home import publish_home
-from bot.services.ingest import EventItem, ingest_batch
+from bot.ingest.batch import EventItem, ingest_batch
 
 
 def record_help_opened(deps: Deps, user_id: str) -> None:
