@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -51,9 +51,8 @@ def _tell(deps: Deps, user_id: str, text: str) -> None:
     deps.slack.send_dm(user_id, text)
 
 
-def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     action = (body.get("actions") or [{}])[0].get("action_id", "")
     if not is_admin(deps, user_id, action):
@@ -91,9 +90,8 @@ def _run_command(deps: Deps, user_id: str, action: str, wave_id: int, value: str
             rollout.extend_wave(s, actor=user_id, wave_id=wave_id, days=days, now=now)
 
 
-def handle_wave_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def handle_wave_command(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     action = body["actions"][0]["action_id"]
     wave_id = _wave_id(body)
@@ -106,9 +104,8 @@ def handle_wave_command(ack: Ack, body: dict[str, Any], context: BoltContext) ->
     admin_home.publish_admin_home(deps, user_id)
 
 
-def handle_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def handle_page(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     if not is_admin(deps, user_id, "page"):
         return
@@ -121,8 +118,7 @@ def handle_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     )
 
 
-def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    deps: Deps = context["deps"]
+def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     user_id = body["user"]["id"]
     if not is_admin(deps, user_id, "wave editor submission"):
         ack(response_action="errors", errors={WaveField.NAME.value: NOT_ADMIN})
@@ -152,8 +148,7 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
 
 
 def options_loader(choices: Callable[[Deps], list[tuple[str, str]]]) -> Callable[..., None]:
-    def handle_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        deps: Deps = context["deps"]
+    def handle_options(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
         if not is_admin(deps, body["user"]["id"], f"options {body.get('action_id')}"):
             ack(options=[])
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -40,9 +40,8 @@ def _modal_for(deps: Deps, action: str) -> dict[str, Any]:
     )
 
 
-def handle_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     action = (body.get("actions") or [{}])[0].get("action_id", "")
     if not is_admin(deps, body["user"]["id"], action):
         return
@@ -54,8 +53,7 @@ def _submitted(
 ) -> Callable[..., None]:
     """A view_submission listener: admin check, apply (FormInvalid → field errors), ack, refresh Home."""
 
-    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        deps: Deps = context["deps"]
+    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
         user_id = body["user"]["id"]
         if not is_admin(deps, user_id, f"submission {view.get('callback_id')}"):
             ack(response_action="errors", errors={first_field: NOT_ADMIN})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.db import session_scope
 from bot.deps import Deps
@@ -27,9 +27,8 @@ def _may_steer(caller: Caller) -> bool:
     return caller.is_admin or "ambassador" in caller.roles
 
 
-def handle_nudge_one_clicked(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def handle_nudge_one_clicked(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     caller = _clicker(deps, body)
     if not _may_steer(caller):
         respond(**refusal("nudge", "ambassador", caller.locale), replace_original=False)
@@ -52,9 +51,8 @@ def parse_nudge_all(value: str) -> tuple[list[str], int]:
         return [], 0
 
 
-def handle_nudge_all_clicked(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def handle_nudge_all_clicked(ack: Ack, body: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     caller = _clicker(deps, body)
     departments, days = parse_nudge_all(str(body["actions"][0].get("value", "")))
     allowed = [d for d in departments if caller.can_steer(d)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.commands import REGISTRY, CommandCall, parse_command
 from bot.db import session_scope
@@ -16,9 +16,8 @@ from bot.services.callers import Caller, load_caller
 from bot.views.commands import refusal, usage
 
 
-def handle_coach_command(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def handle_coach_command(ack: Ack, command: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     call = parse_command(command.get("text", ""))
     with session_scope(deps.session_factory) as session:
         caller = load_caller(session, deps.settings, command["user_id"])

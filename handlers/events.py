@@ -35,12 +35,13 @@ def event_item(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user
     return EventItem(event_id=event_id, activities=activities)
 
 
-def handle_activity(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-    ingest: IngestQueue = context["ingest"]
-    ingest.submit(event_item(context["deps"], body, event, context.bot_user_id))
+def handle_activity(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, ingest: IngestQueue
+) -> None:
+    ingest.submit(event_item(deps, body, event, context.bot_user_id))
     if _is_person_dm(event, context.bot_user_id):
         help_flow.handle_direct_message(
-            context["deps"],
+            deps,
             user_id=event["user"],
             text=str(event.get("text") or ""),
             channel=event["channel"],
@@ -61,17 +62,18 @@ def _is_person_dm(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def handle_member_joined_channel(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-    deps: Deps = context["deps"]
+def handle_member_joined_channel(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, ingest: IngestQueue
+) -> None:
     if event.get("user") == context.bot_user_id:
         channels.bot_joined(deps, event["channel"])
         return
-    handle_activity(body, event, context)
+    handle_activity(body, event, context, deps, ingest)
 
 
-def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-    deps: Deps = context["deps"]
-    ingest: IngestQueue = context["ingest"]
+def handle_app_home_opened(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, ingest: IngestQueue
+) -> None:
     outcome = ingest.record_now(event_item(deps, body, event, context.bot_user_id))
     if outcome.duplicates:
         return
@@ -80,9 +82,8 @@ def handle_app_home_opened(body: dict[str, Any], event: dict[str, Any], context:
         publish_home(deps, event["user"])
 
 
-def handle_user_event(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def handle_user_event(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
     """team_join and user_change carry a full user object: create or refresh the person."""
-    deps: Deps = context["deps"]
     user = event.get("user")
     if not isinstance(user, dict) or "id" not in user:
         return
@@ -95,9 +96,8 @@ def handle_lifecycle(body: dict[str, Any], event: dict[str, Any]) -> None:
     log.warning("Slack lifecycle event %s for team %s", event.get("type"), body.get("team_id"))
 
 
-def handle_usergroup_change(context: BoltContext) -> None:
+def handle_usergroup_change(deps: Deps) -> None:
     """When departments come from user groups, a membership change re-maps departments."""
-    deps: Deps = context["deps"]
     rule = department_rule(deps.playbook)
     if rule.source == "usergroup" and rule.usergroups:
         sync_usergroup_departments(deps, rule)

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -32,9 +32,8 @@ def _locale(deps: Deps, user_id: str) -> str:
         return person.effective_locale if person else "en"
 
 
-def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     report = report_done(deps, user_id=user_id, use_case_key=str(action.get("value") or ""))
     loc = _locale(deps, user_id)
@@ -63,9 +62,8 @@ def _ask_ambassadors(deps: Deps, user_id: str, use_case_key: str, ambassadors: l
         deps.slack.send_dm(ambassador, text, blocks=blocks)
 
 
-def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     clicker = body["user"]["id"]
     try:
         value = json.loads(action.get("value") or "{}")
@@ -96,9 +94,8 @@ def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], conte
     publish_home(deps, user_id)
 
 
-def handle_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def handle_snooze(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     until = deps.clock.now() + timedelta(days=7)
     with session_scope(deps.session_factory) as session:
@@ -111,9 +108,8 @@ def handle_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     publish_home(deps, user_id)
 
 
-def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     with session_scope(deps.session_factory) as session:
         person = get_person(session, body["user"]["id"])
         if person is None:
@@ -122,9 +118,8 @@ def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, cont
     client.views_open(trigger_id=body["trigger_id"], view=view)  # trigger-bound: must happen within 3 s
 
 
-def handle_delete_my_data(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_delete_my_data(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id = body["user"]["id"]
     with session_scope(deps.session_factory) as session:
         person = get_person(session, user_id)

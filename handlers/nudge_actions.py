@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.db import session_scope
 from bot.deps import Deps
@@ -21,11 +21,8 @@ def _parsed(body: dict[str, Any], action: dict[str, Any]) -> tuple[str, int, str
     return body["user"]["id"], nudge_id, kind, extra
 
 
-def handle_stop_kind(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
+def handle_stop_kind(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id, nudge_id, kind, _ = _parsed(body, action)
     with session_scope(deps.session_factory) as session:
         result = actions.stop_kind(session, user_id=user_id, kind=kind, nudge_id=nudge_id, now=deps.clock.now())
@@ -33,11 +30,8 @@ def handle_stop_kind(
     respond(replace_original=False, response_type="ephemeral", **answer.as_kwargs())
 
 
-def handle_snooze(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
+def handle_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id, nudge_id, _, _ = _parsed(body, action)
     with session_scope(deps.session_factory) as session:
         result = actions.snooze(session, user_id=user_id, nudge_id=nudge_id, now=deps.clock.now())
@@ -47,11 +41,8 @@ def handle_snooze(
         )
 
 
-def handle_try_it(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
+def handle_try_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id, nudge_id, _, _ = _parsed(body, action)
     with session_scope(deps.session_factory) as session:
         ctx = actions.try_it(session, user_id=user_id, nudge_id=nudge_id, now=deps.clock.now())
@@ -59,9 +50,8 @@ def handle_try_it(
         respond(replace_original=True, **views.training_follow_up(deps.playbook, ctx).as_kwargs())
 
 
-def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
     ack()
-    deps: Deps = context["deps"]
     user_id, nudge_id, _, extra = _parsed(body, action)
     score = int(extra) if extra.isdigit() else 0
     with session_scope(deps.session_factory) as session:
