@@ -1,8 +1,8 @@
-"""The `/coach` sub-command registry.
+"""The `/coach` parser and the sub-command registry type.
 
-Each feature module registers its sub-commands with `@subcommand(...)`; the one slash-command listener
-(handlers/commands.py) parses the text, checks the role on the server side and calls the match. Keeping
-the table here lets help, ambassadors and employees live in separate modules without a 500-line if/else.
+The sub-commands themselves are written out in one table (handlers/command_table.py); the one slash-command
+listener (handlers/commands.py) holds the registry built from it, parses the text, checks the role on the
+server side and calls the match. No import side effects: a command exists because the table lists it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.playbook import Playbook
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]{0,255})?>")
 GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]{1,20})(?:\|[^>]{0,255})?>")
@@ -83,8 +85,23 @@ def parse_command(text: str) -> CommandCall:
     )
 
 
+def first_number(words: tuple[str, ...], low: int, high: int) -> tuple[int | None, tuple[str, ...]]:
+    """The first whole number among the words (clamped to [low, high]) and the other words."""
+    for i, word in enumerate(words):
+        if word.isascii() and word.isdigit() and len(word) <= 6:
+            return min(max(int(word), low), high), words[:i] + words[i + 1 :]
+    return None, words
+
+
+def stage_titles(playbook: Playbook, locale: str) -> list[str]:
+    """The ladder's stage titles in one language, as the `/coach` answers show them."""
+    return [stage.title.get(locale) for stage in playbook.stages]
+
+
 @dataclass(frozen=True)
 class Subcommand:
+    """One `/coach <name>`: run(deps, call, caller, respond) after the role check."""
+
     name: str
     summary: dict[str, str]
     role: str  # employee | ambassador | admin
@@ -94,7 +111,16 @@ class Subcommand:
 
 @dataclass
 class Registry:
+    """The sub-commands by name, built once from the table and held by the listener (no process-wide copy)."""
+
     commands: dict[str, Subcommand] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, table: tuple[Subcommand, ...]) -> Registry:
+        registry = cls()
+        for sub in table:
+            registry.add(sub)
+        return registry
 
     def add(self, sub: Subcommand) -> None:
         if sub.name in self.commands:
@@ -106,18 +132,3 @@ class Registry:
 
     def visible_to(self, roles: set[str]) -> list[Subcommand]:
         return [c for c in self.commands.values() if c.role == "employee" or c.role in roles]
-
-
-REGISTRY = Registry()
-
-
-def subcommand(
-    name: str, *, summary: dict[str, str], role: str = "employee", usage: str = ""
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a `/coach <name>` handler: run(deps, call, caller, reply)."""
-
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTRY.add(Subcommand(name=name, summary=summary, role=role, run=fn, usage=usage))
-        return fn
-
-    return decorate

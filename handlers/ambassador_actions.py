@@ -15,7 +15,7 @@ from bot.services.callers import Caller, load_caller
 from bot.views import ambassador as views
 from bot.views.commands import refusal
 from bot.views.ids import AmbassadorAction
-from handlers.ambassador_commands import cadence_rules
+from nudges.config import cadence_rules
 
 
 def _clicker(deps: Deps, body: dict[str, Any]) -> Caller:
@@ -36,7 +36,12 @@ def handle_nudge_one_clicked(ack: Ack, body: dict[str, Any], respond: Respond, d
     target = str(body["actions"][0].get("value", ""))[:32]
     with session_scope(deps.session_factory) as session:
         outcome = amb.nudge_people(
-            session, caller=caller, user_ids=[target], message="", rules=cadence_rules(deps), now=deps.clock.now()
+            session,
+            caller=caller,
+            user_ids=[target],
+            message="",
+            rules=cadence_rules(deps.playbook),
+            now=deps.clock.now(),
         )
     respond(**views.nudge_result(outcome, caller.locale), replace_original=False)
 
@@ -67,7 +72,7 @@ def handle_nudge_all_clicked(ack: Ack, body: dict[str, Any], respond: Respond, d
             caller=caller,
             user_ids=[p.user_id for p in stuck],
             message="",
-            rules=cadence_rules(deps),
+            rules=cadence_rules(deps.playbook),
             now=now,
         )
     respond(**views.nudge_result(outcome, caller.locale), replace_original=False)

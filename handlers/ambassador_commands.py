@@ -1,6 +1,6 @@
-"""`/coach` sub-commands for ambassadors (status, stuck, nudge, celebrate, questions, confirm) and for everyone
-(me, snooze, stop, start). Registered on import; handlers/commands.py has already acked, parsed and checked
-the role. Each one: plain values → one service call in a session → a view → `respond` (response_url).
+"""`/coach` sub-commands for ambassadors: status, stuck, nudge, celebrate, questions, confirm (everyone's are in
+handlers/employee_commands.py). Listed in handlers/command_table.py; handlers/commands.py has already acked,
+parsed and checked the role. Each one: plain values → one service call in a session → a view → `respond` (response_url).
 """
 
 from __future__ import annotations
@@ -9,42 +9,22 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.commands import CommandCall, subcommand
+from bot.commands import CommandCall, first_number, stage_titles
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.flows.people import ensure_person
 from bot.services import ambassadors as amb
 from bot.services.callers import Caller
-from bot.services.people import get_person
 from bot.slack.gateway import SlackError
 from bot.views import ambassador as views
-from nudges.rules import CadenceRules, resolve_zone
+from nudges.config import cadence_rules
 
 log = logging.getLogger(__name__)
 
 Respond = Callable[..., Any]
 STUCK_WORDS = frozenset({"stuck", "停滞", "止まっている人"})
 PUBLIC_WORDS = frozenset({"public", "--public", "channel", "公開"})
-OFF_WORDS = frozenset({"off", "0", "wake", "解除", "オフ"})
 GROUP_MEMBERS_MAX = 500
 CELEBRATE_DM_MAX = 50
-SNOOZE_DEFAULT_DAYS, SNOOZE_MAX_DAYS = 7, 90
-
-
-def stage_titles(deps: Deps, locale: str) -> list[str]:
-    return [stage.title.get(locale) for stage in deps.playbook.stages]
-
-
-def cadence_rules(deps: Deps) -> CadenceRules:
-    return CadenceRules.from_mapping(deps.playbook.cadence.model_dump(mode="json"))
-
-
-def _number(words: tuple[str, ...], low: int, high: int) -> tuple[int | None, tuple[str, ...]]:
-    """The first whole number among the words (clamped to [low, high]) and the other words."""
-    for i, word in enumerate(words):
-        if word.isascii() and word.isdigit() and len(word) <= 6:
-            return min(max(int(word), low), high), words[:i] + words[i + 1 :]
-    return None, words
 
 
 def _scope(deps: Deps, caller: Caller, wanted: str, command: str, respond: Respond) -> amb.Scope | None:
@@ -56,15 +36,6 @@ def _scope(deps: Deps, caller: Caller, wanted: str, command: str, respond: Respo
     return scope
 
 
-@subcommand(
-    "status",
-    summary={
-        "en": "your department at a glance: stages, ignition, trend",
-        "ja": "担当部署の状況（ステージ・点火率・推移）",
-    },
-    role="ambassador",
-    usage="[department]",
-)
 def run_status(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     scope = _scope(deps, caller, " ".join(call.words), "status", respond)
     if scope is None:
@@ -76,20 +47,11 @@ def run_status(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) 
             for department in scope.departments
         ]
     total = max(len(caller.ambassador_of), len(statuses))
-    respond(**views.status_message(statuses, stage_titles(deps, caller.locale), caller.locale, total=total))
+    respond(**views.status_message(statuses, stage_titles(deps.playbook, caller.locale), caller.locale, total=total))
 
 
-@subcommand(
-    "stuck",
-    summary={
-        "en": "who has not moved for a while, with Nudge buttons",
-        "ja": "しばらく進んでいない人（声かけボタン付き）",
-    },
-    role="ambassador",
-    usage="[days] [department]",
-)
 def run_stuck(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
-    days, words = _number(call.words, 1, 365)
+    days, words = first_number(call.words, 1, 365)
     days = days or deps.playbook.cadence.reengage_after_days
     scope = _scope(deps, caller, " ".join(words), "stuck", respond)
     if scope is None:
@@ -101,7 +63,7 @@ def run_stuck(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -
         people,
         departments=scope.departments,
         days=days,
-        stage_titles=stage_titles(deps, caller.locale),
+        stage_titles=stage_titles(deps.playbook, caller.locale),
         now=now,
         locale=caller.locale,
     )
@@ -126,12 +88,6 @@ def _without_first(text: str, words: frozenset[str]) -> str:
     return tail.strip() if head.casefold() in words else text
 
 
-@subcommand(
-    "nudge",
-    summary={"en": "send someone a personal nudge (or everyone stuck)", "ja": "個別に声をかける（停滞中の全員にも）"},
-    role="ambassador",
-    usage="@person… [your words] | stuck",
-)
 def run_nudge(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     now = deps.clock.now()
     message = _without_first(call.plain, STUCK_WORDS)
@@ -154,20 +110,11 @@ def run_nudge(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -
         return
     with session_scope(deps.session_factory) as session:
         outcome = amb.nudge_people(
-            session, caller=caller, user_ids=user_ids, message=message, rules=cadence_rules(deps), now=now
+            session, caller=caller, user_ids=user_ids, message=message, rules=cadence_rules(deps.playbook), now=now
         )
     respond(**views.nudge_result(outcome, caller.locale))
 
 
-@subcommand(
-    "celebrate",
-    summary={
-        "en": "recognise someone's progress (DM, or `public` here)",
-        "ja": "進歩をたたえる（DM、または `public` でこの場に）",
-    },
-    role="ambassador",
-    usage="@person [public] [message]",
-)
 def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     public = bool(call.words) and call.words[0].casefold() in PUBLIC_WORDS
     message = _without_first(call.plain, PUBLIC_WORDS)
@@ -186,7 +133,7 @@ def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
         sent = []
         for target in allowed:
             dm = views.celebration_dm(
-                caller.user_id, target.stage, stage_titles(deps, target.locale), message, target.locale
+                caller.user_id, target.stage, stage_titles(deps.playbook, target.locale), message, target.locale
             )
             try:
                 deps.slack.send_dm(target.user_id, dm["text"], dm["blocks"])
@@ -196,12 +143,6 @@ def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
     respond(**views.celebration_result(sent, skipped, caller.locale))
 
 
-@subcommand(
-    "questions",
-    summary={"en": "open help requests in your department, oldest first", "ja": "部署の未解決の質問（古い順）"},
-    role="ambassador",
-    usage="[department]",
-)
 def run_questions(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     scope = _scope(deps, caller, " ".join(call.words), "questions", respond)
     if scope is None:
@@ -215,12 +156,6 @@ def run_questions(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
     )
 
 
-@subcommand(
-    "confirm",
-    summary={"en": "confirm a use case someone reported", "ja": "自己申告されたユースケースを確認する"},
-    role="ambassador",
-    usage="@person <use case>",
-)
 def run_confirm(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     if len(call.user_ids) != 1:
         respond(**views.ephemeral(views.tr("confirm.nobody", caller.locale)))
@@ -245,88 +180,3 @@ def run_confirm(deps: Deps, call: CommandCall, caller: Caller, respond: Respond)
             locale=caller.locale,
         )
     )
-
-
-# -- everyone -----------------------------------------------------------------------------------------
-
-
-@subcommand("me", summary={"en": "your stage, what is done and what is next", "ja": "あなたのステージと次のステップ"})
-def run_me(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
-    ensure_person(deps, caller.user_id)
-    with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
-        if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
-            return
-        locale, tz = person.effective_locale, person.tz
-        summary = amb.my_summary(session, playbook=deps.playbook, person=person, now=deps.clock.now())
-    titles = {case.key: case.title.get(locale) for case in deps.playbook.all_use_cases()}
-    how_to = deps.playbook.use_case(summary.next_key).how_to.get(locale) if summary.next_key else ""
-    until = _local(summary.snoozed_until, tz) if summary.snoozed_until else ""
-    respond(
-        **views.me_message(
-            summary, titles=titles, stage_titles=stage_titles(deps, locale), how_to=how_to, until=until, locale=locale
-        )
-    )
-
-
-def _local(moment: Any, tz: str | None) -> str:
-    return str(moment.astimezone(resolve_zone(tz)[1]).strftime("%Y-%m-%d %H:%M"))
-
-
-def snooze_days(words: tuple[str, ...]) -> int | None:
-    """Nothing → a week; `off` → 0 (lift); a number → that many days (1–90); anything else → None."""
-    if not words:
-        return SNOOZE_DEFAULT_DAYS
-    first = words[0].casefold()
-    if first in OFF_WORDS:
-        return 0
-    days, _ = _number(words[:1], 1, SNOOZE_MAX_DAYS)
-    return days
-
-
-@subcommand(
-    "snooze",
-    summary={"en": "pause coaching messages for a while", "ja": "コーチングメッセージをしばらく止める"},
-    usage="[days | off]",
-)
-def run_snooze(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
-    days = snooze_days(call.words)
-    if days is None:
-        respond(**views.ephemeral(views.tr("snooze.usage", caller.locale)))
-        return
-    ensure_person(deps, caller.user_id)
-    with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
-        if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
-            return
-        until = amb.snooze(person, days=days, now=deps.clock.now())
-        locale, tz = person.effective_locale, person.tz
-    text = views.tr("snooze.on", locale, until=_local(until, tz)) if until else views.tr("snooze.off", locale)
-    respond(**views.ephemeral(text))
-
-
-def _set_stopped(deps: Deps, caller: Caller, respond: Respond, *, toggle: bool) -> None:
-    ensure_person(deps, caller.user_id)
-    with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
-        if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
-            return
-        stopped = amb.set_stopped(person, stopped=not amb.is_stopped(person) if toggle else False)
-        locale = person.effective_locale
-    respond(**views.ephemeral(views.tr("stop.on" if stopped else "stop.off", locale)))
-
-
-@subcommand(
-    "stop",
-    summary={"en": "turn coaching messages off (again: back on)", "ja": "コーチングメッセージを停止（もう一度で再開）"},
-)
-def run_stop(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
-    _set_stopped(deps, caller, respond, toggle=True)
-
-
-@subcommand("start", summary={"en": "turn coaching messages back on", "ja": "コーチングメッセージを再開"})
-def run_start(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
-    _set_stopped(deps, caller, respond, toggle=False)

@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.commands import CommandCall, subcommand
+from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.flows import help as help_flow
 from bot.flows.help_directory import contact_answered
@@ -154,11 +154,6 @@ def _rate(deps: Deps, request_id: int, actor: str, action_id: str) -> help_flow.
 # --------------------------------------------------------------------------- /coach help <question>
 
 
-@subcommand(
-    "ask",
-    summary={"en": "ask a person for help (same as /coach help <question>)", "ja": "人に質問する"},
-    usage="<question>",
-)
 def ask_command(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     """FAQ answers first (ephemeral), else the question goes to a person at once."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -19,6 +18,7 @@ from bot.services import privacy
 from bot.services.callers import load_caller
 from bot.services.people import get_person
 from bot.services.progress import confirm_completion
+from bot.services.snooze import DEFAULT_DAYS, snooze
 from bot.views.blocks import actions, button, section
 from bot.views.ids import HomeAction, ProgressAction
 from bot.views.privacy import deleted_modal, what_you_know_modal
@@ -94,17 +94,16 @@ def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps:
     publish_home(deps, user_id)
 
 
-def handle_snooze(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def handle_home_snooze_clicked(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    """The Home tab's "Snooze a week" button: the one snooze (bot/services/snooze), default length."""
     ack()
     user_id = body["user"]["id"]
-    until = deps.clock.now() + timedelta(days=7)
     with session_scope(deps.session_factory) as session:
         person = get_person(session, user_id)
         if person is None:
             return
-        person.snoozed_until = until
-        loc = person.effective_locale
-    deps.slack.send_dm(user_id, t("snooze.done", loc, until=until.date().isoformat()))
+        result = snooze(session, person, days=DEFAULT_DAYS, now=deps.clock.now())
+    deps.slack.send_dm(user_id, t("snooze.done", result.locale, until=result.local_until))
     publish_home(deps, user_id)
 
 
@@ -133,7 +132,7 @@ def handle_delete_my_data(ack: Ack, body: dict[str, Any], client: WebClient, dep
 
 def register(app: App) -> None:
     app.action(HomeAction.DID_IT)(handle_did_it)
-    app.action(HomeAction.SNOOZE)(handle_snooze)
+    app.action(HomeAction.SNOOZE)(handle_home_snooze_clicked)
     app.action(HomeAction.WHAT_YOU_KNOW)(handle_what_you_know)
     app.action(HomeAction.DELETE_MY_DATA)(handle_delete_my_data)
     app.action(ProgressAction.CONFIRM)(handle_confirm)

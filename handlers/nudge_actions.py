@@ -9,6 +9,8 @@ from slack_bolt import Ack, App, Respond
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.services.people import get_person
+from bot.services.snooze import DEFAULT_DAYS, snooze
 from bot.views import nudges as views
 from bot.views.ids import NudgeAction
 from nudges import actions
@@ -30,15 +32,24 @@ def handle_stop_kind(ack: Ack, body: dict[str, Any], action: dict[str, Any], res
     respond(replace_original=False, response_type="ephemeral", **answer.as_kwargs())
 
 
-def handle_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
+def handle_nudge_snooze_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps
+) -> None:
+    """The nudge DM's Snooze button: the one snooze (bot/services/snooze), default length."""
     ack()
     user_id, nudge_id, _, _ = _parsed(body, action)
+    now = deps.clock.now()
     with session_scope(deps.session_factory) as session:
-        result = actions.snooze(session, user_id=user_id, nudge_id=nudge_id, now=deps.clock.now())
-    if result.applied:
-        respond(
-            replace_original=False, response_type="ephemeral", **views.snoozed(result.locale, result.detail).as_kwargs()
-        )
+        person = get_person(session, user_id)
+        if person is None:
+            return
+        actions.record_press(session, person=person, nudge_id=nudge_id, now=now)
+        result = snooze(session, person, days=DEFAULT_DAYS, now=now)
+    respond(
+        replace_original=False,
+        response_type="ephemeral",
+        **views.snoozed(result.locale, result.local_until).as_kwargs(),
+    )
 
 
 def handle_try_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
@@ -62,6 +73,6 @@ def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond:
 
 def register(app: App) -> None:
     app.action(NudgeAction.STOP_KIND)(handle_stop_kind)
-    app.action(NudgeAction.SNOOZE)(handle_snooze)
+    app.action(NudgeAction.SNOOZE)(handle_nudge_snooze_clicked)
     app.action(NudgeAction.TRY_IT)(handle_try_it)
     app.action(RATE_ACTION)(handle_rate)

@@ -1,4 +1,4 @@
-"""What the buttons on a nudge do: stop a kind, snooze, "try it now", a one-click rating.
+"""What the buttons on a nudge do: stop a kind, "try it now", a one-click rating (snooze: bot/services/snooze).
 
 Every press also marks the nudge as interacted with, which resets the back-off streak (nudges/rules.py).
 """
@@ -6,7 +6,7 @@ Every press also marks the nudge as interacted with, which resets the back-off s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -16,9 +16,7 @@ from bot.services.rollout import record_feedback
 from bot.views.nudges import NudgeContext
 from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.kinds import NudgeKind
-from nudges.rules import resolve_zone, start_of_local_day
 
-SNOOZE_DAYS = 7
 RATED_KINDS = {NudgeKind.TRAINING: "training", NudgeKind.PULSE: "pulse", NudgeKind.FEEDBACK: "feedback"}
 
 
@@ -61,18 +59,10 @@ def stop_kind(session: Session, *, user_id: str, kind: str, nudge_id: int, now: 
     return ActionResult(True, person.effective_locale)
 
 
-def snooze(session: Session, *, user_id: str, nudge_id: int, now: datetime, days: int = SNOOZE_DAYS) -> ActionResult:
-    """Pause paced nudges until the start of the person's local day `days` from now."""
-    person = get_person(session, user_id)
-    if person is None:
-        return ActionResult(False)
+def record_press(session: Session, *, person: Person, nudge_id: int, now: datetime) -> None:
+    """Mark the person's own nudge as interacted with, for buttons whose work lives elsewhere (snooze)."""
     _touch(_own_nudge(session, person, nudge_id), now)
-    local_today = now.astimezone(resolve_zone(person.tz)[1]).date()
-    until = start_of_local_day(person.tz, local_today + timedelta(days=days))
-    person.snoozed_until = max(until, person.snoozed_until or until)
     session.flush()
-    local = person.snoozed_until.astimezone(resolve_zone(person.tz)[1])
-    return ActionResult(True, person.effective_locale, local.strftime("%Y-%m-%d"))
 
 
 def try_it(session: Session, *, user_id: str, nudge_id: int, now: datetime) -> NudgeContext | None:

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import handlers  # noqa: F401  (registers every sub-command)
 from bot.clock import ManualClock
-from bot.commands import GROUP_MENTION, NAME_MAX, REGISTRY, TEXT_MAX, USER_MENTION, parse_command
+from bot.commands import GROUP_MENTION, NAME_MAX, TEXT_MAX, USER_MENTION, parse_command
 from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from bot.deps import Deps
 from bot.playbook import default_playbook_path, load_playbook
 from bot.services.callers import Caller, load_caller
 from bot.slack.gateway import PostedMessage
+from handlers.command_table import build_registry
 from handlers.commands import dispatch
 from models import Person, Role
 from tests.conftest import make_settings
@@ -57,7 +57,7 @@ SPICE = st.sampled_from(
 )
 WORD = st.one_of(st.text(max_size=20), MENTION, GROUP, SPICE)
 NAMES = st.sampled_from(
-    [*sorted(REGISTRY.commands), "help", "", "ask", "ｓｔａｔｕｓ", "STATUS", "/stuck", "nudge\u3000"]
+    [*sorted(build_registry().commands), "help", "", "ask", "ｓｔａｔｕｓ", "STATUS", "/stuck", "nudge\u3000"]
 )
 COMMAND_TEXT = st.builds(
     lambda name, words, sep: name + " " + sep.join(words),
@@ -67,6 +67,7 @@ COMMAND_TEXT = st.builds(
 )
 ANY_TEXT = st.one_of(st.text(), COMMAND_TEXT, st.text(min_size=2000, max_size=12_000))
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+REGISTRY = build_registry()
 
 
 # -- the parser ---------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def _assert_helpful(replies: list[dict[str, Any]]) -> None:
 def test_dispatch_always_answers(deps: Deps, text: str, who: str) -> None:
     replies: list[dict[str, Any]] = []
     started = time.perf_counter()
-    dispatch(deps, parse_command(text), _caller(deps, who), lambda **kw: replies.append(kw))
+    dispatch(REGISTRY, deps, parse_command(text), _caller(deps, who), lambda **kw: replies.append(kw))
     assert time.perf_counter() - started < 2.0
     _assert_helpful(replies)
 
@@ -218,7 +219,11 @@ def test_dispatch_always_answers(deps: Deps, text: str, who: str) -> None:
 def test_employees_are_refused_ambassador_commands(deps: Deps, name: str) -> None:
     replies: list[dict[str, Any]] = []
     dispatch(
-        deps, parse_command(f"{name} Sales <@U0BOB0001>"), _caller(deps, "U0BOB0001"), lambda **kw: replies.append(kw)
+        REGISTRY,
+        deps,
+        parse_command(f"{name} Sales <@U0BOB0001>"),
+        _caller(deps, "U0BOB0001"),
+        lambda **kw: replies.append(kw),
     )
     [reply] = replies
     assert ":lock:" in str(reply["blocks"]) and "ambassador" in reply["text"] and "Sales" not in reply["text"]
@@ -228,7 +233,7 @@ def test_employees_are_refused_ambassador_commands(deps: Deps, name: str) -> Non
 def test_usage_guide_shows_each_role_its_own_subset(deps: Deps, text: str) -> None:
     def guide(user: str) -> str:
         replies: list[dict[str, Any]] = []
-        dispatch(deps, parse_command(text), _caller(deps, user), lambda **kw: replies.append(kw))
+        dispatch(REGISTRY, deps, parse_command(text), _caller(deps, user), lambda **kw: replies.append(kw))
         return str(replies[0]["text"])
 
     employee, ambassador = guide("U0BOB0001"), guide("U0AMB0001")
@@ -236,3 +241,30 @@ def test_usage_guide_shows_each_role_its_own_subset(deps: Deps, text: str) -> No
         assert command in employee
     assert "/coach stuck" not in employee and "/coach status" not in employee
     assert "/coach stuck" in ambassador and "/coach nudge" in ambassador
+
+
+def test_the_table_registers_exactly_these_subcommands() -> None:
+    """Written out in handlers/command_table.py: no import can add or remove one."""
+    registered = {(name, sub.role) for name, sub in build_registry().commands.items()}
+    assert registered == {
+        ("me", "employee"),
+        ("snooze", "employee"),
+        ("stop", "employee"),
+        ("start", "employee"),
+        ("language", "employee"),
+        ("ask", "employee"),
+        ("status", "ambassador"),
+        ("stuck", "ambassador"),
+        ("nudge", "ambassador"),
+        ("celebrate", "ambassador"),
+        ("questions", "ambassador"),
+        ("confirm", "ambassador"),
+    }
+
+
+def test_each_build_is_a_fresh_registry() -> None:
+    """No process-wide registry: building twice gives two independent ones (and a name twice is refused)."""
+    first, second = build_registry(), build_registry()
+    assert first is not second and first.commands == second.commands
+    with pytest.raises(ValueError, match="registered twice"):
+        first.add(first.commands["me"])

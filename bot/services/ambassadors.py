@@ -609,12 +609,6 @@ def my_summary(session: Session, *, playbook: Playbook, person: Person, now: dat
     )
 
 
-def snooze(person: Person, *, days: int, now: datetime) -> datetime | None:
-    """Pause paced nudges for `days` days (0 lifts the snooze); returns the new end."""
-    person.snoozed_until = now + timedelta(days=days) if days > 0 else None
-    return person.snoozed_until
-
-
 def is_stopped(person: Person) -> bool:
     return {k.value for k in OPTABLE_KINDS} <= set(person.opted_out_kinds or [])
 

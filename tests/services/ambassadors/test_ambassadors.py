@@ -313,12 +313,6 @@ def test_stop_toggles_every_optional_kind_and_start_undoes_it(session: Session) 
     assert me.opted_out_kinds == [] and not amb.is_stopped(me)
 
 
-def test_snooze_and_lift(session: Session) -> None:
-    me = person(session, "U0ME00001")
-    assert amb.snooze(me, days=7, now=NOW) == NOW + timedelta(days=7)
-    assert amb.snooze(me, days=0, now=NOW) is None and me.snoozed_until is None
-
-
 def test_digest_collects_movement_stuck_and_questions(session: Session, playbook: Playbook) -> None:
     people = _sales_department(session)
     digest = amb.department_digest(session, playbook=playbook, department="Sales", now=NOW, limit=2)
