@@ -531,16 +531,3 @@ class DeliveryWorker:
                 .values(state="pending", claimed_by=None, claimed_at=None)
             )
         return rowcount(result)
-
-
-_WORKERS: dict[int, DeliveryWorker] = {}
-_WORKERS_LOCK = threading.Lock()
-
-
-def worker_for(deps: Deps, **kwargs: Any) -> DeliveryWorker:
-    """The process's worker for these deps (one gateway, one throttle, one DND cache per process)."""
-    with _WORKERS_LOCK:
-        worker = _WORKERS.get(id(deps))
-        if worker is None or worker.deps is not deps:
-            worker = _WORKERS[id(deps)] = DeliveryWorker(deps, **kwargs)
-        return worker
