@@ -35,7 +35,7 @@ class SentNudge:
 
 
 @dataclass(frozen=True)
-class NudgeRequest:
+class NudgeRequestResult:
     """What happened to a requested nudge: queued (maybe for later), skipped with a reason, or a duplicate."""
 
     outcome: Literal["queued", "skipped", "duplicate"]
@@ -109,7 +109,7 @@ def request_nudge(
     rules: CadenceRules | None = None,
     subject: str | None = None,
     not_before: datetime | None = None,
-) -> NudgeRequest:
+) -> NudgeRequestResult:
     """Queue one nudge for `person` under idempotency `key`, or record why it is skipped.
 
     Pass `rules=cadence_rules(deps.playbook)`; without it the default cadence applies. A deferral is not a
@@ -131,7 +131,7 @@ def request_nudge(
             reason=decision.reason,
             **values,
         )
-        return NudgeRequest("skipped", None, decision.reason, decision.code)
+        return NudgeRequestResult("skipped", None, decision.reason, decision.code)
     due_at = decision.at or max(now, not_before or now)
     queued = enqueue(
         session,
@@ -143,5 +143,5 @@ def request_nudge(
         **values,
     )
     if not queued:
-        return NudgeRequest("duplicate", None, "already requested under this key")
-    return NudgeRequest("queued", due_at, decision.reason, decision.code)
+        return NudgeRequestResult("duplicate", None, "already requested under this key")
+    return NudgeRequestResult("queued", due_at, decision.reason, decision.code)

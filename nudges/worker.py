@@ -37,7 +37,7 @@ from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.kinds import NudgeKind
 from nudges.reconcile import HOST, find_posted, message_metadata, reconcile_abandoned
-from nudges.rules import CadenceRules, Decision, Verdict, decide
+from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
 
 log = logging.getLogger(__name__)
@@ -473,7 +473,7 @@ class DeliveryWorker:
         self._set(row_id, state=state, last_error=reason[:1000])
         return "skipped" if state == "skipped" else "failed"
 
-    def _defer(self, row_id: int, decision: Decision) -> str:
+    def _defer(self, row_id: int, decision: CadenceDecision) -> str:
         self._set(
             row_id, state="pending", due_at=decision.at, last_error=str(decision), claimed_by=None, claimed_at=None
         )
