@@ -19,7 +19,6 @@ from nudges.kinds import NudgeKind
 from nudges.rules import resolve_zone, start_of_local_day
 
 SNOOZE_DAYS = 7
-RATED_KINDS = {NudgeKind.TRAINING: "training", NudgeKind.PULSE: "pulse", NudgeKind.FEEDBACK: "feedback"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,12 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
     """Store a one-click rating once per nudge (kind "training", "pulse" or "feedback")."""
     person = get_person(session, user_id)
     row = _own_nudge(session, person, nudge_id) if person else None
-    if person is None or row is None or not 1 <= score <= 5 or NudgeKind(row.kind) not in RATED_KINDS:
+    if (
+        person is None
+        or row is None
+        or not 1 <= score <= 5
+        or (rated_as := NudgeKind(row.kind).policy.rated_as) is None
+    ):
         return ActionResult(False, person.effective_locale if person else "en")
     _touch(row, now)
     if "rated" in (row.payload or {}):
@@ -118,7 +122,7 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
         PulseResponse(
             person_id=person.id,
             wave_id=wave_id,
-            kind=RATED_KINDS[NudgeKind(row.kind)],
+            kind=rated_as,
             score=score,
             comment=row.subject,
             answered_at=now,

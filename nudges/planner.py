@@ -51,9 +51,8 @@ from bot.playbook import Playbook
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from models.base import UTCDateTime, table_of
 from nudges.config import PlannerSettings
-from nudges.kinds import NudgeKind
+from nudges.kinds import NudgeKind, kind_values
 from nudges.rules import CadenceRules, next_working_moment
-from nudges.service import PACED_KINDS
 
 PLAN_LOCK = zlib.crc32(b"nudges.plan")
 OUTBOX_COLUMNS = (
@@ -142,7 +141,7 @@ def _eligible(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
     pending_paced = exists().where(
         waiting.person_id == Person.id,
         waiting.state.in_(("pending", "sending")),
-        waiting.kind.in_(PACED_KINDS),
+        waiting.kind.in_(kind_values(lambda policy: policy.paced)),
     )
     return [
         Person.deactivated.is_(False),

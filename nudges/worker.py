@@ -42,8 +42,6 @@ from nudges.service import SentNudge, history_by_person, recipient_of
 
 log = logging.getLogger(__name__)
 
-PLANNED_KINDS = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE, NudgeKind.REINFORCEMENT})
-ABOUT_A_STEP = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE})
 GONE_ERRORS = frozenset({"user_not_found", "account_inactive", "user_disabled"})
 
 
@@ -350,11 +348,11 @@ class DeliveryWorker:
 
     def _stale_reason(self, item: _Item, now: datetime) -> str:
         """Why a planned nudge no longer makes sense (the person moved on), or ""."""
-        if item.kind not in PLANNED_KINDS:
+        if not item.kind.policy.planned:
             return ""
         if item.enrolled_at is None:
             return "no longer in an active wave"
-        if item.kind in ABOUT_A_STEP and item.subject in item.done:
+        if item.kind.policy.about_a_step and item.subject in item.done:
             return f"{item.subject} is already done"
         if (
             item.kind is NudgeKind.REENGAGE

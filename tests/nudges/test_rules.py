@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudges.kinds import OPTABLE_KINDS, POLICIES, NudgeKind, by_priority
+from nudges.kinds import OPTABLE_KINDS, POLICIES, NudgeKind, by_priority, kind_values
 from nudges.rules import (
     CadenceDecision,
     CadenceRules,
@@ -519,3 +519,19 @@ def test_next_working_moment_is_the_earliest(rules, tz, now):
     at = next_working_moment(rules, tz, now)
     assert at >= now and in_working_hours(rules, tz, at)
     assert at == now or not is_working_moment(rules, tz, at - timedelta(seconds=1))
+
+
+def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
+    assert {kind for kind in NudgeKind if kind.policy.planned} == {
+        K.NEXT_USE_CASE,
+        K.TRAINING,
+        K.REENGAGE,
+        K.REINFORCEMENT,
+    }
+    assert {kind for kind in NudgeKind if kind.policy.about_a_step} == {K.NEXT_USE_CASE, K.TRAINING, K.REENGAGE}
+    assert {kind: kind.policy.rated_as for kind in NudgeKind if kind.policy.rated_as} == {
+        K.TRAINING: "training",
+        K.PULSE: "pulse",
+        K.FEEDBACK: "feedback",
+    }
+    assert kind_values(lambda policy: not policy.paced) == {"celebrate", "help_follow_up"}
