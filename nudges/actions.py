@@ -17,7 +17,6 @@ from bot.views.nudges import NudgeContext
 from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.kinds import NudgeKind
 
-RATED_KINDS = {NudgeKind.TRAINING: "training", NudgeKind.PULSE: "pulse", NudgeKind.FEEDBACK: "feedback"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,12 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
     """Store a one-click rating once per nudge (kind "training", "pulse" or "feedback")."""
     person = get_person(session, user_id)
     row = _own_nudge(session, person, nudge_id) if person else None
-    if person is None or row is None or not 1 <= score <= 5 or NudgeKind(row.kind) not in RATED_KINDS:
+    if (
+        person is None
+        or row is None
+        or not 1 <= score <= 5
+        or (rated_as := NudgeKind(row.kind).policy.rated_as) is None
+    ):
         return ActionResult(False, person.effective_locale if person else "en")
     _touch(row, now)
     if "rated" in (row.payload or {}):
@@ -108,7 +112,7 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
         PulseResponse(
             person_id=person.id,
             wave_id=wave_id,
-            kind=RATED_KINDS[NudgeKind(row.kind)],
+            kind=rated_as,
             score=score,
             comment=row.subject,
             answered_at=now,

@@ -23,7 +23,6 @@ from bot.slack.gateway import SlackError
 from bot.views.ambassador import digest_message
 from models import NudgeDelivery, Person, Role
 from nudges.rules import resolve_zone
-from nudges.scheduler import job
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,6 @@ def send_one(deps: Deps, item: DigestDue, now: datetime) -> bool:
     return values["state"] == "sent"
 
 
-@job("send_ambassador_digests", seconds=3600)
 def send_ambassador_digests(deps: Deps) -> int:
     """Hourly: whoever is in their Monday morning gets this week's digest (once)."""
     now = deps.clock.now()

@@ -7,7 +7,7 @@
 # still respect deactivation, working hours and Slack do-not-disturb (see nudges/rules.py).
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -41,6 +41,9 @@ class KindPolicy:
     can_opt_out: bool  # the person may turn this kind off
     paced: bool  # held back by snooze, the minimum gap and back-off
     priority: int  # higher goes first when several kinds are due for one person
+    planned: bool = False  # queued by the planner; dropped at send time when the person moved on (stale)
+    about_a_step: bool = False  # names a use case (`subject`); dropped once that use case is done
+    rated_as: str | None = None  # its rating buttons store a PulseResponse of this kind; None: not rated
 
     @property
     def transactional(self) -> bool:
@@ -48,27 +51,41 @@ class KindPolicy:
         return not (self.budgeted or self.can_opt_out or self.paced)
 
 
-_COACHING = {"budgeted": True, "can_opt_out": True, "paced": True}
-_TRANSACTIONAL = {"budgeted": False, "can_opt_out": False, "paced": False}
+def _coaching(
+    priority: int, *, planned: bool = False, about_a_step: bool = False, rated_as: str | None = None
+) -> KindPolicy:
+    """A coaching nudge: budgeted, paced, and the person may opt out of it."""
+    return KindPolicy(True, True, True, priority, planned=planned, about_a_step=about_a_step, rated_as=rated_as)
+
+
+def _transactional(priority: int) -> KindPolicy:
+    """A reply to the person's own action: never budgeted, paced or opted out of."""
+    return KindPolicy(budgeted=False, can_opt_out=False, paced=False, priority=priority)
+
 
 POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
     {
-        NudgeKind.HELP_FOLLOW_UP: KindPolicy(**_TRANSACTIONAL, priority=90),
-        NudgeKind.CELEBRATE: KindPolicy(**_TRANSACTIONAL, priority=80),
+        NudgeKind.HELP_FOLLOW_UP: _transactional(90),
+        NudgeKind.CELEBRATE: _transactional(80),
         # The welcome opens the journey (purpose, first use case, where to get help): nobody has had the
         # chance to opt out before it, so it cannot be opted out of, but it still uses the budget.
         NudgeKind.WELCOME: KindPolicy(budgeted=True, can_opt_out=False, paced=True, priority=70),
-        NudgeKind.AMBASSADOR: KindPolicy(**_COACHING, priority=60),
-        NudgeKind.NEXT_USE_CASE: KindPolicy(**_COACHING, priority=50),
-        NudgeKind.TRAINING: KindPolicy(**_COACHING, priority=40),
-        NudgeKind.REENGAGE: KindPolicy(**_COACHING, priority=35),
-        NudgeKind.REINFORCEMENT: KindPolicy(**_COACHING, priority=30),
-        NudgeKind.FEEDBACK: KindPolicy(**_COACHING, priority=20),
-        NudgeKind.PULSE: KindPolicy(**_COACHING, priority=10),
+        NudgeKind.AMBASSADOR: _coaching(60),
+        NudgeKind.NEXT_USE_CASE: _coaching(50, planned=True, about_a_step=True),
+        NudgeKind.TRAINING: _coaching(40, planned=True, about_a_step=True, rated_as="training"),
+        NudgeKind.REENGAGE: _coaching(35, planned=True, about_a_step=True),
+        NudgeKind.REINFORCEMENT: _coaching(30, planned=True),
+        NudgeKind.FEEDBACK: _coaching(20, rated_as="feedback"),
+        NudgeKind.PULSE: _coaching(10, rated_as="pulse"),
     }
 )
 
 OPTABLE_KINDS: frozenset[NudgeKind] = frozenset(kind for kind in NudgeKind if kind.policy.can_opt_out)
+
+
+def kind_values(where: Callable[[KindPolicy], bool]) -> frozenset[str]:
+    """The stored `kind` strings whose policy matches, for SQL `IN (...)` filters."""
+    return frozenset(kind.value for kind, policy in POLICIES.items() if where(policy))
 
 
 def by_priority(kinds: Iterable[NudgeKind]) -> list[NudgeKind]:

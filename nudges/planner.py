@@ -51,9 +51,9 @@ from bot.playbook import Playbook
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from models.base import UTCDateTime, table_of
 from nudges.config import PlannerSettings
-from nudges.kinds import NudgeKind
+from nudges.kinds import NudgeKind, kind_values
+from nudges.outbox import outbox_key_sql
 from nudges.rules import CadenceRules, next_working_moment
-from nudges.service import PACED_KINDS
 
 PLAN_LOCK = zlib.crc32(b"nudges.plan")
 OUTBOX_COLUMNS = (
@@ -142,7 +142,7 @@ def _eligible(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
     pending_paced = exists().where(
         waiting.person_id == Person.id,
         waiting.state.in_(("pending", "sending")),
-        waiting.kind.in_(PACED_KINDS),
+        waiting.kind.in_(kind_values(lambda policy: policy.paced)),
     )
     return [
         Person.deactivated.is_(False),
@@ -188,13 +188,15 @@ class _Plan:
             query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
         return query.where(*_eligible(kind, self.now), *extra).subquery(kind.value)
 
-    def rows(self, kind: NudgeKind, sub: Any, key: ColumnElement[Any], subject: ColumnElement[Any]) -> Select[Any]:
-        """The outbox columns for each candidate."""
+    def rows(
+        self, kind: NudgeKind, sub: Any, subject: ColumnElement[Any], *key: ColumnElement[Any] | str
+    ) -> Select[Any]:
+        """The outbox columns for each candidate; the key is `outbox_key(kind, person_id, *key)`."""
         return select(
             sub.c.person_id,
             literal(kind.value, String),
             subject,
-            literal(kind.value + ":", String) + cast(sub.c.person_id, String) + literal(":", String) + key,
+            outbox_key_sql(kind.value, sub.c.person_id, *key),
             sub.c.due_at,
             literal("pending", String),
             literal(0, Integer),
@@ -224,18 +226,14 @@ def plan(
     sub = p.candidates(kind, p.inactive)
     queued[kind] = _insert(
         session,
-        p.rows(kind, sub, sub.c.next_key + literal(f":{period}", String), sub.c.next_key).where(
-            sub.c.next_key.is_not(None)
-        ),
+        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, str(period)).where(sub.c.next_key.is_not(None)),
     )
 
     kind = NudgeKind.NEXT_USE_CASE
     sub = p.candidates(kind, not_(p.inactive))
     queued[kind] = _insert(
         session,
-        p.rows(kind, sub, sub.c.next_key + literal(f":{iso_week(now)}", String), sub.c.next_key).where(
-            sub.c.next_key.is_not(None)
-        ),
+        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, iso_week(now)).where(sub.c.next_key.is_not(None)),
     )
 
     kind = NudgeKind.TRAINING

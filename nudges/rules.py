@@ -152,7 +152,7 @@ class ReasonCode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class CadenceDecision:
     """The outcome of `decide`: send now, defer until `at`, or skip; `reason` is what `coach outbox` shows."""
 
     verdict: Verdict
@@ -161,17 +161,17 @@ class Decision:
     code: ReasonCode | None = None
 
     @classmethod
-    def send_now(cls) -> Decision:
+    def send_now(cls) -> CadenceDecision:
         """Every rule allows it at this moment."""
         return cls(Verdict.SEND_NOW)
 
     @classmethod
-    def defer_until(cls, at: datetime, reason: str, code: ReasonCode) -> Decision:
+    def defer_until(cls, at: datetime, reason: str, code: ReasonCode) -> CadenceDecision:
         """Still wanted, but not before `at` (the earliest moment every rule allows)."""
         return cls(Verdict.DEFER, at, reason, code)
 
     @classmethod
-    def skip(cls, reason: str, code: ReasonCode) -> Decision:
+    def skip(cls, reason: str, code: ReasonCode) -> CadenceDecision:
         """Never send this one (deactivated, opted out, budget switched off)."""
         return cls(Verdict.SKIP, None, reason, code)
 
@@ -321,22 +321,22 @@ def next_allowed_time(
     return next_working_moment(rules, recipient.tz, max(bounds))
 
 
-def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: datetime) -> Decision:
+def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: datetime) -> CadenceDecision:
     """Send now, defer (until the earliest allowed moment) or skip one nudge for one person."""
     now = _as_utc(now)
     policy = kind.policy
     if recipient.deactivated:
-        return Decision.skip("deactivated", ReasonCode.DEACTIVATED)
+        return CadenceDecision.skip("deactivated", ReasonCode.DEACTIVATED)
     if policy.can_opt_out and kind in recipient.opted_out:
-        return Decision.skip(f"opted out of {kind}", ReasonCode.OPTED_OUT)
+        return CadenceDecision.skip(f"opted out of {kind}", ReasonCode.OPTED_OUT)
     if policy.budgeted and rules.weekly_budget == 0:
-        return Decision.skip("weekly budget is 0", ReasonCode.BUDGET_ZERO)
+        return CadenceDecision.skip("weekly budget is 0", ReasonCode.BUDGET_ZERO)
     holds = _holds(rules, recipient, policy, now)
     at = next_working_moment(rules, recipient.tz, max([now, *(hold.until for hold in holds)]))
     if at == now:
-        return Decision.send_now()
+        return CadenceDecision.send_now()
     if holds:
-        return Decision.defer_until(at, _hold_reason(rules, recipient, holds[0], now, at), holds[0].code)
+        return CadenceDecision.defer_until(at, _hold_reason(rules, recipient, holds[0], now, at), holds[0].code)
     return _calendar_deferral(rules, recipient.tz, now, at)
 
 
@@ -354,16 +354,16 @@ def _hold_reason(rules: CadenceRules, recipient: Recipient, hold: _Hold, now: da
     return f"minimum gap {rules.min_gap_hours:g}h since last nudge"
 
 
-def _calendar_deferral(rules: CadenceRules, tz_name: str | None, now: datetime, at: datetime) -> Decision:
+def _calendar_deferral(rules: CadenceRules, tz_name: str | None, now: datetime, at: datetime) -> CadenceDecision:
     name, zone = resolve_zone(tz_name)
     today = now.astimezone(zone).date()
     if today in rules.holidays:
-        return Decision.defer_until(at, f"holiday {today.isoformat()}", ReasonCode.HOLIDAY)
+        return CadenceDecision.defer_until(at, f"holiday {today.isoformat()}", ReasonCode.HOLIDAY)
     if today.weekday() not in rules.weekdays:
-        return Decision.defer_until(at, "weekend", ReasonCode.WEEKEND)
+        return CadenceDecision.defer_until(at, "weekend", ReasonCode.WEEKEND)
     if name != tz_name:
         name = f"UTC (no usable time zone: {tz_name!r})"
-    return Decision.defer_until(at, f"outside working hours in {name}", ReasonCode.OFF_HOURS)
+    return CadenceDecision.defer_until(at, f"outside working hours in {name}", ReasonCode.OFF_HOURS)
 
 
 def _local(moment: datetime, zone: tzinfo) -> str:

@@ -1,9 +1,10 @@
 """APScheduler wiring: short ticks whose real state lives in database rows.
 
-Every job is registered here through `job(...)` by the module that owns it, and the scheduler runs
-inside `coach run` / `coach serve` or alone in `coach worker`. Several replicas may run the same tick:
-jobs claim rows atomically, so work is still done once. A memory job store is enough (APScheduler's
-docs: job stores must never be shared between schedulers), with coalesce and max_instances=1.
+Every job is listed once in `JOBS` below (name, interval, function); the job modules import nothing from
+here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`. Several replicas
+may run the same tick: jobs claim rows atomically, so work is still done once. A memory job store is
+enough (APScheduler's docs: job stores must never be shared between schedulers), with coalesce and
+max_instances=1.
 """
 
 from __future__ import annotations
@@ -15,57 +16,64 @@ from dataclasses import dataclass
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
+from nudges.digest_jobs import send_ambassador_digests
+from nudges.event_pruning import prune_processed_events
+from nudges.help_jobs import tick_help_requests
+from nudges.ticks import plan_nudges
+from nudges.wave_jobs import advance_wave_phases
+from nudges.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
+
+Tick = Callable[[], object]
 
 
 @dataclass(frozen=True)
 class JobSpec:
+    """One scheduled job; `start(deps)` returns the tick, bound to any state the job keeps between ticks."""
+
     name: str
     seconds: float
-    run: Callable[[Deps], object]
+    start: Callable[[Deps], Tick]
 
 
-JOBS: dict[str, JobSpec] = {}
+def each_tick(fn: Callable[[Deps], object]) -> Callable[[Deps], Tick]:
+    """A stateless job: every tick calls `fn(deps)`."""
+    return lambda deps: lambda: fn(deps)
 
 
-def job(name: str, *, seconds: float) -> Callable[[Callable[[Deps], object]], Callable[[Deps], object]]:
-    """Register `fn(deps)` to run every `seconds`; the job's name is its APScheduler id."""
-
-    def decorate(fn: Callable[[Deps], object]) -> Callable[[Deps], object]:
-        JOBS[name] = JobSpec(name=name, seconds=seconds, run=fn)
-        return fn
-
-    return decorate
+def delivery_worker(deps: Deps) -> Tick:
+    """One worker per scheduler, so its throttle, DND cache and claim id live as long as the scheduler."""
+    return DeliveryWorker(deps).tick
 
 
-def load_jobs() -> dict[str, JobSpec]:
-    """Import the modules that register jobs (kept explicit so the list is easy to find)."""
-    import nudges.digest_jobs
-    import nudges.help_jobs
-    import nudges.jobs  # noqa: F401
-    import nudges.ticks as _nudge_ticks  # noqa: F401
-    from nudges import wave_jobs  # noqa: F401
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("plan_nudges", 300, each_tick(plan_nudges)),
+    JobSpec("deliver_nudges", 1, delivery_worker),
+    JobSpec("send_ambassador_digests", 3600, each_tick(send_ambassador_digests)),
+    JobSpec("tick_help_requests", 60, each_tick(tick_help_requests)),
+    JobSpec("advance_wave_phases", 300, each_tick(advance_wave_phases)),
+    JobSpec("prune_processed_events", 3600, each_tick(prune_processed_events)),
+)
 
-    return JOBS
 
-
-def _safe(spec: JobSpec, deps: Deps) -> Callable[[], None]:
+def _safe(name: str, tick: Tick) -> Tick:
     def run() -> None:
         try:
-            spec.run(deps)
+            tick()
         except Exception:  # one failing tick must not stop the scheduler; it is logged and retried next tick
-            log.exception("job %s failed", spec.name)
+            log.exception("job %s failed", name)
 
     return run
 
 
 def build_scheduler(deps: Deps, *, only: set[str] | None = None) -> BackgroundScheduler:
-    """A UTC BackgroundScheduler with every registered job (or `only` those named)."""
+    """A UTC BackgroundScheduler with every job in `JOBS` (or `only` those named)."""
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
-    for spec in load_jobs().values():
+    for spec in JOBS:
         if only is None or spec.name in only:
-            scheduler.add_job(_safe(spec, deps), "interval", seconds=spec.seconds, id=spec.name, name=spec.name)
+            tick = _safe(spec.name, spec.start(deps))
+            scheduler.add_job(tick, "interval", seconds=spec.seconds, id=spec.name, name=spec.name)
     return scheduler

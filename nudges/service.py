@@ -16,13 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import NudgeDelivery, Person
-from nudges.kinds import NudgeKind
+from nudges.kinds import NudgeKind, kind_values
 from nudges.outbox import enqueue
 from nudges.rules import BUDGET_WINDOW, CadenceRules, ReasonCode, Recipient, Verdict, decide
 
 HISTORY_DEPTH = 12  # sent nudges per person the rules look at: enough for the budget and any back-off streak
-PACED_KINDS = frozenset(kind.value for kind in NudgeKind if kind.policy.paced)
-BUDGETED_KINDS = frozenset(kind.value for kind in NudgeKind if kind.policy.budgeted)
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class SentNudge:
 
 
 @dataclass(frozen=True)
-class NudgeRequest:
+class NudgeRequestResult:
     """What happened to a requested nudge: queued (maybe for later), skipped with a reason, or a duplicate."""
 
     outcome: Literal["queued", "skipped", "duplicate"]
@@ -59,7 +57,7 @@ def history_by_person(session: Session, person_ids: Iterable[int], *, now: datet
         .where(
             NudgeDelivery.person_id.in_(ids),
             NudgeDelivery.state == "sent",
-            NudgeDelivery.kind.in_(PACED_KINDS),
+            NudgeDelivery.kind.in_(kind_values(lambda policy: policy.paced)),
             NudgeDelivery.sent_at <= now,
         )
         .order_by(NudgeDelivery.person_id, NudgeDelivery.sent_at.desc())
@@ -77,7 +75,7 @@ def recipient_of(
 
     A nudge counts as ignored when nobody pressed its buttons and the person showed no activity after it.
     """
-    budget = tuple(n.sent_at for n in history if n.kind in BUDGETED_KINDS and n.sent_at > now - BUDGET_WINDOW)
+    budget = tuple(n.sent_at for n in history if NudgeKind(n.kind).policy.budgeted and n.sent_at > now - BUDGET_WINDOW)
     streak = 0
     for nudge in history:
         active_after = person.last_active_at is not None and person.last_active_at > nudge.sent_at
@@ -109,7 +107,7 @@ def request_nudge(
     rules: CadenceRules | None = None,
     subject: str | None = None,
     not_before: datetime | None = None,
-) -> NudgeRequest:
+) -> NudgeRequestResult:
     """Queue one nudge for `person` under idempotency `key`, or record why it is skipped.
 
     Pass `rules=cadence_rules(deps.playbook)`; without it the default cadence applies. A deferral is not a
@@ -131,7 +129,7 @@ def request_nudge(
             reason=decision.reason,
             **values,
         )
-        return NudgeRequest("skipped", None, decision.reason, decision.code)
+        return NudgeRequestResult("skipped", None, decision.reason, decision.code)
     due_at = decision.at or max(now, not_before or now)
     queued = enqueue(
         session,
@@ -143,5 +141,5 @@ def request_nudge(
         **values,
     )
     if not queued:
-        return NudgeRequest("duplicate", None, "already requested under this key")
-    return NudgeRequest("queued", due_at, decision.reason, decision.code)
+        return NudgeRequestResult("duplicate", None, "already requested under this key")
+    return NudgeRequestResult("queued", due_at, decision.reason, decision.code)

@@ -8,13 +8,11 @@ from bot.db import session_scope
 from bot.deps import Deps
 from nudges.config import cadence_rules
 from nudges.planner import PlanReport, plan
-from nudges.scheduler import job
-from nudges.worker import DeliveryReport, worker_for
+from nudges.worker import DeliveryReport, DeliveryWorker
 
 log = logging.getLogger(__name__)
 
 
-@job("plan_nudges", seconds=300)
 def plan_nudges(deps: Deps) -> PlanReport:
     """Queue due coaching nudges for every enrolled person (set-based; re-runs queue nothing new)."""
     with session_scope(deps.session_factory) as session:
@@ -24,7 +22,6 @@ def plan_nudges(deps: Deps) -> PlanReport:
     return report
 
 
-@job("deliver_nudges", seconds=1)
 def deliver_nudges(deps: Deps) -> DeliveryReport:
-    """Send due outbox rows within a short time budget, so shutdown never waits long."""
-    return worker_for(deps).tick()
+    """One delivery tick with a fresh worker (the scheduler instead keeps one worker, see nudges.scheduler)."""
+    return DeliveryWorker(deps).tick()

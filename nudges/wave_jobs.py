@@ -11,12 +11,10 @@ import logging
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.services.rollout import tick_waves
-from nudges.scheduler import job
 
 log = logging.getLogger(__name__)
 
 
-@job("advance_wave_phases", seconds=300)
 def advance_wave_phases(deps: Deps) -> int:
     """Move every wave to where its schedule says it should be now; returns how many waves changed."""
     with session_scope(deps.session_factory) as session:

@@ -37,13 +37,11 @@ from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.kinds import NudgeKind
 from nudges.reconcile import HOST, find_posted, message_metadata, reconcile_abandoned
-from nudges.rules import CadenceRules, Decision, Verdict, decide
+from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
 
 log = logging.getLogger(__name__)
 
-PLANNED_KINDS = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE, NudgeKind.REINFORCEMENT})
-ABOUT_A_STEP = frozenset({NudgeKind.NEXT_USE_CASE, NudgeKind.TRAINING, NudgeKind.REENGAGE})
 GONE_ERRORS = frozenset({"user_not_found", "account_inactive", "user_disabled"})
 
 
@@ -350,11 +348,11 @@ class DeliveryWorker:
 
     def _stale_reason(self, item: _Item, now: datetime) -> str:
         """Why a planned nudge no longer makes sense (the person moved on), or ""."""
-        if item.kind not in PLANNED_KINDS:
+        if not item.kind.policy.planned:
             return ""
         if item.enrolled_at is None:
             return "no longer in an active wave"
-        if item.kind in ABOUT_A_STEP and item.subject in item.done:
+        if item.kind.policy.about_a_step and item.subject in item.done:
             return f"{item.subject} is already done"
         if (
             item.kind is NudgeKind.REENGAGE
@@ -473,7 +471,7 @@ class DeliveryWorker:
         self._set(row_id, state=state, last_error=reason[:1000])
         return "skipped" if state == "skipped" else "failed"
 
-    def _defer(self, row_id: int, decision: Decision) -> str:
+    def _defer(self, row_id: int, decision: CadenceDecision) -> str:
         self._set(
             row_id, state="pending", due_at=decision.at, last_error=str(decision), claimed_by=None, claimed_at=None
         )
@@ -531,16 +529,3 @@ class DeliveryWorker:
                 .values(state="pending", claimed_by=None, claimed_at=None)
             )
         return rowcount(result)
-
-
-_WORKERS: dict[int, DeliveryWorker] = {}
-_WORKERS_LOCK = threading.Lock()
-
-
-def worker_for(deps: Deps, **kwargs: Any) -> DeliveryWorker:
-    """The process's worker for these deps (one gateway, one throttle, one DND cache per process)."""
-    with _WORKERS_LOCK:
-        worker = _WORKERS.get(id(deps))
-        if worker is None or worker.deps is not deps:
-            worker = _WORKERS[id(deps)] = DeliveryWorker(deps, **kwargs)
-        return worker

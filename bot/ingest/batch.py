@@ -27,6 +27,8 @@ from bot.playbook import Playbook
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
 from models.base import table_of
 from models.people import PERSON_DEFAULTS
+from nudges.kinds import NudgeKind
+from nudges.outbox import outbox_key, outbox_row
 
 
 @dataclass(frozen=True)
@@ -299,14 +301,14 @@ class ProgressWrites:
                 }
             )
             self.celebrations.append(
-                _celebration(pid, f"celebrate:{pid}:{key}", self.now, {"use_case": key, "next_use_case": next_key}, key)
+                _celebration(pid, key, self.now, {"use_case": key, "next_use_case": next_key}, key)
             )
         if decision.stage_reached:
             self.stages[pid] = (max(decision.stage_reached, self.stages.get(pid, (0, at))[0]), at)
             self.celebrations.append(
                 _celebration(
                     pid,
-                    f"celebrate-stage:{pid}:{decision.stage_reached}",
+                    f"stage:{decision.stage_reached}",
                     self.now,
                     {"stage": decision.stage_reached},
                     str(decision.stage_reached),
@@ -332,18 +334,12 @@ class ProgressWrites:
             conn.execute(sql.celebrate, self.celebrations)
 
 
-def _celebration(pid: int, key: str, at: datetime, payload: dict[str, Any], subject: str) -> dict[str, Any]:
+def _celebration(pid: int, part: str, at: datetime, payload: dict[str, Any], subject: str) -> dict[str, Any]:
     """An outbox row; the idempotency key makes each celebration happen once, however often it is decided."""
-    return {
-        "subject": subject,
-        "person_id": pid,
-        "kind": "celebrate",
-        "idempotency_key": key,
-        "due_at": at,
-        "state": "pending",
-        "attempts": 0,
-        "payload": payload,
-    }
+    key = outbox_key(NudgeKind.CELEBRATE, pid, part)
+    return outbox_row(
+        person_id=pid, kind=NudgeKind.CELEBRATE, idempotency_key=key, due_at=at, payload=payload, subject=subject
+    )
 
 
 def _complete(session: Session, row: dict[str, Any]) -> None:

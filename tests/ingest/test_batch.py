@@ -150,7 +150,7 @@ def test_the_required_use_cases_reach_the_next_stage_once(factory: sessionmaker[
     )
     ann = person(factory)
     assert ann.current_stage == 1 and ann.stage_reached_at is not None
-    assert f"celebrate-stage:{ann.id}:1" in celebrations(factory)
+    assert f"celebrate:{ann.id}:stage:1" in celebrations(factory)
 
 
 def test_home_refreshes_are_asked_only_for_people_who_have_opened_it(factory: sessionmaker[Session]) -> None:

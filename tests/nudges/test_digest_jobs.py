@@ -17,7 +17,7 @@ from bot.playbook import default_playbook_path, load_playbook
 from bot.slack.gateway import PostedMessage, SlackError
 from models import NudgeDelivery, Person, Role
 from nudges.digest_jobs import send_ambassador_digests
-from nudges.scheduler import load_jobs
+from nudges.scheduler import JOBS
 from tests.conftest import make_settings
 
 MONDAY_1030_TOKYO = datetime(2026, 3, 9, 1, 30, tzinfo=UTC)
@@ -76,7 +76,7 @@ def _gateway(deps: Deps) -> RecordingGateway:
 
 
 def test_the_job_is_registered() -> None:
-    assert load_jobs()["send_ambassador_digests"].seconds == 3600
+    assert {spec.name: spec.seconds for spec in JOBS}["send_ambassador_digests"] == 3600
 
 
 def test_monday_morning_in_tokyo_sends_once_per_week(deps: Deps) -> None:

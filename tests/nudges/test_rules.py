@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudges.kinds import OPTABLE_KINDS, POLICIES, NudgeKind, by_priority
+from nudges.kinds import OPTABLE_KINDS, POLICIES, NudgeKind, by_priority, kind_values
 from nudges.rules import (
+    CadenceDecision,
     CadenceRules,
-    Decision,
     ReasonCode,
     Recipient,
     Verdict,
@@ -152,7 +152,7 @@ def test_next_working_moment(rules, tz, at, expected):
 # --- decide --------------------------------------------------------------------------------------------
 
 SENT_SUN = utc(2026, 3, 1, 10)
-SEND = Decision.send_now()
+SEND = CadenceDecision.send_now()
 NO_BUDGET = {"sent_in_last_7_days": 3, "last_sent_at": SENT_SUN}
 THREE_SENDS = {
     "last_sent_at": utc(2026, 2, 27, 10),
@@ -171,12 +171,12 @@ def who(tz: str | None = "UTC", **snapshot) -> Recipient:
     return Recipient("U", tz, **snapshot)
 
 
-def defer(at: datetime, reason: str, code: ReasonCode) -> Decision:
-    return Decision.defer_until(at, reason, code)
+def defer(at: datetime, reason: str, code: ReasonCode) -> CadenceDecision:
+    return CadenceDecision.defer_until(at, reason, code)
 
 
-def skip(reason: str, code: ReasonCode) -> Decision:
-    return Decision.skip(reason, code)
+def skip(reason: str, code: ReasonCode) -> CadenceDecision:
+    return CadenceDecision.skip(reason, code)
 
 
 def case(name, recipient, kind, now, expected, rules=RULES):
@@ -291,9 +291,9 @@ def test_next_allowed_time_ignores_a_zero_budget_that_decide_reports_as_skip():
 
 
 def test_decision_reads_well_in_the_outbox():
-    assert str(Decision.send_now()) == "send now"
-    assert str(Decision.skip("deactivated", ReasonCode.DEACTIVATED)) == "skip — deactivated"
-    deferred = Decision.defer_until(utc(2026, 3, 9, 9, 30), "weekend", ReasonCode.WEEKEND)
+    assert str(CadenceDecision.send_now()) == "send now"
+    assert str(CadenceDecision.skip("deactivated", ReasonCode.DEACTIVATED)) == "skip — deactivated"
+    deferred = CadenceDecision.defer_until(utc(2026, 3, 9, 9, 30), "weekend", ReasonCode.WEEKEND)
     assert str(deferred) == "defer until 2026-03-09 09:30 UTC — weekend"
 
 
@@ -304,7 +304,7 @@ def test_naive_now_is_refused():
 
 def test_now_in_another_offset_is_normalised():
     kolkata_now = MON.astimezone(resolve_zone("Asia/Kolkata")[1])
-    assert decide(RULES, Recipient("U", "UTC"), K.PULSE, kolkata_now) == Decision.send_now()
+    assert decide(RULES, Recipient("U", "UTC"), K.PULSE, kolkata_now) == CadenceDecision.send_now()
 
 
 # --- back-off curve ------------------------------------------------------------------------------------
@@ -508,7 +508,7 @@ def test_decide_sends_only_in_working_hours_and_deferrals_are_fixed_points(data,
     elif decision.verdict is Verdict.DEFER:
         assert decision.at is not None and decision.at > now
         assert in_working_hours(rules, recipient.tz, decision.at)
-        assert decide(rules, recipient, kind, decision.at) == Decision.send_now()
+        assert decide(rules, recipient, kind, decision.at) == CadenceDecision.send_now()
     else:
         assert decision.code in {ReasonCode.DEACTIVATED, ReasonCode.OPTED_OUT, ReasonCode.BUDGET_ZERO}
 
@@ -519,3 +519,19 @@ def test_next_working_moment_is_the_earliest(rules, tz, now):
     at = next_working_moment(rules, tz, now)
     assert at >= now and in_working_hours(rules, tz, at)
     assert at == now or not is_working_moment(rules, tz, at - timedelta(seconds=1))
+
+
+def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
+    assert {kind for kind in NudgeKind if kind.policy.planned} == {
+        K.NEXT_USE_CASE,
+        K.TRAINING,
+        K.REENGAGE,
+        K.REINFORCEMENT,
+    }
+    assert {kind for kind in NudgeKind if kind.policy.about_a_step} == {K.NEXT_USE_CASE, K.TRAINING, K.REENGAGE}
+    assert {kind: kind.policy.rated_as for kind in NudgeKind if kind.policy.rated_as} == {
+        K.TRAINING: "training",
+        K.PULSE: "pulse",
+        K.FEEDBACK: "feedback",
+    }
+    assert kind_values(lambda policy: not policy.paced) == {"celebrate", "help_follow_up"}
