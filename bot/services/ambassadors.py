@@ -28,9 +28,9 @@ from bot.domain.progression import PersonProgress, next_use_case, reached_stage
 from bot.playbook import Playbook
 from bot.services.callers import Caller
 from bot.services.progress import confirm_completion
-from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Wave, WaveMembership
+from models import Completion, DailyActivity, HelpRequest, Person, Wave, WaveMembership
 from nudges.kinds import OPTABLE_KINDS, NudgeKind
-from nudges.rules import CadenceRules, Recipient
+from nudges.rules import CadenceRules
 from nudges.service import request_nudge
 
 IGNITION_LINE = 0.20
@@ -373,37 +373,6 @@ class NudgeOutcome:
     @property
     def skipped(self) -> list[NudgeTarget]:
         return [t for t in self.targets if not t.queued]
-
-
-def _recipient(session: Session, person: Person, now: datetime) -> Recipient:
-    """The cadence snapshot of one person, from their row and their recent deliveries."""
-    budgeted = [kind.value for kind in NudgeKind if kind.policy.budgeted]
-    sent = list(
-        session.scalars(
-            select(NudgeDelivery.sent_at).where(
-                NudgeDelivery.person_id == person.id,
-                NudgeDelivery.state == "sent",
-                NudgeDelivery.kind.in_(budgeted),
-                NudgeDelivery.sent_at > now - timedelta(days=7),
-            )
-        )
-    )
-    last = session.scalar(
-        select(func.max(NudgeDelivery.sent_at)).where(
-            NudgeDelivery.person_id == person.id, NudgeDelivery.state == "sent"
-        )
-    )
-    known = {kind.value for kind in NudgeKind}
-    return Recipient(
-        user_id=person.slack_user_id,
-        tz=person.tz,
-        deactivated=person.deactivated,
-        snoozed_until=person.snoozed_until,
-        opted_out=frozenset(NudgeKind(k) for k in person.opted_out_kinds or [] if k in known),
-        sent_in_last_7_days=len([s for s in sent if s is not None]),
-        last_sent_at=last,
-        budget_sent_at=tuple(s for s in sent if s is not None),
-    )
 
 
 def _request_nudge(
