@@ -3,14 +3,9 @@
 Scope is decided here, on the server: `scope_for` turns what the caller typed into departments they may
 steer (or a refusal), and every person-level action re-checks the target's department.
 
-Definitions (DESIGN.md §1, seed 002 "ignite the first 20%"):
-- enrolled: people of the department, not deactivated, with a membership in a running wave (state active or
-  paused — a wave paused at its feedback gate is still under way). While no wave exists at all, everyone in
-  the department counts (a small company can use Coach without waves).
-- active: any DailyActivity counter > 0 in the 7 days ending today (UTC days).
-- ignition: share of enrolled people who are active and at stage ≥ 2, against the 20% line.
-- open help: help requests not closed whose asker is in the department.
-- trend: the same numbers 7 days earlier, rebuilt from enrolment, DailyActivity and Completion timestamps.
+Enrolled, active and ignition are defined once, in `bot.services.metrics` (so `/coach status` and the admin Home
+agree). Defined here: open help — help requests not closed whose asker is in the department; trend — the same
+numbers 7 days earlier, rebuilt from enrolment, DailyActivity and Completion timestamps.
 """
 
 from __future__ import annotations
@@ -27,16 +22,20 @@ from sqlalchemy.orm import Session
 from bot.domain.progression import PersonProgress, next_use_case, reached_stage
 from bot.playbook import Playbook
 from bot.services.callers import Caller
+from bot.services.metrics import (
+    IGNITION_LINE,
+    IGNITION_STAGE,
+    WINDOW_DAYS,
+    any_wave,
+    enrolled_memberships,
+    recently_seen,
+)
 from bot.services.progress import confirm_completion
-from models import Completion, DailyActivity, HelpRequest, Person, Wave, WaveMembership
+from models import Completion, DailyActivity, HelpRequest, Person, WaveMembership
 from nudges.kinds import OPTABLE_KINDS, NudgeKind
 from nudges.rules import CadenceRules
 from nudges.service import request_nudge
 
-IGNITION_LINE = 0.20
-IGNITION_STAGE = 2
-ACTIVE_DAYS = 7
-RUNNING_WAVE_STATES = ("active", "paused")
 SCOPE_MAX_DEPARTMENTS = 5
 ACTIVITY_SUM = DailyActivity.total
 
@@ -115,33 +114,30 @@ class DepartmentStatus:
     week_ago: Snapshot
 
 
-def _any_wave(session: Session) -> bool:
-    return session.scalar(select(Wave.id).limit(1)) is not None
-
-
 def members_query(session: Session, department: str, at: datetime | None = None) -> Select[Any]:
     """Ids of the department's enrolled people, now or (with `at`) as they were then; see the module docstring."""
     query = select(Person.id).where(Person.department == department, Person.deactivated.is_(False))
-    if not _any_wave(session):
+    if not any_wave(session):
         return query if at is None else query.where(or_(Person.created_at.is_(None), Person.created_at <= at))
-    running = (
-        select(WaveMembership.person_id)
-        .join(Wave, Wave.id == WaveMembership.wave_id)
-        .where(Wave.state.in_(RUNNING_WAVE_STATES))
-    )
-    if at is not None:
-        running = running.where(WaveMembership.enrolled_at <= at)
-    return query.where(Person.id.in_(running))
+    return query.where(Person.id.in_(enrolled_memberships(at)))
 
 
-def _active_ids(session: Session, members: Select[Any], last_day: date) -> set[int]:
-    first_day = last_day - timedelta(days=ACTIVE_DAYS - 1)
-    rows = session.scalars(
-        select(DailyActivity.person_id)
-        .where(DailyActivity.person_id.in_(members), DailyActivity.day.between(first_day, last_day), ACTIVITY_SUM > 0)
-        .distinct()
+def _active_ids(session: Session, members: Select[Any], at: datetime, *, current: bool) -> set[int]:
+    """Active members by `bot.services.metrics`' rule (a past date has only the counters to go by)."""
+    last_day = at.date()
+    first_day = last_day - timedelta(days=WINDOW_DAYS - 1)
+    rows = set(
+        session.scalars(
+            select(DailyActivity.person_id)
+            .where(
+                DailyActivity.person_id.in_(members), DailyActivity.day.between(first_day, last_day), ACTIVITY_SUM > 0
+            )
+            .distinct()
+        )
     )
-    return set(rows)
+    if current:
+        rows |= set(session.scalars(select(Person.id).where(Person.id.in_(members), recently_seen(at))))
+    return rows
 
 
 def _stages_at(session: Session, playbook: Playbook, members: Select[Any], at: datetime) -> dict[int, int]:
@@ -188,7 +184,7 @@ def _open_help(session: Session, department: str, at: datetime, *, now: bool) ->
 def snapshot(session: Session, *, playbook: Playbook, department: str, at: datetime, current: bool) -> Snapshot:
     """Enrolled, active, stage distribution, ignition and open help for `department` at `at`."""
     members = members_query(session, department, None if current else at)
-    active = _active_ids(session, members, at.date())
+    active = _active_ids(session, members, at, current=current)
     stages = _stages_at(session, playbook, members, at) if not current else _current_stages(session, members)
     counts = [0] * (len(playbook.stages) + 1)
     for stage in stages.values():
