@@ -89,7 +89,7 @@ def scope_for(session: Session, caller: Caller, wanted: str) -> Scope:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class DepartmentNumbers:
     """The department's numbers at one moment."""
 
     enrolled: int = 0
@@ -110,8 +110,8 @@ class Snapshot:
 @dataclass(frozen=True)
 class DepartmentStatus:
     department: str
-    current: Snapshot
-    week_ago: Snapshot
+    current: DepartmentNumbers
+    week_ago: DepartmentNumbers
 
 
 def members_query(session: Session, department: str, at: datetime | None = None) -> Select[Any]:
@@ -181,7 +181,9 @@ def _open_help(session: Session, department: str, at: datetime, *, now: bool) ->
     return int(session.scalar(query) or 0)
 
 
-def snapshot(session: Session, *, playbook: Playbook, department: str, at: datetime, current: bool) -> Snapshot:
+def department_numbers(
+    session: Session, *, playbook: Playbook, department: str, at: datetime, current: bool
+) -> DepartmentNumbers:
     """Enrolled, active, stage distribution, ignition and open help for `department` at `at`."""
     members = members_query(session, department, None if current else at)
     active = _active_ids(session, members, at, current=current)
@@ -190,7 +192,7 @@ def snapshot(session: Session, *, playbook: Playbook, department: str, at: datet
     for stage in stages.values():
         counts[min(max(stage, 0), len(playbook.stages))] += 1
     ignited = sum(1 for person_id, stage in stages.items() if stage >= IGNITION_STAGE and person_id in active)
-    return Snapshot(
+    return DepartmentNumbers(
         enrolled=len(stages),
         active=len(active),
         stages=tuple(counts),
@@ -207,8 +209,10 @@ def department_status(session: Session, *, playbook: Playbook, department: str, 
     """The department now and a week ago, for `/coach status` and the weekly digest."""
     return DepartmentStatus(
         department=department,
-        current=snapshot(session, playbook=playbook, department=department, at=now, current=True),
-        week_ago=snapshot(session, playbook=playbook, department=department, at=now - timedelta(days=7), current=False),
+        current=department_numbers(session, playbook=playbook, department=department, at=now, current=True),
+        week_ago=department_numbers(
+            session, playbook=playbook, department=department, at=now - timedelta(days=7), current=False
+        ),
     )
 
 

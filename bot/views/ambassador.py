@@ -22,7 +22,7 @@ from bot.services.ambassadors import (
     NudgeOutcome,
     OpenQuestion,
     Scope,
-    Snapshot,
+    DepartmentNumbers,
     StuckPerson,
 )
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
@@ -277,7 +277,7 @@ def _trend(now: float, before: float, *, percent: bool = False) -> str:
     return f" ({arrow}{amount})"
 
 
-def _stage_rows(snapshot: Snapshot, stage_titles: Sequence[str], locale: str) -> str:
+def _stage_rows(snapshot: DepartmentNumbers, stage_titles: Sequence[str], locale: str) -> str:
     labels = [tr("status.not_started", locale), *(f"{n} {t}" for n, t in enumerate(stage_titles, 1))]
     total = snapshot.enrolled or 1
     lines = []
