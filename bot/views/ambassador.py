@@ -17,12 +17,12 @@ from bot.i18n import normalise_locale
 from bot.services.ambassadors import (
     IGNITION_LINE,
     DepartmentDigest,
+    DepartmentNumbers,
     DepartmentStatus,
     MySummary,
     NudgeOutcome,
     OpenQuestion,
     Scope,
-    DepartmentNumbers,
     StuckPerson,
 )
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section

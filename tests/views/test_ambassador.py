@@ -11,13 +11,13 @@ from slack_sdk.models.blocks import Block
 
 from bot.services.ambassadors import (
     DepartmentDigest,
+    DepartmentNumbers,
     DepartmentStatus,
     MovedUp,
     NudgeOutcome,
     NudgeTarget,
     OpenQuestion,
     Scope,
-    DepartmentNumbers,
     StuckPerson,
 )
 from bot.views import ambassador as views
