@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import core, nudges, privacy
+from bot.strings import ambassador, core, nudges, privacy
 from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
@@ -21,6 +21,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     nudges.STRINGS,
     privacy.STRINGS,
     help_strings.STRINGS,
+    ambassador.STRINGS,
 )
 
 
