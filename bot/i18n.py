@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import commands, core, nudges, privacy
+from bot.strings import ambassador, commands, core, nudges, privacy
 from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
@@ -22,6 +22,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     privacy.STRINGS,
     help_strings.STRINGS,
     commands.STRINGS,
+    ambassador.STRINGS,
 )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.waves import Phase
 from bot.playbook import Playbook
-from bot.services import admin_roles, audit, kpis, rollout
+from bot.services import admin_roles, audit, metrics, rollout
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow
 from models import HelpContact
 
@@ -29,7 +29,7 @@ def admin_home_state(
     waves = rollout.list_waves(session)
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
-    numbers = kpis.snapshot(session, now=now)
+    numbers = metrics.snapshot(session, now=now)
     rows = [
         WaveRow(
             wave=w,

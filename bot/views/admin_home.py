@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.domain.waves import Phase, WaveState
 from bot.services.audit import AuditRow
-from bot.services.kpis import IGNITION_LINE, GroupKpi, PeopleCounts, pct
+from bot.services.metrics import IGNITION_LINE, GroupKpi, PeopleCounts, pct
 from bot.services.rollout import FeedbackSummary, WaveInfo
 from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, context, divider, header, section

@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.waves import Phase, PhaseSchedule, WaveState
 from bot.services.audit import AuditRow
-from bot.services.kpis import GroupKpi, PeopleCounts
+from bot.services.metrics import GroupKpi, PeopleCounts
 from bot.services.rollout import FeedbackSummary, WaveInfo
 from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home, stage_bars
 from bot.views.ids import AdminAction

@@ -11,13 +11,13 @@ from slack_sdk.models.blocks import Block
 
 from bot.services.ambassadors import (
     DepartmentDigest,
+    DepartmentNumbers,
     DepartmentStatus,
     MovedUp,
     NudgeOutcome,
     NudgeTarget,
     OpenQuestion,
     Scope,
-    Snapshot,
     StuckPerson,
 )
 from bot.views import ambassador as views
@@ -40,8 +40,10 @@ def assert_valid(message: dict[str, Any]) -> None:
 
 
 def _status(enrolled: int = 400, ignited: int = 60) -> DepartmentStatus:
-    now = Snapshot(enrolled=enrolled, active=150, stages=(100, 140, 90, 50, 20), ignited=ignited, open_help=3)
-    before = Snapshot(enrolled=enrolled - 10, active=120, stages=(110, 140, 80, 45, 15), ignited=40, open_help=5)
+    now = DepartmentNumbers(enrolled=enrolled, active=150, stages=(100, 140, 90, 50, 20), ignited=ignited, open_help=3)
+    before = DepartmentNumbers(
+        enrolled=enrolled - 10, active=120, stages=(110, 140, 80, 45, 15), ignited=40, open_help=5
+    )
     return DepartmentStatus("Sales", now, before)
 
 
@@ -67,7 +69,7 @@ def test_status_says_how_many_more_people_reach_the_line() -> None:
 
 
 def test_status_of_an_empty_department() -> None:
-    empty = DepartmentStatus("Sales", Snapshot(stages=(0,) * 5), Snapshot(stages=(0,) * 5))
+    empty = DepartmentStatus("Sales", DepartmentNumbers(stages=(0,) * 5), DepartmentNumbers(stages=(0,) * 5))
     message = views.status_message([empty], TITLES, "en")
     assert_valid(message)
     assert "Nobody in Sales is enrolled yet" in json.dumps(message["blocks"])

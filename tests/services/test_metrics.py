@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from bot.services import kpis
+from bot.services import metrics as kpis
 from models import DailyActivity, Person, Wave, WaveMembership
 from tests.services.conftest import NOW
 

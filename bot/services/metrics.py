@@ -1,20 +1,27 @@
-# Rollout KPIs (seed 001/002), counted in the database with set-based SQL, one grouped query per scope:
-#   enrolled  — people in the wave (or, per department, in any wave), deactivated people excluded;
-#   active    — any DailyActivity counter > 0 in the last 7 days (today and the 6 days before) or
-#               Person.last_active_at within the last 7 days (Adoption);
-#   stages    — how many enrolled people are at each stage (Maturity);
-#   ignition  — share of enrolled who are active AND at stage ≥ 2, against the 20% line (seed 002:
-#               once a fifth of a group is positive and active, the majority follows).
-# A department is red when its ignition is under the line or most of its members show no activity.
+"""The one definition of the rollout's numbers (seed 001/002), read by the admin Home, `/coach status` and digests.
+
+Definitions (DESIGN.md §1: "per department ignition: share of people active at stage ≥ 2 against a 20% line";
+Adoption = logins/activity), counted with set-based SQL:
+- enrolled: people not deactivated with a membership in a wave that is under way (state active or paused — a
+  wave paused at its feedback gate is still running). While no wave exists at all, everyone counts (a small
+  company can use Coach without waves). A department's enrolled people are the enrolled people in it.
+- active: any DailyActivity counter > 0 on one of the 7 UTC days ending today, or `Person.last_active_at`
+  within the last 7 days (an event Coach saw but does not count). For a past date (the week-ago trend) only the
+  counters are used: `last_active_at` holds the latest activity, not its history.
+- stages: how many enrolled people are at each stage (Maturity).
+- ignition: share of enrolled people who are active AND at stage ≥ 2, against the 20% line (seed 002: once a
+  fifth of a group is positive and active, the majority follows).
+A department is red when its ignition is under the line or most of its members show no activity.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from models import DailyActivity, Person, Wave, WaveMembership
@@ -24,6 +31,39 @@ IGNITION_STAGE = 2
 INACTIVE_RED_SHARE = 0.5
 WINDOW_DAYS = 7
 NO_DEPARTMENT = "(no department)"
+RUNNING_WAVE_STATES = ("active", "paused")
+
+
+def any_wave(session: Session) -> bool:
+    """Whether waves are in use at all (before the first one, everyone counts as enrolled)."""
+    return session.scalar(select(Wave.id).limit(1)) is not None
+
+
+def enrolled_memberships(at: datetime | None = None) -> Select[Any]:
+    """Person ids with a membership in a running wave (joined by `at`, when given)."""
+    query = (
+        select(WaveMembership.person_id)
+        .join(Wave, Wave.id == WaveMembership.wave_id)
+        .where(Wave.state.in_(RUNNING_WAVE_STATES))
+    )
+    return query if at is None else query.where(WaveMembership.enrolled_at <= at)
+
+
+def enrolled_condition(session: Session) -> ColumnElement[bool]:
+    """SQL: the person counts as enrolled now (see the module docstring)."""
+    if not any_wave(session):
+        return true()
+    return Person.id.in_(enrolled_memberships())
+
+
+def active_day_range(now: datetime) -> tuple[date, date]:
+    """The UTC days of the active window ending on `now`'s day."""
+    return (now - timedelta(days=WINDOW_DAYS - 1)).date(), now.date()
+
+
+def recently_seen(now: datetime) -> ColumnElement[bool]:
+    """SQL: Coach saw the person within the window (the non-counter half of "active")."""
+    return Person.last_active_at >= now - timedelta(days=WINDOW_DAYS)
 
 
 @dataclass(frozen=True)
@@ -74,10 +114,10 @@ def red_reasons(enrolled: int, active: int, ignited: int) -> tuple[str, ...]:
 
 def active_condition(now: datetime) -> ColumnElement[bool]:
     """SQL: the person did anything in the last WINDOW_DAYS days."""
-    since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    since_day, _ = active_day_range(now)
     counters = DailyActivity.total
     did_something = exists().where(DailyActivity.person_id == Person.id, DailyActivity.day >= since_day, counters > 0)
-    return or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), did_something)
+    return or_(recently_seen(now), did_something)
 
 
 def _grouped(group_col: Any, now: datetime) -> Select[Any]:
@@ -120,18 +160,21 @@ def wave_kpis(session: Session, *, now: datetime, wave_ids: Iterable[int] | None
 def department_kpis(session: Session, *, now: datetime, wave_id: int | None = None) -> list[GroupKpi]:
     """KPIs per department of the people enrolled (in `wave_id`, or in any wave), red ones first."""
     department = func.coalesce(Person.department, NO_DEPARTMENT)
-    membership = [WaveMembership.person_id == Person.id]
     if wave_id is not None:
-        membership.append(WaveMembership.wave_id == wave_id)
-    stmt = _grouped(department, now).where(Person.deactivated.is_(False), exists().where(and_(*membership)))
+        members: ColumnElement[bool] = exists().where(
+            and_(WaveMembership.person_id == Person.id, WaveMembership.wave_id == wave_id)
+        )
+    else:
+        members = enrolled_condition(session)
+    stmt = _grouped(department, now).where(Person.deactivated.is_(False), members)
     rows = list(_fold(session.execute(stmt)).values())
     return sorted(rows, key=lambda k: (not k.red, k.ignition, k.key))
 
 
 def overall(session: Session, *, now: datetime) -> GroupKpi:
-    """KPIs over everyone enrolled in any wave (each person once)."""
+    """KPIs over everyone enrolled (each person once)."""
     stmt = _grouped(func.coalesce(Person.department, NO_DEPARTMENT), now).where(
-        Person.deactivated.is_(False), exists().where(WaveMembership.person_id == Person.id)
+        Person.deactivated.is_(False), enrolled_condition(session)
     )
     rows = (("all", stage, count, active) for _, stage, count, active in session.execute(stmt))
     return _fold(rows).get("all", GroupKpi(key="all"))
@@ -146,7 +189,7 @@ class PeopleCounts:
 
 def people_counts(session: Session) -> PeopleCounts:
     """Workspace size and how much of it the rollout has reached."""
-    in_any = exists().where(WaveMembership.person_id == Person.id)
+    in_any = enrolled_condition(session)
     in_running = exists().where(WaveMembership.person_id == Person.id, WaveMembership.running.is_(True))
     row = session.execute(
         select(
@@ -162,7 +205,7 @@ def people_counts(session: Session) -> PeopleCounts:
 class Snapshot:
     """Everything the admin Home shows about the rollout's numbers, from two set-based passes."""
 
-    departments: list[GroupKpi]  # people enrolled in any wave, per department, red first
+    departments: list[GroupKpi]  # enrolled people, per department, red first
     running_waves: dict[int, GroupKpi]  # members of each active/paused wave
     overall: GroupKpi
     people: PeopleCounts
@@ -170,12 +213,28 @@ class Snapshot:
 
 def _recently_active(now: datetime) -> Any:
     """People with a non-zero DailyActivity counter in the window (a range over the day index)."""
-    since_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    since_day, _ = active_day_range(now)
     counters = DailyActivity.total
     return (
         select(DailyActivity.person_id.label("pid"))
         .where(DailyActivity.day >= since_day, counters > 0)
         .group_by(DailyActivity.person_id)
+        .subquery()
+    )
+
+
+def _enrolled_people(session: Session) -> Any:
+    """Enrolled person ids (`pid`) with the running wave each is in (`wave`), one row per person."""
+    if not any_wave(session):
+        return select(Person.id.label("pid"), null().label("wave")).subquery()
+    return (
+        select(
+            WaveMembership.person_id.label("pid"),
+            func.max(case((WaveMembership.running.is_(True), WaveMembership.wave_id))).label("wave"),
+        )
+        .join(Wave, Wave.id == WaveMembership.wave_id)
+        .where(Wave.state.in_(RUNNING_WAVE_STATES))
+        .group_by(WaveMembership.person_id)
         .subquery()
     )
 
@@ -187,18 +246,9 @@ def snapshot(session: Session, *, now: datetime) -> Snapshot:
     by primary key, the window's DailyActivity rows grouped once and joined. Same definitions as
     `department_kpis` / `wave_kpis` / `people_counts` (tested equal).
     """
-    per_person = (
-        select(
-            WaveMembership.person_id.label("pid"),
-            func.max(case((WaveMembership.running.is_(True), WaveMembership.wave_id))).label("wave"),
-        )
-        .group_by(WaveMembership.person_id)
-        .subquery()
-    )
+    per_person = _enrolled_people(session)
     recent = _recently_active(now)
-    active = case(
-        (or_(Person.last_active_at >= now - timedelta(days=WINDOW_DAYS), recent.c.pid.is_not(None)), 1), else_=0
-    )
+    active = case((or_(recently_seen(now), recent.c.pid.is_not(None)), 1), else_=0)
     rows = session.execute(
         select(Person.department, Person.current_stage, per_person.c.wave, active, func.count())
         .join_from(per_person, Person, Person.id == per_person.c.pid)
