@@ -18,7 +18,6 @@ from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.kinds import NudgeKind
 
 
-
 @dataclass(frozen=True)
 class ActionResult:
     """What the handler needs to answer: whether it applied, and the person's language."""
