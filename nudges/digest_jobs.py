@@ -1,10 +1,11 @@
 """The weekly ambassador digest: Monday morning in each ambassador's own time zone, once per ISO week.
 
-Idempotency: the NudgeDelivery table is the ledger. A row keyed `digest:{person_id}:{iso_week}` is inserted
-(insert-ignore, state `sending`) and committed *before* the DM goes out, then marked sent or failed. So
-replicas, retries and hourly ticks inside the morning window send at most one digest per week; a crash
-between the claim and the send loses that week's digest rather than sending it twice. The row's kind,
-`ambassador_digest`, is not a NudgeKind: the outbox worker has no template for it and must leave it alone.
+Idempotency: the NudgeDelivery table is the ledger. A row keyed
+`outbox_key("ambassador_digest", person_id, iso_week)` is inserted (insert-ignore, state `sending`) and
+committed *before* the DM goes out, then marked sent or failed. So replicas, retries and hourly ticks
+inside the morning window send at most one digest per week; a crash between the claim and the send loses
+that week's digest rather than sending it twice. The row's kind, `ambassador_digest`, is not a NudgeKind:
+the outbox worker has no template for it and must leave it alone.
 Sponsors get the same digest for every department (the view shows the first few, weakest ignition first).
 """
 
@@ -22,6 +23,7 @@ from bot.services import ambassadors as amb
 from bot.slack.gateway import SlackError
 from bot.views.ambassador import digest_message
 from models import NudgeDelivery, Person, Role
+from nudges.outbox import outbox_key, outbox_row
 from nudges.rules import resolve_zone
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ def due_digests(deps: Deps, now: datetime) -> list[DigestDue]:
     for person, departments in covered.values():
         week = in_monday_morning(deps, person.tz, now)
         if week and departments:
-            key = f"digest:{person.id}:{week}"
+            key = outbox_key(DIGEST_KIND, person.id, week)
             due.append(
                 DigestDue(person.id, person.slack_user_id, person.effective_locale, tuple(sorted(departments)), key)
             )
@@ -84,22 +86,16 @@ def due_digests(deps: Deps, now: datetime) -> list[DigestDue]:
 
 def _claim_and_build(deps: Deps, item: DigestDue, now: datetime) -> dict[str, object] | None:
     with session_scope(deps.session_factory) as session:
-        claimed = insert_ignore(
-            session,
-            NudgeDelivery,
-            {
-                "person_id": item.person_id,
-                "kind": DIGEST_KIND,
-                "idempotency_key": item.key,
-                "due_at": now,
-                "state": "sending",
-                "attempts": 1,
-                "payload": {"departments": list(item.departments)},
-                "claimed_by": "send_ambassador_digests",
-                "claimed_at": now,
-            },
-            conflict=["idempotency_key"],
+        row = outbox_row(
+            person_id=item.person_id,
+            kind=DIGEST_KIND,
+            idempotency_key=item.key,
+            due_at=now,
+            payload={"departments": list(item.departments)},
+            state="sending",
         )
+        claim = {"attempts": 1, "claimed_by": "send_ambassador_digests", "claimed_at": now}
+        claimed = insert_ignore(session, NudgeDelivery, {**row, **claim}, conflict=["idempotency_key"])
         if not claimed:
             return None
         digests = [

@@ -12,21 +12,21 @@ pauses *all* its sends for `Retry-After` (chat.postMessage is limited per worksp
 channel) and retries the same row. 5xx and timeouts put the row back with exponential back-off, and the
 next attempt first checks the DM history, because a timed-out post may have gone through. Permanent errors
 (`user_not_found`, `account_inactive`, `cannot_dm_bot`, …) fail the row with the reason, once.
+
+Sections live in their own modules: claiming in nudges/claims.py, Slack pacing (429 gate, DND) in
+nudges/pacing.py, crash recovery in nudges/reconcile.py; this module decides, renders, sends and records.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.orm import Session
 
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
@@ -34,22 +34,17 @@ from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, render_nudge
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.kinds import NudgeKind
-from nudges.reconcile import HOST, find_posted, message_metadata, reconcile_abandoned
+from nudges.pacing import DndCache, Throttle, dnd_until
+from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
 from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
 
 log = logging.getLogger(__name__)
 
 GONE_ERRORS = frozenset({"user_not_found", "account_inactive", "user_disabled"})
-
-
-def new_worker_id() -> str:
-    """host:pid:token — the host and pid let a restarted worker recognise claims of a dead one."""
-    import os
-
-    return f"{HOST}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -69,96 +64,6 @@ class DeliveryReport:
     def add(self, other: DeliveryReport) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-class Throttle:
-    """A process-wide gate in front of chat.postMessage: pauses after a 429, optional steady pacing."""
-
-    def __init__(
-        self,
-        max_rate_per_second: float | None = None,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        self.interval = 1.0 / max_rate_per_second if max_rate_per_second else 0.0
-        self._monotonic, self._sleep = monotonic, sleep
-        self._next = 0.0
-        self._lock = threading.Lock()
-        self.paused_seconds = 0.0
-
-    def pause(self, seconds: float) -> None:
-        """Send nothing for `seconds` (Slack's Retry-After)."""
-        with self._lock:
-            self._next = max(self._next, self._monotonic() + seconds)
-
-    def wait(self) -> None:
-        """Block until the next send is allowed."""
-        with self._lock:
-            now = self._monotonic()
-            delay = max(0.0, self._next - now)
-            self._next = max(self._next, now) + self.interval
-        if delay:
-            self.paused_seconds += delay
-            self._sleep(delay)
-
-
-def dnd_until(info: dict[str, Any], now: datetime) -> datetime | None:
-    """When the person's do-not-disturb ends, from a dnd.info answer (None when not in DND now)."""
-    moment = now.timestamp()
-    ends: list[float] = []
-    if info.get("snooze_enabled") and float(info.get("snooze_endtime") or 0) > moment:
-        ends.append(float(info["snooze_endtime"]))
-    start, end = float(info.get("next_dnd_start_ts") or 0), float(info.get("next_dnd_end_ts") or 0)
-    if info.get("dnd_enabled") and start <= moment < end:
-        ends.append(end)
-    return datetime.fromtimestamp(max(ends), UTC) if ends else None
-
-
-class DndCache:
-    """dnd.info per person, cached a few minutes; a failed lookup counts as "not in DND".
-
-    Slack mutes notifications during DND anyway, so sending on an unknown state is harmless, while waiting
-    on a rate-limited dnd.info would stall every delivery.
-    """
-
-    def __init__(self, gateway: SlackGateway, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic):
-        self.gateway, self.ttl, self._monotonic = gateway, ttl_seconds, monotonic
-        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
-        self._lock = threading.Lock()
-
-    def info(self, user_id: str) -> dict[str, Any]:
-        with self._lock:
-            hit = self._cache.get(user_id)
-        if hit and self._monotonic() - hit[0] < self.ttl:
-            return hit[1]
-        try:
-            info = self.gateway.dnd_info(user_id)
-        except SlackError as exc:
-            log.info("dnd.info failed for %s (%s): sending without it", user_id, exc.code)
-            return {}
-        with self._lock:
-            self._cache[user_id] = (self._monotonic(), info)
-        return info
-
-
-def claim_due(session: Session, *, worker_id: str, now: datetime, limit: int) -> list[int]:
-    """Move up to `limit` due pending rows to 'sending', owned by `worker_id`; returns their ids."""
-    due = (
-        select(NudgeDelivery.id)
-        .where(NudgeDelivery.state == "pending", NudgeDelivery.due_at <= now)
-        .order_by(NudgeDelivery.due_at, NudgeDelivery.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    stmt = (
-        update(NudgeDelivery)
-        .where(NudgeDelivery.id.in_(due.scalar_subquery()), NudgeDelivery.state == "pending")
-        .values(state="sending", claimed_by=worker_id, claimed_at=now)
-        .returning(NudgeDelivery.id)
-    )
-    return sorted(session.scalars(stmt).all())
 
 
 @dataclass

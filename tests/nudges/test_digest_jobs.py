@@ -96,7 +96,7 @@ def test_monday_morning_in_tokyo_sends_once_per_week(deps: Deps) -> None:
     with session_scope(deps.session_factory) as s:
         rows = list(s.scalars(select(NudgeDelivery)))
     assert {(r.kind, r.state) for r in rows} == {("ambassador_digest", "sent")} and len(rows) == 2
-    assert all(r.idempotency_key.endswith(":2026-W11") for r in rows)
+    assert all(r.idempotency_key == f"ambassador_digest:{r.person_id}:2026-W11" for r in rows)
 
 
 def test_london_gets_it_in_its_own_morning_and_next_week_comes_again(deps: Deps) -> None:
