@@ -42,9 +42,8 @@ def test_check_refuses_recursive_yaml_with_file_and_reason(tmp_path: Path) -> No
     result = CliRunner().invoke(playbook, ["check", str(path)])
     assert result.exit_code == 1
     assert f"{path}:2: an alias refers to a node that contains it (recursive YAML)" in result.stdout
-    assert (
-        "RecursionError" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
-    )
+    assert "RecursionError" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_check_allows_a_shared_alias_that_is_not_a_loop(tmp_path: Path) -> None:
