@@ -87,7 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "まだ回答がないため、質問を {owner} に回しました。{due} までに回答の予定です。",
     },
     "help.asker.rerouted": {
-        "en": "I could not reach the first contact in Slack, so {owner} has your question now. Expect an answer by {due}.",
+        "en": (
+            "I could not reach the first contact in Slack, so {owner} has your question now. Expect an answer by {due}."
+        ),
         "ja": "最初の担当者に Slack で連絡できなかったため、質問は {owner} が担当します。{due} までに回答の予定です。",
     },
     "help.asker.reopened": {
