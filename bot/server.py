@@ -12,17 +12,24 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.exc import IntegrityError
 from waitress.server import create_server
 
 from bot.deps import Deps
+from bot.request_guard import MAX_BODY_BYTES, guard
+from models import ProcessedEvent
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
     """Route Slack's requests to Bolt and answer health checks for the load balancer."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+    slack = guard(
+        SlackRequestHandler(app, path="/slack/events"),
+        signing_secret=deps.settings.signing_secret,
+        first_time=lambda key: _first_time(deps, key),
+    )
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
@@ -30,6 +37,16 @@ def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
         return slack(environ, start_response)
 
     return wsgi
+
+
+def _first_time(deps: Deps, key: str) -> bool:
+    """Record a replay key in processed_events (durable across replicas); False when it was there already."""
+    try:
+        with deps.engine.begin() as conn:
+            conn.execute(insert(ProcessedEvent).values(event_id=key, received_at=deps.clock.now()))
+    except IntegrityError:
+        return False
+    return True
 
 
 def _health(deps: Deps, start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -53,4 +70,5 @@ def create_http_server(app: App, deps: Deps, *, host: str, port: int, threads: i
         threads=threads,
         ident="adoption-coach",
         clear_untrusted_proxy_headers=True,
+        max_request_body_size=MAX_BODY_BYTES,
     )

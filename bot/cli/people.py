@@ -51,7 +51,7 @@ def sync_people_command(page_size: int) -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @friendly_errors
 def import_people_command(csv_file: Path) -> None:
-    from bot.services.people import apply_departments, read_people_csv
+    from bot.services.people import apply_departments, read_people_csv, unknown_user_ids
 
     parsed = read_people_csv(csv_file)
     for error in parsed.errors:
@@ -60,5 +60,11 @@ def import_people_command(csv_file: Path) -> None:
         click.echo(f"coach: {len(parsed.errors)} bad rows; nothing was imported", err=True)
         sys.exit(1)
     with session_for_command() as (_, session):
-        changed = apply_departments(session, parsed.department_by_user)
-    click.echo(f"departments: {len(parsed.department_by_user)} rows read, {changed} people changed")
+        unknown = unknown_user_ids(session, parsed.department_by_user)
+        for user_id in sorted(unknown, key=parsed.line_of.__getitem__):
+            line = parsed.line_of[user_id]
+            click.echo(f"{csv_file}:{line}: {user_id} is not a person Coach knows (run `coach sync-people`)", err=True)
+        known = {u: d for u, d in parsed.department_by_user.items() if u not in unknown}
+        changed = apply_departments(session, known)
+    skipped = f", {len(unknown)} unknown ids skipped" if unknown else ""
+    click.echo(f"departments: {len(parsed.department_by_user)} rows read, {changed} people changed{skipped}")

@@ -339,15 +339,39 @@ def tick(deps: Deps, *, limit: int = 200) -> int:
 # --------------------------------------------------------------------------- carrying out effects
 
 
+MAX_REROUTES = 5
+
+
 def deliver(deps: Deps, outcome: HelpOutcome, *, depth: int = 0) -> None:
-    """Carry out the effects in Slack; a new owner Slack says is gone is skipped at once (a fresh tick)."""
+    """Carry out the effects in Slack; a new owner Slack cannot reach is passed over at once (next rung).
+
+    Any permanent error opening or posting the owner's DM moves the request on and tells the asker who has it
+    now; a person Slack says is gone is also marked deactivated so routing skips them next time.
+    """
     if not outcome.ok or outcome.context is None:
         return
-    gone = deliver_effects(deps, outcome.context, outcome.effects)
-    if gone and depth < 3:
-        for user_id in gone:
-            _mark_gone(deps, user_id)
-        deliver(deps, _transition(deps, outcome.context.request_id, None, _tick_rule), depth=depth + 1)
+    report = deliver_effects(deps, outcome.context, outcome.effects)
+    for user_id in report.gone:
+        _mark_gone(deps, user_id)
+    if report.unreachable and depth < MAX_REROUTES:
+        rule = _pass_over(frozenset(report.unreachable))
+        deliver(deps, _transition(deps, outcome.context.request_id, None, rule), depth=depth + 1)
+
+
+def _pass_over(unreachable: frozenset[str]) -> Decide:
+    """Escalate a request whose owner could not be reached, as if that owner were deactivated."""
+
+    def rule(_row: HelpRequest, state: HelpState | None, env: RoutingEnv, _who: str | None) -> Result | str:
+        if state is None or state.state == "closed" or state.owner not in unreachable:
+            return "ok"
+
+        def reachable(user_id: str) -> bool:
+            return user_id not in unreachable and env.is_active(user_id)
+
+        reason = f"{state.owner} cannot be reached in Slack"
+        return escalation_rules.escalate(state, env.now, reachable, reason, "rerouted")
+
+    return rule
 
 
 # --------------------------------------------------------------------------- direct messages

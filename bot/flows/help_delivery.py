@@ -40,12 +40,33 @@ class _Run:
     card: PostedMessage | None = None
     asker_thread: PostedMessage | None = None
     failures: list[tuple[Effect, SlackError]] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
 
 
-def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> list[str]:
-    """Send every effect, refresh the old card, record threads and failures; returns owners Slack says are gone."""
+@dataclass(frozen=True)
+class DeliveryReport:
+    """Owners whose new-owner DM failed for good: ``gone`` (Slack says the person cannot be reached at all,
+    so they are marked deactivated) and ``unreachable`` (every permanent failure, gone included)."""
+
+    gone: list[str]
+    unreachable: list[str]
+
+
+def _owner_first(effect: Effect) -> int:
+    """Put the new owner's DM before the asker's notice, so the asker is told only once it was delivered."""
+    return 0 if is_assignment(effect) else 1
+
+
+def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> DeliveryReport:
+    """Send every effect, refresh the old card, record threads and failures; reports owners Slack cannot reach.
+
+    A new owner's DM goes first; when it fails permanently the asker's notice naming that owner is held back,
+    so the asker is never told a person has the question unless that person's DM was delivered.
+    """
     run = _Run()
-    for effect in effects:
+    for effect in sorted(effects, key=_owner_first):
+        if isinstance(effect, NotifyAsker) and effect.owner in run.unreachable:
+            continue
         try:
             posted = _deliver_one(deps, ctx, effect, run)
             if posted is not None and is_assignment(effect):
@@ -53,14 +74,17 @@ def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect])
         except SlackError as exc:
             log.warning("help request %s: %s failed: %s", ctx.request_id, type(effect).__name__, exc)
             run.failures.append((effect, exc))
+            if isinstance(effect, NotifyOwner) and is_assignment(effect) and exc.permanent:
+                run.unreachable.append(effect.owner)
     try:
         _refresh_cards(deps, ctx, run.card)
     except SlackError as exc:
         log.warning("help request %s: card update failed: %s", ctx.request_id, exc)
     _record(deps, ctx, run)
-    return [
+    gone = [
         e.owner for e, exc in run.failures if isinstance(e, NotifyOwner) and is_assignment(e) and exc.code in GONE_CODES
     ]
+    return DeliveryReport(gone=gone, unreachable=run.unreachable)
 
 
 def dm(deps: Deps, user_id: str, message: views.Message) -> PostedMessage:
@@ -169,7 +193,7 @@ def _tell_asker(deps: Deps, ctx: DeliveryContext, effect: NotifyAsker, run: _Run
         topic=_topic(deps, ctx, locale),
     )
     posted = dm(deps, ctx.asker, message)
-    if effect.kind == "routed":
+    if effect.kind == "routed" or (effect.kind == "rerouted" and ctx.asker_thread is None):
         run.asker_thread = posted
     return posted
 

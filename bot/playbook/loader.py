@@ -79,6 +79,40 @@ def check_playbook(path: str | FsPath) -> list[PlaybookError]:
     return _load(path)[1]
 
 
+def _cycle_line(root: yaml.Node | None) -> int | None:
+    """The 1-based line of an alias that points at one of its own ancestors (`a: &x [*x]`), or None.
+
+    Such a document builds a self-containing value that validation would recurse into forever.
+    """
+    if root is None:
+        return None
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if id(node) in on_path:
+            return int(node.start_mark.line) + 1
+        if id(node) in done:
+            continue
+        on_path.add(id(node))
+        stack.append((node, True))
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        for child in children:
+            if id(child) in on_path:
+                return int(child.start_mark.line) + 1
+            stack.append((child, False))
+    return None
+
+
 def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
     file = str(path)
     try:
@@ -89,6 +123,10 @@ def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            cycle = _cycle_line(node)
+            if cycle is not None:
+                reason = "an alias refers to a node that contains it (recursive YAML); write the values out"
+                return None, [PlaybookError(file, cycle, reason)]
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

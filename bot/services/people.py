@@ -7,6 +7,8 @@ metrics) but flagged, and every query that reaches out to people excludes them.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,29 +184,67 @@ def apply_departments(session: Session, department_by_user: Mapping[str, str]) -
 @dataclass
 class CsvImport:
     department_by_user: dict[str, str] = field(default_factory=dict)
+    line_of: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
+NOT_UTF8_HINT = (
+    "save it as UTF-8 and try again (Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+    "LibreOffice: Save As > Text CSV, tick 'Edit filter settings', character set 'Unicode (UTF-8)'; "
+    "Google Sheets downloads are UTF-8 already)"
+)
+
+
 def read_people_csv(path: Path) -> CsvImport:
-    """Read `slack_user_id,department` rows; each bad row is reported with its line number."""
+    """Read `slack_user_id,department` rows; each bad or repeated row is reported with its line number.
+
+    A repeated id is an error rather than "last row wins", so a CSV never silently contradicts itself.
+    """
     result = CsvImport()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns = {c.strip().lower() for c in reader.fieldnames or []}
-        if not {"slack_user_id", "department"} <= columns:
-            result.errors.append(f"{path}:1: the header must have the columns slack_user_id and department")
-            return result
-        for row in reader:
-            line = reader.line_num
-            clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            user_id, department = clean.get("slack_user_id", ""), clean.get("department", "")
-            if not user_id or user_id[0] not in "UW" or not user_id.isalnum():
-                result.errors.append(f"{path}:{line}: {user_id or 'an empty value'!s} is not a Slack user id")
-            elif not department:
-                result.errors.append(f"{path}:{line}: the department of {user_id} is empty")
-            else:
-                result.department_by_user[user_id] = department[:128]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        result.errors.append(f"{path}:{line}: the file is not UTF-8 (byte {exc.start + 1}); {NOT_UTF8_HINT}")
+        return result
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if not {"slack_user_id", "department"} <= columns:
+        result.errors.append(f"{path}:1: the header must have the columns slack_user_id and department")
+        return result
+    for row in reader:
+        line = reader.line_num
+        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        user_id, department = clean.get("slack_user_id", ""), clean.get("department", "")
+        if not is_slack_user_id(user_id):
+            result.errors.append(f"{path}:{line}: {user_id or 'an empty value'!s} is not a Slack user id")
+        elif not department:
+            result.errors.append(f"{path}:{line}: the department of {user_id} is empty")
+        elif user_id in result.line_of:
+            first = result.line_of[user_id]
+            result.errors.append(f"{path}:{line}: {user_id} appears again (first on line {first}); keep one row")
+        else:
+            result.department_by_user[user_id] = department[:128]
+            result.line_of[user_id] = line
     return result
+
+
+def is_slack_user_id(value: str) -> bool:
+    """A Slack user id as Slack writes them: U or W, then upper-case letters and digits (e.g. U012AB3CD)."""
+    return bool(_USER_ID.fullmatch(value))
+
+
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def unknown_user_ids(session: Session, user_ids: Iterable[str]) -> set[str]:
+    """The ids among `user_ids` that are not people Coach knows (never synced from Slack)."""
+    wanted = list(dict.fromkeys(user_ids))
+    known: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        known.update(session.scalars(select(Person.slack_user_id).where(Person.slack_user_id.in_(chunk))))
+    return set(wanted) - known
 
 
 def department_rule(playbook: Playbook) -> DepartmentRule:

@@ -86,6 +86,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No answer yet, so I passed your question to {owner}. Expect an answer by {due}.",
         "ja": "まだ回答がないため、質問を {owner} に回しました。{due} までに回答の予定です。",
     },
+    "help.asker.rerouted": {
+        "en": (
+            "I could not reach the first contact in Slack, so {owner} has your question now. Expect an answer by {due}."
+        ),
+        "ja": "最初の担当者に Slack で連絡できなかったため、質問は {owner} が担当します。{due} までに回答の予定です。",
+    },
     "help.asker.reopened": {
         "en": "Sorry it is not solved yet. {owner} has your question now. Expect an answer by {due}.",
         "ja": "まだ解決していないとのこと、申し訳ありません。{owner} が引き継ぎました。{due} までに回答の予定です。",

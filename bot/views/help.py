@@ -279,7 +279,7 @@ def asker_update(
         key = "help.asker.escalated"
     text = t(key, locale, owner=mention(owner, owner_is_channel), due=when(due), topic=topic)
     blocks: list[Block] = [section(text)]
-    if kind == "routed":
+    if kind in ("routed", "rerouted"):
         blocks.append(context(t("help.asker.thread", locale)))
     return {"text": text, "blocks": blocks}
 

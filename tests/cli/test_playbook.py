@@ -34,3 +34,20 @@ def test_check_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(playbook, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
     assert "cannot read the file" in result.output
+
+
+def test_check_refuses_recursive_yaml_with_file_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text("version: 1\na: &x [*x]\n", encoding="utf-8")
+    result = CliRunner().invoke(playbook, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: an alias refers to a node that contains it (recursive YAML)" in result.stdout
+    assert "RecursionError" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_check_allows_a_shared_alias_that_is_not_a_loop(tmp_path: Path) -> None:
+    path = tmp_path / "shared.yaml"
+    path.write_text(MINIMAL + "\nx-shared: &s {a: 1}\nx-again: *s\n", encoding="utf-8")
+    result = CliRunner().invoke(playbook, ["check", str(path)])
+    assert "recursive YAML" not in result.output

@@ -223,3 +223,20 @@ def test_still_stuck_reopens_and_escalates(app: HttpApp, fake: FakeSlack) -> Non
     stored = routed_to(app, BACKUP)
     assert stored.reopen_count == 1 and stored.state == "open"
     wait_until(lambda: dm_has(fake, ASKER, "not solved yet"))
+
+
+@pytest.mark.parametrize(
+    ("method", "error"),
+    [("conversations.open", "user_not_found"), ("chat.postMessage", "restricted_action")],
+)
+def test_unreachable_owner_moves_to_next_rung_and_asker_is_told_who_has_it(
+    app: HttpApp, fake: FakeSlack, method: str, error: str
+) -> None:
+    fake.fail_next(method, error=error)
+    command(app, fake, f"help {LOGIN}")
+    routed_to(app, BACKUP)
+    wait_until(lambda: replied(fake, "sent your question to a person"))
+    texts = wait_until(lambda: (t := dm_texts(fake, ASKER)) and t)
+    assert not any(f"<@{PRIMARY}>" in text for text in texts)  # never told the unreachable owner has it
+    assert any(f"<@{BACKUP}>" in text and "could not reach" in text for text in texts)
+    assert dm_texts(fake, PRIMARY) == []

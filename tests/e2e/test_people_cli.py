@@ -109,3 +109,47 @@ def test_import_people_sets_departments_or_reports_bad_rows(fake: FakeSlack, tmp
     with session_scope(make_session_factory(engine)) as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 2
     engine.dispose()
+
+
+def _import(fake: FakeSlack, db: Path, csv_file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "import-people", str(csv_file)],
+        env=_env(fake, db),
+        cwd=csv_file.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_import_people_names_non_utf8_duplicates_and_unknown_ids(fake: FakeSlack, tmp_path: Path) -> None:
+    db = tmp_path / "coach.db"
+    subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], env=_env(fake, db), cwd=tmp_path, check=True, capture_output=True
+    )
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(make_session_factory(engine)) as s:
+        s.add(Person(slack_user_id="U0CSV0001", opted_out_kinds=[]))
+    engine.dispose()
+
+    for encoding in ("latin-1", "shift_jis"):
+        legacy = tmp_path / f"{encoding}.csv"
+        legacy.write_bytes("slack_user_id,department\nU0CSV0001,Ventes générales 営業\n".encode(encoding, "ignore"))
+        proc = _import(fake, db, legacy)
+        assert proc.returncode == 1, proc.stderr
+        assert f"{legacy}:2: the file is not UTF-8" in proc.stderr and "CSV UTF-8" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+    dup = tmp_path / "dup.csv"
+    dup.write_text("slack_user_id,department\nU0CSV0001,Legal\nU0CSV0001,Sales\n", encoding="utf-8")
+    proc = _import(fake, db, dup)
+    assert proc.returncode == 1
+    assert f"{dup}:3: U0CSV0001 appears again (first on line 2)" in proc.stderr
+    assert _people(db)["U0CSV0001"][0] is None
+
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("slack_user_id,department\nU0CSV0001,Legal\nU0NOBODY1,Ops\n", encoding="utf-8")
+    proc = _import(fake, db, unknown)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{unknown}:3: U0NOBODY1 is not a person Coach knows" in proc.stderr
+    assert "1 people changed, 1 unknown ids skipped" in proc.stdout

@@ -184,7 +184,8 @@ def test_unreachable_owner_dm_escalates_at_once(deps: Deps, fake: FakeSlack):
     kinds = [k for k, _ in steps(deps, request_id)]
     assert "delivery_failed" in kinds and "escalated" in kinds
     assert row(deps, request_id).owner == BACKUP and row(deps, request_id).thread_ts
-    assert "passed your question to <@U0ADMIN002>" in texts_to(fake, ASKER)[-1]
+    assert "could not reach the first contact in Slack, so <@U0ADMIN002>" in texts_to(fake, ASKER)[-1]
+    assert not any("<@U0ADMIN001>" in text for text in texts_to(fake, ASKER))
 
 
 def test_still_stuck_reopens_and_escalates(deps: Deps, fake: FakeSlack):
