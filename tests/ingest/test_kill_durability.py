@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from bot.db import upgrade_to_head
 from models import DailyActivity, ProcessedEvent
 from tests.e2e.harness import grant_manifest_scopes
 from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
@@ -40,10 +41,10 @@ CHANNELS = {"C0KNEWS01": "company-news", "C0KPROJ01": "proj-apollo"}
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database (`coach serve` migrates it); PostgreSQL skips when COACH_TEST_POSTGRES_URL is unset."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'coach.db'}"
-    return str(request.getfixturevalue("postgres_url"))
+    """A migrated database; PostgreSQL skips when COACH_TEST_POSTGRES_URL is unset (fails when unreachable)."""
+    url = f"sqlite:///{tmp_path / 'coach.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    upgrade_to_head(url)
+    return str(url)
 
 
 @pytest.fixture
@@ -75,7 +76,8 @@ def _serve(fake: FakeSlack, database_url: str, cwd: Path) -> Iterator[tuple[subp
     )
     port = _free_port()
     cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"]
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (cwd / "serve.log").open("ab")
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
