@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 BATCH_MAX = 500
 # Group commit: take what is queued now plus what arrives within this window. Short, because acks wait
 # on it; events arriving during a commit queue up and share the next one.
-BATCH_WINDOW = 0.002
+BATCH_WINDOW = 0.0
 # The web thread gives up waiting after this and answers 503, so Slack retries (deduped by event_id);
 # well under Slack's 3 s.
 DURABLE_WAIT = 2.0
@@ -127,9 +127,7 @@ class IngestQueue:
                 self._pending -= len(batch)
                 self._idle.notify_all()
 
-    def _record(
-        self, batch: list[EventItem], *, run_effects: bool = True, failed: set[int] | None = None
-    ) -> Outcome:
+    def _record(self, batch: list[EventItem], *, run_effects: bool = True, failed: set[int] | None = None) -> Outcome:
         """Commit the batch; indexes of events that could not be committed go into `failed`."""
         try:
             outcome = self._commit(batch)
