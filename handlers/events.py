@@ -1,14 +1,19 @@
 """Events API listeners. Bolt acks events before these run; each event_id is processed once.
 
+Activity events are the exception: `DurableIngest` commits them before the ack (see bot/ingest/writer.py),
+so an acked event survives `kill -9`; their listener then only does the follow-ups (help DMs).
+
 One listener per event type (Bolt runs only the first match), fanning out to the services that care.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.db import session_scope
 from bot.deps import Deps
@@ -35,10 +40,38 @@ def event_item(deps: Deps, body: dict[str, Any], event: dict[str, Any], bot_user
     return EventItem(event_id=event_id, activities=activities)
 
 
+ACTIVITY_EVENTS = ("message", "reaction_added", "app_mention", "member_joined_channel")
+
+
+class DurableIngest(Middleware):
+    """Commits activity events before Bolt acks them; a failed or slow commit answers 503 so Slack retries.
+
+    A class, not a decorated function (Bolt inspects function middleware's arguments on every request).
+    """
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        body = req.body
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        if not isinstance(event, dict) or not _is_activity(event, req.context.bot_user_id):
+            return next()
+        ingest: IngestQueue = req.context["ingest"]
+        if not ingest.record_durably(event_item(req.context["deps"], body, event, req.context.bot_user_id)):
+            return BoltResponse(status=503, body="")
+        req.context["ingested"] = True
+        return next()
+
+
+def _is_activity(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """Events whose counters ingest records; Coach joining a channel is a channel-cache change instead."""
+    kind = event.get("type")
+    return kind in ACTIVITY_EVENTS and not (kind == "member_joined_channel" and event.get("user") == bot_user_id)
+
+
 def handle_activity(
     body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, ingest: IngestQueue
 ) -> None:
-    ingest.submit(event_item(deps, body, event, context.bot_user_id))
+    if not context.get("ingested"):
+        ingest.submit(event_item(deps, body, event, context.bot_user_id))
     if _is_person_dm(event, context.bot_user_id):
         help_flow.handle_direct_message(
             deps,
@@ -108,6 +141,7 @@ def handle_member_left_channel() -> None:
 
 
 def register(app: App) -> None:
+    app.use(DurableIngest())
     for name in ("message", "reaction_added", "app_mention"):
         app.event(name)(handle_activity)
     app.event("member_joined_channel")(handle_member_joined_channel)

@@ -141,3 +141,27 @@ def test_stop_drains_what_was_acked(deps: Deps) -> None:
         queue.submit(item(act("message", channel_name="proj-x", channel_id="C0PROJ0001")))
     queue.stop()
     assert _scalar(deps, select(func.count()).select_from(ProcessedEvent)) == 20
+
+
+def test_record_durably_returns_only_after_the_commit_and_concurrent_events_share_one(
+    ingest: IngestQueue, deps: Deps, batches: list[int]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    events = [item(act("message", channel_name="proj-x", channel_id="C0PROJ0001")) for _ in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(ingest.record_durably, events))
+    assert answers == [True] * 40
+    # No wait_idle: a True answer means committed already.
+    assert _scalar(deps, select(func.count()).select_from(ProcessedEvent)) == 40
+    assert len(batches) < 40  # group commit: waiting events shared commits
+
+
+def test_record_durably_says_false_when_the_event_cannot_be_committed(
+    ingest: IngestQueue, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(session: Any, *, items: Sequence[EventItem], **kw: Any) -> Outcome:
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(writer, "ingest_batch", failing)
+    assert ingest.record_durably(item(act("message", channel_name="proj-x", channel_id="C0PROJ0001"))) is False

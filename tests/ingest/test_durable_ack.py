@@ -1,0 +1,52 @@
+"""Through the wire: an activity event is answered 2xx only once committed; a failed commit answers 503."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.ingest import writer
+from models import ProcessedEvent
+from tests.e2e.harness import grant_manifest_scopes, http_app
+from tests.fakeslack import FakeSlack
+from tests.fakeslack.payloads import event_callback, message_event
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as f:
+        grant_manifest_scopes(f)
+        f.add_user("U0DUR0001", name="dur", tz="Asia/Tokyo", locale="ja-JP")
+        f.add_channel("C0DURNEWS", "company-news", ["U0DUR0001"])
+        yield f
+
+
+def _stored(deps: Any) -> int:
+    with deps.session_factory() as s:
+        return int(s.scalar(select(func.count()).select_from(ProcessedEvent)) or 0)
+
+
+def test_the_2xx_comes_after_the_commit(fake: FakeSlack, sqlite_url: str) -> None:
+    with http_app(fake, sqlite_url) as app:
+        for n in range(5):
+            assert (
+                app.driver.post_event(event_callback(message_event("U0DUR0001", "C0DURNEWS", f"hi {n}"))).status == 200
+            )
+            assert _stored(app.deps) == n + 1  # no waiting: acked means committed
+
+
+def test_a_failed_commit_answers_503_and_the_retry_counts_once(
+    fake: FakeSlack, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = event_callback(message_event("U0DUR0001", "C0DURNEWS", "hello"))
+    real = writer.ingest_batch
+    with http_app(fake, sqlite_url) as app:
+        monkeypatch.setattr(writer, "ingest_batch", lambda *a, **kw: (_ for _ in ()).throw(RuntimeError("db down")))
+        assert app.driver.post_event(body).status == 503
+        monkeypatch.setattr(writer, "ingest_batch", real)
+        for retry in (1, 2):
+            assert app.driver.post_event(body, retry_num=retry).status == 200
+        assert _stored(app.deps) == 1
