@@ -1,7 +1,8 @@
 """Charts for the rehearsal report: each function turns one report.json section into PNG bytes.
 
-Figures are built with `matplotlib.figure.Figure` on the Agg canvas (never pyplot), so no global figure registry
-fills up and nothing needs a display; every chart shares one style (`_STYLE`) and a PNG without the
+Figures are built with `matplotlib.figure.Figure` on an explicit Agg canvas (never pyplot, never
+`matplotlib.use`), so no global figure registry fills up, nothing needs a display and importing this module changes
+no global backend; every chart shares one style (`_STYLE`) and a PNG without the
 "Software" metadata, so the same report gives the same bytes.
 """
 
@@ -15,20 +16,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager, rc_context  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager, rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 # IPAexGothic ships inside the matplotlib-fontja wheel (IPA Font License). We locate the file without importing
 # the package, because its import rewrites matplotlib's global rc settings as a side effect.
 _CJK_FAMILY = "IPAexGothic"
 _DPI = 80
 
-_STYLE: dict[str, Any] = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.family": [_CJK_FAMILY, "DejaVu Sans"],
     "font.size": 9,
     "axes.grid": True,
@@ -70,6 +69,7 @@ def _figure(width: float, height: float, ncols: int = 1) -> Iterator[tuple[Figur
     _register_font()
     with rc_context(_STYLE):
         fig = Figure(figsize=(width, height), layout="constrained")
+        FigureCanvasAgg(fig)
         axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
         yield fig, axes
 
@@ -114,13 +114,16 @@ def dms_by_local_hour(by_hour: Mapping[str, int]) -> bytes:
 
 
 def _stage_order(weeks_by_dept: Mapping[str, Sequence[Mapping[str, int]]]) -> list[str]:
-    """Stage names in the order they first appear (the engine writes them ladder-ordered per week)."""
-    order: dict[str, None] = {}
+    """Stages in ladder order as far as the counts show it: report.json sorts keys by name, so a stage is placed
+    by the mean week its people were in it (people move up the ladder, so earlier stages hold people earlier)."""
+    mass: dict[str, float] = {}
+    weighted: dict[str, float] = {}
     for weeks in weeks_by_dept.values():
-        for counts in weeks:
-            for stage in counts:
-                order.setdefault(stage, None)
-    return list(order)
+        for week, counts in enumerate(weeks):
+            for stage, n in counts.items():
+                mass[stage] = mass.get(stage, 0) + n
+                weighted[stage] = weighted.get(stage, 0) + n * week
+    return sorted(mass, key=lambda s: (weighted[s] / mass[s] if mass[s] else math.inf, s))
 
 
 def stage_progression(

@@ -64,7 +64,9 @@ def _warnings(warnings: Iterable[Mapping[str, str]]) -> str:
     items = [f"<li><code>{_e(w['code'])}</code> {_e(w['message'])}</li>" for w in warnings]
     if not items:
         return '<section id="warnings"><h2>Warnings</h2><p class="ok">No warnings.</p></section>'
-    return f'<section id="warnings"><h2>Warnings ({len(items)})</h2><ul class="warnings">{"".join(items)}</ul></section>'
+    return (
+        f'<section id="warnings"><h2>Warnings ({len(items)})</h2><ul class="warnings">{"".join(items)}</ul></section>'
+    )
 
 
 def _table(section_id: str, title: str, rows: Iterable[tuple[object, object]]) -> str:
@@ -86,8 +88,10 @@ def _summary(r: Mapping[str, Any]) -> str:
         ("DMs outside working hours (must be 0)", r["messages_outside_working_hours"]),
         ("DMs by kind", ", ".join(f"{k}: {v}" for k, v in r["messages_by_kind"].items()) or "none"),
         ("People never reached", len(r["people_never_reached"])),
-        ("Help asked / answered / escalated / unanswered",
-         f"{h['asked']} / {h['answered']} / {h['escalated']} / {h['unanswered']}"),
+        (
+            "Help asked / answered / escalated / unanswered",
+            f"{h['asked']} / {h['answered']} / {h['escalated']} / {h['unanswered']}",
+        ),
         ("Ignition threshold", f"{r['ignition_threshold']:.0%}"),
     ]
     rows += [(f"Ignition week: {d}", "never" if w is None else w) for d, w in ignition.items()]
@@ -97,7 +101,9 @@ def _summary(r: Mapping[str, Any]) -> str:
 def _never_reached(people: Iterable[Mapping[str, str]]) -> str:
     rows = "".join(f"<tr><td>{_e(p['user'])}</td><td>{_e(p['reason'])}</td></tr>" for p in people)
     if not rows:
-        return '<section id="never-reached"><h2>People never reached</h2><p class="ok">Everyone was reached.</p></section>'
+        return (
+            '<section id="never-reached"><h2>People never reached</h2><p class="ok">Everyone was reached.</p></section>'
+        )
     return (
         '<section id="never-reached"><h2>People never reached</h2>'
         f"<table><tr><th>user</th><th>reason</th></tr>{rows}</table></section>"
@@ -121,14 +127,30 @@ def _figure(section_id: str, title: str, png: bytes) -> str:
 
 def _charts(r: Mapping[str, Any]) -> list[str]:
     return [
-        _figure("chart-dms-per-week", "DMs per person per week against the budget",
-                charts.dms_per_person_week(r["messages_per_person_week"], r["weekly_budget"])),
-        _figure("chart-local-hour", "Local hour at which DMs land", charts.dms_by_local_hour(r["messages_by_local_hour"])),
-        _figure("chart-stages", "Stage progression per department, week by week",
-                charts.stage_progression(r["stage_counts_by_week"], r["ignition_week_by_department"],
-                                         r["ignition_threshold"])),
+        _figure(
+            "chart-dms-per-week",
+            "DMs per person per week against the budget",
+            charts.dms_per_person_week(r["messages_per_person_week"], r["weekly_budget"]),
+        ),
+        _figure(
+            "chart-local-hour", "Local hour at which DMs land", charts.dms_by_local_hour(r["messages_by_local_hour"])
+        ),
+        _figure(
+            "chart-stages",
+            "Stage progression per department, week by week",
+            charts.stage_progression(_by_department(r), r["ignition_week_by_department"], r["ignition_threshold"]),
+        ),
         _figure("chart-help", "Help requests: time to first answer and outcome", charts.help_requests(r["help"])),
         _figure("chart-kinds-per-phase", "Kinds sent per phase", charts.kinds_per_phase(r["messages_by_phase"])),
-        _figure("chart-sentiment", "Sentiment trend (mean pulse rating per week)",
-                charts.sentiment_trend(r["sentiment_by_week"])),
+        _figure(
+            "chart-sentiment",
+            "Sentiment trend (mean pulse rating per week)",
+            charts.sentiment_trend(r["sentiment_by_week"]),
+        ),
     ]
+
+
+def _by_department(r: Mapping[str, Any]) -> dict[str, Any]:
+    """Stage counts in the report's department order (the JSON object itself is sorted by name)."""
+    counts = r["stage_counts_by_week"]
+    return {d: counts[d] for d in r["departments"] if d in counts}
