@@ -141,7 +141,7 @@ def _charts(r: Mapping[str, Any]) -> list[str]:
             charts.stage_progression(_by_department(r), r["ignition_week_by_department"], r["ignition_threshold"]),
         ),
         _figure("chart-help", "Help requests: time to first answer and outcome", charts.help_requests(r["help"])),
-        _figure("chart-kinds-per-phase", "Kinds sent per phase", charts.kinds_per_phase(r["messages_by_phase"])),
+        _figure("chart-kinds-per-phase", "Kinds sent per phase", charts.kinds_per_phase(_by_phase(r))),
         _figure(
             "chart-sentiment",
             "Sentiment trend (mean pulse rating per week)",
@@ -154,3 +154,10 @@ def _by_department(r: Mapping[str, Any]) -> dict[str, Any]:
     """Stage counts in the report's department order (the JSON object itself is sorted by name)."""
     counts = r["stage_counts_by_week"]
     return {d: counts[d] for d in r["departments"] if d in counts}
+
+
+def _by_phase(r: Mapping[str, Any]) -> dict[str, Any]:
+    """Kinds per phase in the order the plan runs the phases (the JSON object itself is sorted by name)."""
+    by_phase = r["messages_by_phase"]
+    order = {p: None for wave in r["plan"] for p in wave["phase_by_week"] if p in by_phase}
+    return {p: by_phase[p] for p in [*order, *sorted(set(by_phase) - set(order))]}

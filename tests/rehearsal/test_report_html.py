@@ -134,3 +134,11 @@ def test_whole_report_renders_fast(report: dict[str, Any]) -> None:
     start = time.process_time()  # CPU time: the 2-core machine is shared, so wall time measures the neighbours
     render_html(report)
     assert time.process_time() - start < 3.0
+
+
+def test_phases_follow_the_plan_not_the_alphabet(report: dict[str, Any]) -> None:
+    from bot.rehearsal.report_html import _by_phase
+
+    assert list(_by_phase(report)) == ["unfreeze", "change", "refreeze"]
+    report["messages_by_phase"]["orphan"] = {"welcome": 1}
+    assert list(_by_phase(report))[-1] == "orphan", "a phase the plan never names is still shown"
