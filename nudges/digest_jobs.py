@@ -1,34 +1,33 @@
 """The weekly ambassador digest: Monday morning in each ambassador's own time zone, once per ISO week.
 
-Idempotency: the NudgeDelivery table is the ledger. A row keyed
-`outbox_key("ambassador_digest", person_id, iso_week)` is inserted (insert-ignore, state `sending`) and
-committed *before* the DM goes out, then marked sent or failed. So replicas, retries and hourly ticks
-inside the morning window send at most one digest per week; a crash between the claim and the send loses
-that week's digest rather than sending it twice. The row's kind, `ambassador_digest`, is not a NudgeKind:
-the outbox worker has no template for it and must leave it alone.
+Hourly, `queue_ambassador_digests` puts one outbox row per ambassador and week, keyed
+`outbox_key("ambassador_digest", person_id, iso_week)`: replicas, retries and every tick inside the morning
+window queue it once. The outbox worker delivers it like any other message (working hours, do-not-disturb,
+429s, retries, reconciliation) and renders it at send time with `digest_for`, so the numbers are fresh.
 Sponsors get the same digest for every department (the view shows the first few, weakest ignition first).
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore, session_scope
+from bot.db import session_scope
 from bot.deps import Deps
+from bot.playbook import Playbook
 from bot.services import ambassadors as amb
-from bot.slack.gateway import SlackError
 from bot.views.ambassador import digest_message
-from models import NudgeDelivery, Person, Role
-from nudges.outbox import outbox_key, outbox_row
+from bot.views.nudges import OutgoingMessage
+from models import Person, Role
+from nudges.kinds import NudgeKind
+from nudges.outbox import enqueue, outbox_key
 from nudges.rules import resolve_zone
 
-log = logging.getLogger(__name__)
-
-DIGEST_KIND = "ambassador_digest"
+DIGEST_KIND = NudgeKind.AMBASSADOR_DIGEST.value
 MORNING_HOURS = 3  # the window after the start of the working day in which the digest may go out
 
 
@@ -84,55 +83,29 @@ def due_digests(deps: Deps, now: datetime) -> list[DigestDue]:
     return due
 
 
-def _claim_and_build(deps: Deps, item: DigestDue, now: datetime) -> dict[str, object] | None:
-    with session_scope(deps.session_factory) as session:
-        row = outbox_row(
-            person_id=item.person_id,
-            kind=DIGEST_KIND,
-            idempotency_key=item.key,
-            due_at=now,
-            payload={"departments": list(item.departments)},
-            state="sending",
-        )
-        claim = {"attempts": 1, "claimed_by": "send_ambassador_digests", "claimed_at": now}
-        claimed = insert_ignore(session, NudgeDelivery, {**row, **claim}, conflict=["idempotency_key"])
-        if not claimed:
-            return None
-        digests = [
-            amb.department_digest(session, playbook=deps.playbook, department=department, now=now)
-            for department in item.departments
-        ]
+def digest_for(
+    session: Session, playbook: Playbook, departments: Sequence[str], locale: str, now: datetime
+) -> OutgoingMessage:
+    """The digest DM for these departments, weakest ignition first (the worker renders it at send time)."""
+    digests = [amb.department_digest(session, playbook=playbook, department=d, now=now) for d in departments]
     digests.sort(key=lambda d: (d.status.current.ignition, d.status.department))
-    titles = [stage.title.get(item.locale) for stage in deps.playbook.stages]
-    return digest_message(digests, titles, item.locale)
+    titles = [stage.title.get(locale) for stage in playbook.stages]
+    message = digest_message(digests, titles, locale)
+    return OutgoingMessage(text=str(message["text"]), blocks=message["blocks"])
 
 
-def send_one(deps: Deps, item: DigestDue, now: datetime) -> bool:
-    """Claim the week's ledger row, send the DM, record the outcome; False when already claimed."""
-    message = _claim_and_build(deps, item, now)
-    if message is None:
-        return False
-    values: dict[str, object]
-    try:
-        posted = deps.slack.send_dm(item.user_id, str(message["text"]), message["blocks"])  # type: ignore[arg-type]
-        values = {"state": "sent", "channel_id": posted.channel, "message_ts": posted.ts, "sent_at": deps.clock.now()}
-    except SlackError as exc:
-        values = {"state": "failed", "last_error": f"{exc.method}: {exc.code}"}
-    with session_scope(deps.session_factory) as session:
-        session.execute(update(NudgeDelivery).where(NudgeDelivery.idempotency_key == item.key).values(**values))
-    return values["state"] == "sent"
-
-
-def send_ambassador_digests(deps: Deps) -> int:
-    """Hourly: whoever is in their Monday morning gets this week's digest (once)."""
+def queue_ambassador_digests(deps: Deps) -> int:
+    """Hourly: whoever is in their Monday morning gets this week's digest queued (once per week)."""
     now = deps.clock.now()
-    sent = failed = 0
-    for item in due_digests(deps, now):
-        try:
-            sent += send_one(deps, item, now)
-        except Exception:  # one person's digest must not stop the others; counted and logged
-            failed += 1
-            log.exception("ambassador digest for %s failed", item.user_id)
-    if failed:
-        log.error("ambassador digests: %d sent, %d failed", sent, failed)
-    return sent
+    queued = 0
+    with session_scope(deps.session_factory) as session:
+        for item in due_digests(deps, now):
+            queued += enqueue(
+                session,
+                person_id=item.person_id,
+                kind=NudgeKind.AMBASSADOR_DIGEST.value,
+                idempotency_key=item.key,
+                due_at=now,
+                payload={"departments": list(item.departments)},
+            )
+    return queued

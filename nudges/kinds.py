@@ -26,6 +26,7 @@ class NudgeKind(StrEnum):
     FEEDBACK = "feedback"
     AMBASSADOR = "ambassador"
     CELEBRATE = "celebrate"
+    AMBASSADOR_DIGEST = "ambassador_digest"
 
     @property
     def policy(self) -> KindPolicy:
@@ -77,6 +78,9 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         NudgeKind.REINFORCEMENT: _coaching(30, planned=True),
         NudgeKind.FEEDBACK: _coaching(20, rated_as="feedback"),
         NudgeKind.PULSE: _coaching(10, rated_as="pulse"),
+        # The weekly digest is a report the ambassador's role brings, not coaching: never budgeted, paced or
+        # opted out of (giving up the role stops it), but it keeps working hours and do-not-disturb.
+        NudgeKind.AMBASSADOR_DIGEST: _transactional(5),
     }
 )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from nudges.digest_jobs import send_ambassador_digests
+from nudges.digest_jobs import queue_ambassador_digests
 from nudges.event_pruning import prune_processed_events
 from nudges.help_jobs import tick_help_requests
 from nudges.ticks import plan_nudges
@@ -50,7 +50,7 @@ def delivery_worker(deps: Deps) -> Tick:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("plan_nudges", 300, each_tick(plan_nudges)),
     JobSpec("deliver_nudges", 1, delivery_worker),
-    JobSpec("send_ambassador_digests", 3600, each_tick(send_ambassador_digests)),
+    JobSpec("queue_ambassador_digests", 3600, each_tick(queue_ambassador_digests)),
     JobSpec("tick_help_requests", 60, each_tick(tick_help_requests)),
     JobSpec("advance_wave_phases", 300, each_tick(advance_wave_phases)),
     JobSpec("prune_processed_events", 3600, each_tick(prune_processed_events)),

@@ -36,6 +36,7 @@ from bot.views.nudges import NudgeContext, render_nudge
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
+from nudges.digest_jobs import digest_for
 from nudges.kinds import NudgeKind
 from nudges.pacing import DndCache, Throttle, dnd_until
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
@@ -322,6 +323,10 @@ class DeliveryWorker:
         return self._record_sent(item, posted, self.deps.clock.now())
 
     def _render(self, item: _Item, now: datetime) -> Any:
+        if item.kind is NudgeKind.AMBASSADOR_DIGEST:
+            departments = [str(d) for d in item.payload.get("departments", [])]
+            with session_scope(self.deps.session_factory) as session:
+                return digest_for(session, self.deps.playbook, departments, item.person.effective_locale, now)
         return render_nudge(self.deps.playbook, self._context(item, now))
 
     def _outcome_connection(self) -> Connection:

@@ -103,4 +103,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "celebration",
         "ja": "お祝い",
     },
+    "nudge.kind.ambassador_digest": {
+        "en": "weekly ambassador digest",
+        "ja": "アンバサダー週次ダイジェスト",
+    },
 }

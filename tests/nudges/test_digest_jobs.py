@@ -1,45 +1,40 @@
-"""The weekly ambassador digest: Monday morning in the ambassador's zone, once per ISO week, all departments."""
+"""The weekly ambassador digest: Monday morning in the ambassador's zone, once per ISO week, all departments.
+
+It is queued in the outbox and delivered by the outbox worker like every other message."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.db import make_engine, make_session_factory, session_scope
+from bot.db import session_scope
 from bot.deps import Deps
-from bot.playbook import default_playbook_path, load_playbook
-from bot.slack.gateway import PostedMessage, SlackError
 from models import NudgeDelivery, Person, Role
-from nudges.digest_jobs import send_ambassador_digests
+from nudges.digest_jobs import queue_ambassador_digests
 from nudges.scheduler import JOBS
-from tests.conftest import make_settings
+from nudges.ticks import deliver_nudges
+from tests.fakeslack import FakeSlack
 
 MONDAY_1030_TOKYO = datetime(2026, 3, 9, 1, 30, tzinfo=UTC)
-
-
-class RecordingGateway:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, list[dict[str, Any]]]] = []
-        self.fail_for: set[str] = set()
-
-    def send_dm(self, user_id: str, text: str, blocks: Any = None, metadata: Any = None) -> PostedMessage:
-        if user_id in self.fail_for:
-            raise SlackError("chat.postMessage", "messages_tab_disabled")
-        self.sent.append((user_id, text, blocks))
-        return PostedMessage("D0001", f"{len(self.sent)}.000100")
+PEOPLE = (
+    ("U0TOKYO01", "Asia/Tokyo", "ja"),
+    ("U0LONDON1", "Europe/London", "en"),
+    ("U0SPONS01", "Asia/Tokyo", "en"),
+    ("U0GONE001", "Asia/Tokyo", "en"),
+    ("U0MEMBER1", "UTC", "en"),
+)
 
 
 @pytest.fixture
-def deps(migrated_sqlite: str, tmp_path: Path) -> Iterator[Deps]:
-    engine = make_engine(migrated_sqlite)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as s:
+def digest_deps(deps: Deps, fake: FakeSlack, clock: ManualClock) -> Iterator[Deps]:
+    clock.set(MONDAY_1030_TOKYO)
+    for user_id, tz, _ in PEOPLE:
+        fake.add_user(user_id, name=user_id.lower(), tz=tz)
+    with session_scope(deps.session_factory) as s:
         rows = [
             Person(slack_user_id="U0TOKYO01", department="Sales", tz="Asia/Tokyo", locale="ja", opted_out_kinds=[]),
             Person(slack_user_id="U0LONDON1", department="Sales", tz="Europe/London", locale="en", opted_out_kinds=[]),
@@ -60,60 +55,59 @@ def deps(migrated_sqlite: str, tmp_path: Path) -> Iterator[Deps]:
                 Role(person_id=rows[3].id, role="ambassador", department="Sales"),
             ]
         )
-    yield Deps(
-        settings=make_settings(migrated_sqlite),
-        engine=engine,
-        session_factory=factory,
-        slack=RecordingGateway(),  # type: ignore[arg-type]
-        clock=ManualClock(MONDAY_1030_TOKYO),
-        playbook=load_playbook(default_playbook_path()),
-    )
-    engine.dispose()
+    yield deps
 
 
-def _gateway(deps: Deps) -> RecordingGateway:
-    return deps.slack  # type: ignore[return-value]
+def _sent(fake: FakeSlack) -> dict[str, str]:
+    """Who got a DM, with its blocks as text."""
+    return {user_id: str(fake.messages_in(user_id)) for user_id, _, _ in PEOPLE if fake.messages_in(user_id)}
+
+
+def _run(deps: Deps) -> int:
+    """One hourly digest tick followed by one delivery tick; the number of digests queued."""
+    queued = queue_ambassador_digests(deps)
+    deliver_nudges(deps)
+    return queued
 
 
 def test_the_job_is_registered() -> None:
-    assert {spec.name: spec.seconds for spec in JOBS}["send_ambassador_digests"] == 3600
+    assert {spec.name: spec.seconds for spec in JOBS}["queue_ambassador_digests"] == 3600
 
 
-def test_monday_morning_in_tokyo_sends_once_per_week(deps: Deps) -> None:
-    assert send_ambassador_digests(deps) == 2  # Tokyo ambassador and the Tokyo sponsor; London is asleep
-    sent = {user: (text, blocks) for user, text, blocks in _gateway(deps).sent}
+def test_monday_morning_in_tokyo_sends_once_per_week(digest_deps: Deps, fake: FakeSlack, clock: ManualClock) -> None:
+    assert _run(digest_deps) == 2  # Tokyo ambassador and the Tokyo sponsor; London is asleep
+    sent = _sent(fake)
     assert set(sent) == {"U0TOKYO01", "U0SPONS01"}
-    ambassador_text = str(sent["U0TOKYO01"][1])
-    assert (
-        "アンバサダー週次ダイジェスト" in ambassador_text
-        and "Sales" in ambassador_text
-        and "Support" in ambassador_text
-    )
-    assert "Support" in str(sent["U0SPONS01"][1])  # the sponsor sees every department
-    clock: ManualClock = deps.clock  # type: ignore[assignment]
+    assert "アンバサダー週次ダイジェスト" in sent["U0TOKYO01"] and "Sales" in sent["U0TOKYO01"]
+    assert "Support" in sent["U0TOKYO01"]
+    assert "Support" in sent["U0SPONS01"]  # the sponsor sees every department
     clock.advance(timedelta(hours=1))
-    assert send_ambassador_digests(deps) == 0  # still Monday morning in Tokyo: nothing twice
-    with session_scope(deps.session_factory) as s:
+    assert _run(digest_deps) == 0  # still Monday morning in Tokyo: nothing twice
+    assert {user: len(fake.messages_in(user)) for user in sent} == {"U0TOKYO01": 1, "U0SPONS01": 1}
+    with session_scope(digest_deps.session_factory) as s:
         rows = list(s.scalars(select(NudgeDelivery)))
     assert {(r.kind, r.state) for r in rows} == {("ambassador_digest", "sent")} and len(rows) == 2
     assert all(r.idempotency_key == f"ambassador_digest:{r.person_id}:2026-W11" for r in rows)
 
 
-def test_london_gets_it_in_its_own_morning_and_next_week_comes_again(deps: Deps) -> None:
-    clock: ManualClock = deps.clock  # type: ignore[assignment]
-    send_ambassador_digests(deps)
+def test_london_gets_it_in_its_own_morning_and_next_week_comes_again(
+    digest_deps: Deps, fake: FakeSlack, clock: ManualClock
+) -> None:
+    _run(digest_deps)
     clock.set(datetime(2026, 3, 9, 10, 15, tzinfo=UTC))  # Monday 10:15 in London, 19:15 in Tokyo
-    assert send_ambassador_digests(deps) == 1 and _gateway(deps).sent[-1][0] == "U0LONDON1"
+    assert _run(digest_deps) == 1 and len(fake.messages_in("U0LONDON1")) == 1
     clock.set(datetime(2026, 3, 10, 1, 30, tzinfo=UTC))  # Tuesday: nobody
-    assert send_ambassador_digests(deps) == 0
+    assert _run(digest_deps) == 0
     clock.set(MONDAY_1030_TOKYO + timedelta(days=7))
-    assert send_ambassador_digests(deps) == 2
+    assert _run(digest_deps) == 2 and len(fake.messages_in("U0TOKYO01")) == 2
 
 
-def test_a_failed_dm_is_recorded_not_retried_and_does_not_stop_others(deps: Deps) -> None:
-    _gateway(deps).fail_for.add("U0TOKYO01")
-    assert send_ambassador_digests(deps) == 1
-    with session_scope(deps.session_factory) as s:
-        states = dict(s.execute(select(NudgeDelivery.idempotency_key, NudgeDelivery.state)).all())
-    assert sorted(states.values()) == ["failed", "sent"]
-    assert send_ambassador_digests(deps) == 0
+def test_a_permanent_failure_is_recorded_not_retried_and_does_not_stop_others(
+    digest_deps: Deps, fake: FakeSlack
+) -> None:
+    fake.fail_next("chat.postMessage", error="messages_tab_disabled")
+    assert _run(digest_deps) == 2
+    with session_scope(digest_deps.session_factory) as s:
+        states = sorted(s.scalars(select(NudgeDelivery.state)))
+    assert states == ["failed", "sent"] and len(_sent(fake)) == 1
+    assert _run(digest_deps) == 0 and len(_sent(fake)) == 1

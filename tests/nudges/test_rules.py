@@ -398,8 +398,9 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    assert {kind for kind in NudgeKind if kind.policy.transactional} == {K.CELEBRATE, K.HELP_FOLLOW_UP}
-    assert set(NudgeKind) - {K.CELEBRATE, K.HELP_FOLLOW_UP, K.WELCOME} == OPTABLE_KINDS
+    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST}
+    assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced
+    assert set(NudgeKind) - unpaced - {K.WELCOME} == OPTABLE_KINDS
 
 
 def test_kinds_by_priority():
@@ -534,4 +535,4 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         K.PULSE: "pulse",
         K.FEEDBACK: "feedback",
     }
-    assert kind_values(lambda policy: not policy.paced) == {"celebrate", "help_follow_up"}
+    assert kind_values(lambda policy: not policy.paced) == {"celebrate", "help_follow_up", "ambassador_digest"}

@@ -13,7 +13,7 @@ def test_the_job_table_is_the_exact_list_of_scheduled_jobs() -> None:
     assert [(spec.name, spec.seconds) for spec in sched.JOBS] == [
         ("plan_nudges", 300),
         ("deliver_nudges", 1),
-        ("send_ambassador_digests", 3600),
+        ("queue_ambassador_digests", 3600),
         ("tick_help_requests", 60),
         ("advance_wave_phases", 300),
         ("prune_processed_events", 3600),
