@@ -24,7 +24,7 @@ from bot.flows.people import learn_new_people, sync_usergroup_departments
 from bot.ingest.batch import EventItem
 from bot.ingest.writer import IngestQueue
 from bot.services.people import department_rule, upsert_person
-from handlers.activity import activities_from_event
+from handlers.event_translation import activities_from_event
 
 log = logging.getLogger(__name__)
 

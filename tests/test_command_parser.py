@@ -268,3 +268,15 @@ def test_each_build_is_a_fresh_registry() -> None:
     assert first is not second and first.commands == second.commands
     with pytest.raises(ValueError, match="registered twice"):
         first.add(first.commands["me"])
+
+
+def test_ambassador_nudges_use_the_playbooks_dnd_setting(deps: Deps) -> None:
+    """One cadence_rules (nudges.config): the playbook's `quiet` reaches respect_dnd (the old copy dropped it)."""
+    import handlers.ambassador_actions as actions_module
+    import handlers.ambassador_commands as commands_module
+    from nudges.config import cadence_rules
+
+    assert commands_module.cadence_rules is cadence_rules and actions_module.cadence_rules is cadence_rules
+    loud = deps.playbook.model_copy(update={"cadence": deps.playbook.cadence.model_copy(update={"quiet": False})})
+    quiet = deps.playbook.model_copy(update={"cadence": deps.playbook.cadence.model_copy(update={"quiet": True})})
+    assert cadence_rules(quiet).respect_dnd is True and cadence_rules(loud).respect_dnd is False
