@@ -141,7 +141,7 @@ def _serve_once(fake: FakeSlack, db: Path, *args: str) -> subprocess.CompletedPr
 def test_serve_port_out_of_range_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
     proc = _serve_once(fake, tmp_path / "coach.db", "--port", "99999")
     assert proc.returncode == 2
-    assert "99999 is not in the range 1<=x<=65535" in proc.stderr and "Traceback" not in proc.stderr
+    assert "99999 is not in the range 0<=x<=65535" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_serve_port_in_use_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
