@@ -10,9 +10,10 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.app import CoachApp, build_app
-from bot.db import upgrade_to_head
+from bot.db import schema_behind, upgrade_to_head
 from bot.deps import Deps, build_deps
 from bot.settings import Settings, SettingsError
 
@@ -25,7 +26,18 @@ def prepare(settings: Settings) -> Deps:
     if settings.database_url.startswith("sqlite"):
         # Replicas on PostgreSQL migrate once, explicitly (`coach migrate`), never racing at start-up.
         upgrade_to_head(settings.database_url)
-    return build_deps(settings)
+    deps = build_deps(settings)
+    try:
+        with deps.engine.connect() as conn:
+            behind = schema_behind(conn, settings.database_url)
+    except OperationalError as exc:
+        deps.engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise SettingsError(f"cannot use the database in DATABASE_URL: {reason}") from None
+    if behind:
+        deps.engine.dispose()
+        raise SettingsError(f"{behind}; run `coach migrate` first, then start Coach again")
+    return deps
 
 
 def _check_sqlite_directory(database_url: str) -> None:

@@ -38,7 +38,9 @@ def run() -> None:
 
 @click.command(help="Serve HTTP mode: POST /slack/events and GET /healthz (waitress).")
 @click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="0 lets the OS pick a free port")
+@click.option(
+    "--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="0 lets the OS pick a free port"
+)
 @click.option("--threads", default=8, show_default=True, type=int, help="web worker threads")
 @click.option("--scheduler/--no-scheduler", "scheduler_on", default=True, help="run the nudge ticks here too")
 @friendly_errors
