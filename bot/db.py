@@ -93,3 +93,15 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any], *, confl
     stmt = dialect_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     # RETURNING, not rowcount: an ORM-enabled insert on psycopg 3 reports rowcount 1 even when nothing was inserted.
     return session.execute(stmt.returning(*inspect(table).primary_key)).first() is not None
+
+
+def schema_behind(conn: Any, url: str) -> str | None:
+    """Why the database's schema is not at Alembic head (None when it is): the app must not run on it."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == heads:
+        return None
+    return f"the database schema is at {', '.join(sorted(current)) or 'nothing'}, not {', '.join(sorted(heads))}"

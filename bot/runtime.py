@@ -5,24 +5,49 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.app import CoachApp, build_app
-from bot.db import upgrade_to_head
+from bot.db import schema_behind, upgrade_to_head
 from bot.deps import Deps, build_deps
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
 def prepare(settings: Settings) -> Deps:
     """Build dependencies; an embedded SQLite database is migrated to head on every start."""
+    _check_sqlite_directory(settings.database_url)
     if settings.database_url.startswith("sqlite"):
         # Replicas on PostgreSQL migrate once, explicitly (`coach migrate`), never racing at start-up.
         upgrade_to_head(settings.database_url)
-    return build_deps(settings)
+    deps = build_deps(settings)
+    try:
+        with deps.engine.connect() as conn:
+            behind = schema_behind(conn, settings.database_url)
+    except OperationalError as exc:
+        deps.engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise SettingsError(f"cannot use the database in DATABASE_URL: {reason}") from None
+    if behind:
+        deps.engine.dispose()
+        raise SettingsError(f"{behind}; run `coach migrate` first, then start Coach again")
+    return deps
+
+
+def _check_sqlite_directory(database_url: str) -> None:
+    """A SQLite file in a missing directory is a one-line settings error, not an OperationalError traceback."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return
+    folder = Path(url.database).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise SettingsError(f"DATABASE_URL points into {folder}, which does not exist; create it or fix the path")
 
 
 def start_scheduler(deps: Deps) -> BackgroundScheduler:

@@ -16,6 +16,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from waitress.server import create_server
 
+from bot.db import schema_behind
 from bot.deps import Deps
 from bot.request_guard import MAX_BODY_BYTES, guard
 from models import ProcessedEvent
@@ -53,7 +54,11 @@ def _health(deps: Deps, start_response: Callable[..., Any]) -> Iterable[bytes]:
     try:
         with deps.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        status, body = "200 OK", {"ok": True, "database": "ok"}
+            behind = schema_behind(conn, deps.settings.database_url)
+        if behind:
+            status, body = "503 Service Unavailable", {"ok": False, "database": "schema_behind_head"}
+        else:
+            status, body = "200 OK", {"ok": True, "database": "ok"}
     except Exception as exc:  # any database failure makes this replica unhealthy
         status, body = "503 Service Unavailable", {"ok": False, "database": type(exc).__name__}
     payload = json.dumps(body).encode()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
+from slack_sdk.errors import SlackApiError
 
 from bot.cli.common import deps_for_command, friendly_errors
 
@@ -20,6 +23,12 @@ def run() -> None:
     stop_on_sigterm()
     try:
         handler.start()
+    except SlackApiError as exc:
+        code = exc.response.get("error", "unknown") if exc.response is not None else "unknown"
+        click.echo(
+            f"coach: Slack refused SLACK_APP_TOKEN ({code}); create an app-level token with connections:write", err=True
+        )
+        sys.exit(3)
     except KeyboardInterrupt:
         click.echo("Coach is stopping: finishing acked work…")
     finally:
@@ -29,7 +38,9 @@ def run() -> None:
 
 @click.command(help="Serve HTTP mode: POST /slack/events and GET /healthz (waitress).")
 @click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=3000, show_default=True, type=int)
+@click.option(
+    "--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="0 lets the OS pick a free port"
+)
 @click.option("--threads", default=8, show_default=True, type=int, help="web worker threads")
 @click.option("--scheduler/--no-scheduler", "scheduler_on", default=True, help="run the nudge ticks here too")
 @friendly_errors
@@ -40,7 +51,11 @@ def serve(host: str, port: int, threads: int, scheduler_on: bool) -> None:
 
     deps = deps_for_command("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     app = build_app(deps)
-    server = create_http_server(app, deps, host=host, port=port, threads=threads)
+    try:
+        server = create_http_server(app, deps, host=host, port=port, threads=threads)
+    except OSError as exc:
+        click.echo(f"coach: cannot listen on {host}:{port}: {exc.strerror or exc}; pick another --port", err=True)
+        sys.exit(2)
     click.echo(f"Coach listens on http://{host}:{server.effective_port}/slack/events (health: /healthz)")
     scheduler = start_scheduler(deps) if scheduler_on else None
     stop_on_sigterm()

@@ -125,3 +125,45 @@ def test_run_refuses_an_invalid_playbook_with_file_and_line(fake: FakeSlack, tmp
     assert proc.returncode == 2
     assert "the playbook has errors" in proc.stderr
     assert f"{broken}:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _serve_once(fake: FakeSlack, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", *args],
+        env=_env(fake, db),
+        cwd=db.parent if db.parent.is_dir() else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_port_out_of_range_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+    proc = _serve_once(fake, tmp_path / "coach.db", "--port", "99999")
+    assert proc.returncode == 2
+    assert "99999 is not in the range 0<=x<=65535" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_port_in_use_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve_once(fake, tmp_path / "coach.db", "--port", str(port))
+    assert proc.returncode == 2
+    assert f"coach: cannot listen on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_database_in_a_missing_directory_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+    proc = _serve_once(fake, tmp_path / "missing" / "coach.db", "--port", str(_free_port()))
+    assert proc.returncode == 2
+    assert f"{tmp_path / 'missing'}, which does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_with_a_refused_app_token_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+    env = {**_env(fake, tmp_path / "coach.db"), "SLACK_APP_TOKEN": "xapp-1-A0-0-refused"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "coach: Slack refused SLACK_APP_TOKEN" in proc.stderr and "Traceback" not in proc.stderr

@@ -49,3 +49,23 @@ def test_replayed_slash_command_is_acted_on_once(app: HttpApp, fake: FakeSlack) 
     fake.wait_for("response_url")
     time.sleep(0.5)
     assert len(fake.calls_to("response_url")) == 1
+
+
+def test_healthz_is_503_when_the_schema_is_behind_head(app: HttpApp) -> None:
+    import urllib.error
+    import urllib.request
+
+    from alembic import command
+
+    from bot.db import alembic_config, schema_behind
+
+    url = app.deps.settings.database_url
+    command.downgrade(alembic_config(url), "-1")
+    with app.deps.engine.connect() as conn:
+        assert schema_behind(conn, url) is not None
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(app.url + "/healthz", timeout=5)
+    assert refused.value.code == 503
+    command.upgrade(alembic_config(url), "head")
+    with urllib.request.urlopen(app.url + "/healthz", timeout=5) as healthy:
+        assert healthy.status == 200
