@@ -12,6 +12,7 @@ from typing import Any
 from bot.commands import CommandCall, first_number, stage_titles
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.i18n import t
 from bot.services import ambassadors as amb
 from bot.services.callers import Caller
 from bot.slack.gateway import SlackError
@@ -158,7 +159,7 @@ def run_questions(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
 
 def run_confirm(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     if len(call.user_ids) != 1:
-        respond(**views.ephemeral(views.tr("confirm.nobody", caller.locale)))
+        respond(**views.ephemeral(t("ambassador.confirm.nobody", caller.locale)))
         return
     with session_scope(deps.session_factory) as session:
         outcome = amb.confirm_use_case(

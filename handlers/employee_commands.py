@@ -31,7 +31,7 @@ def run_me(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> N
     with session_scope(deps.session_factory) as session:
         person = get_person(session, caller.user_id)
         if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
+            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         locale, tz = person.effective_locale, person.tz
         summary = amb.my_summary(session, playbook=deps.playbook, person=person, now=deps.clock.now())
@@ -69,19 +69,19 @@ def run_snooze(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) 
     """`/coach snooze [days|off]`: the one snooze (bot/services/snooze), the length the person asked for."""
     days = snooze_days(call.words)
     if days is None:
-        respond(**views.ephemeral(views.tr("snooze.usage", caller.locale)))
+        respond(**views.ephemeral(t("ambassador.snooze.usage", caller.locale)))
         return
     ensure_person(deps, caller.user_id)
     with session_scope(deps.session_factory) as session:
         person = get_person(session, caller.user_id)
         if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
+            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         result = snoozing.snooze(session, person, days=days, now=deps.clock.now())
     if result.until:
-        text = views.tr("snooze.on", result.locale, until=result.local_until)
+        text = t("ambassador.snooze.on", result.locale, until=result.local_until)
     else:
-        text = views.tr("snooze.off", result.locale)
+        text = t("ambassador.snooze.off", result.locale)
     respond(**views.ephemeral(text))
 
 
@@ -90,11 +90,11 @@ def _set_stopped(deps: Deps, caller: Caller, respond: Respond, *, toggle: bool) 
     with session_scope(deps.session_factory) as session:
         person = get_person(session, caller.user_id)
         if person is None:
-            respond(**views.ephemeral(views.tr("me.unknown", caller.locale)))
+            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         stopped = amb.set_stopped(person, stopped=not amb.is_stopped(person) if toggle else False)
         locale = person.effective_locale
-    respond(**views.ephemeral(views.tr("stop.on" if stopped else "stop.off", locale)))
+    respond(**views.ephemeral(t("ambassador.stop.on" if stopped else "ambassador.stop.off", locale)))
 
 
 def run_stop(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:

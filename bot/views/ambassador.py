@@ -35,15 +35,6 @@ NAMES_LIMIT = 30
 DIGEST_DEPARTMENTS_MAX = 5  # 5 × 7 blocks + header and footer stay under MAX_BLOCKS
 
 
-def tr(key: str, locale: str, **values: object) -> str:
-    """`bot.i18n.t` for a key of bot/strings/ambassador.py without its prefix.
-
-    Only handlers/ambassador_commands.py still calls this; the handlers branch switches it to `t` and the
-    merge removes it. The views below call `t` directly.
-    """
-    return t(f"ambassador.{key}", locale, **values)
-
-
 def ephemeral(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     """`respond` arguments for an answer only the caller sees; the fallback text is always set."""
     blocks = (blocks or [section(text)])[:MAX_BLOCKS]
