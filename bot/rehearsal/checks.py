@@ -46,7 +46,7 @@ def all_warnings(config: Config, trace: Trace, report: dict[str, Any]) -> list[d
                       f"over cadence.weekly_budget {report['weekly_budget']}; lower the cadence or raise the budget."))
     out += _unreachable_topics(pb, file, trace)
     sent_phases = set(report["messages_by_phase"])
-    seen = sorted({ph for phases in trace.phases.values() for ph in phases if ph in pb.phases.model_fields})
+    seen = sorted({ph for phases in trace.phases.values() for ph in phases if ph in type(pb.phases).model_fields})
     for phase in seen:
         if phase not in sent_phases:
             out.append(_w("phase_sends_nothing", f"{file}: phase \"{phase}\" sent no DM; give phases.{phase} an "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.playbook.schema import Playbook
@@ -14,6 +15,7 @@ from bot.rehearsal.checks import all_warnings
 from bot.rehearsal.runner import Config, Trace
 from bot.rehearsal.workspace import SimPerson
 from bot.services.kpis import IGNITION_LINE
+from nudges.kinds import NudgeKind
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -30,7 +32,9 @@ def outside_working_hours(playbook: Playbook, person: SimPerson, at: datetime) -
     return away is not None and away[0] <= at.replace(tzinfo=None) < away[1]
 
 
-def build_report(config: Config, trace: Trace) -> dict:
+def build_report(config: Config, trace: Trace) -> dict[str, Any]:
+    """report.json. Per-person-week counts are the budgeted kinds (what `cadence.weekly_budget` governs);
+    celebrations and help follow-ups answer a person's own action and show in `messages_by_kind` only."""
     pb = config.playbook
     people = trace.workspace.by_id()
     weeks = config.weeks
@@ -41,7 +45,8 @@ def build_report(config: Config, trace: Trace) -> dict:
     outside = 0
     for s in trace.sent:
         by_phase[s.phase][s.kind] += 1
-        per_week[(s.user, (s.at - trace.start) // timedelta(weeks=1))] += 1
+        if NudgeKind(s.kind).policy.budgeted:  # replies to the person's own action are outside the budget
+            per_week[(s.user, (s.at - trace.start) // timedelta(weeks=1))] += 1
         p = people[s.user]
         hours[s.at.astimezone(ZoneInfo(p.tz)).hour] += 1
         outside += outside_working_hours(pb, p, s.at)

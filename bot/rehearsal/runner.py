@@ -220,7 +220,22 @@ class Simulation:
         tick_help_requests(self.deps)
         for delivery in self._landed(now):
             self._react(delivery)
-        self.app.ingest.wait_idle()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Wait until every acked event and interaction has been handled, so the next hour starts from one state.
+
+        All of the listener pool's workers are made to meet at a barrier: when they do, every task queued before
+        has finished. Twice, because recorded events queue follow-up work (celebrations) on the same pool.
+        """
+        pool = self.app.listeners
+        workers = pool._max_workers
+        for _ in range(2):
+            self.app.ingest.wait_idle()
+            barrier = threading.Barrier(workers + 1)
+            for _w in range(workers):
+                pool.submit(barrier.wait)
+            barrier.wait()
 
     def _landed(self, now: datetime) -> list[dict[str, Any]]:
         with session_scope(self.deps.session_factory) as s:
@@ -231,8 +246,8 @@ class Simulation:
                 .outerjoin(WaveMembership, WaveMembership.person_id == Person.id)
                 .outerjoin(Wave, Wave.id == WaveMembership.wave_id)
                 .where(NudgeDelivery.state == "sent", NudgeDelivery.sent_at == now)
-                .order_by(NudgeDelivery.id)
             ).all()  # fmt: skip
+        rows = sorted(rows, key=lambda r: (r[4], r[1], r[2] or "", r[0]))  # not by id: ids follow thread timing
         out = []
         for _id, kind, subject, ts, user, phase in rows:
             self.trace.sent.append(Sent(user, kind, phase or "none", now))
@@ -248,6 +263,8 @@ class Simulation:
         if p is None or self._away(p, self.clock.now()):
             return
         profile = PROFILES[p.profile]
+        # One generator per DM, from what it is, so the order DMs are looked at cannot change what people do.
+        self.rng = random.Random(f"{self.config.seed}:{p.user_id}:{delivery['kind']}:{delivery['subject']}:{self.clock.now()}")
         message = self._message(p.user_id, delivery["ts"])
         buttons = _buttons(message)
         rate = [b for b in buttons if b["action_id"].startswith("nudge.rate")]
