@@ -70,14 +70,14 @@ def test_report_has_every_schema_key(default_run: tuple[Path, dict[str, Any]]) -
 
 def test_unreachable_use_case_is_flagged(tmp_path: Path) -> None:
     def unreachable(data: dict[str, Any]) -> None:
-        data["stages"][0]["use_cases"][1]["criteria"] = {"event": "member_joined_channel", "channel": "#no-such-*"}
+        data["stages"][0]["use_cases"][1]["criteria"] = {"event": "file_shared"}  # Coach is not subscribed to it
 
     code, output, report = _run(tmp_path, "--playbook", str(_playbook(tmp_path, unreachable)))
     assert code == 0, output
     assert report is not None
     key = yaml.safe_load(default_playbook_path().read_text())["stages"][0]["use_cases"][1]["key"]
     [warning] = [w for w in report["warnings"] if w["code"] == "use_case_never_completed" and f'"{key}"' in w["message"]]
-    assert "matches no channel" in warning["message"] and "custom.yaml" in warning["message"]
+    assert 'needs the event "file_shared", which the app does not receive' in warning["message"] and "custom.yaml" in warning["message"]
 
 
 def test_budget_of_one_is_respected(tmp_path: Path) -> None:
