@@ -7,7 +7,6 @@ whatever SLACK_* or DATABASE_URL say in the environment or `.env`. Bad input is 
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import sys
 import threading
@@ -77,10 +76,20 @@ def summary(report: dict[str, Any]) -> list[str]:
 
 
 @click.command("rehearse", help="Rehearse a rollout against a simulated workspace (no Slack, no tokens, no network).")
-@click.option("--playbook", "playbook_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Playbook file (default: the bundled playbook).")
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Rollout plan, as `coach waves import` reads it (default: a pilot wave, then a second wave).")
+@click.option(
+    "--playbook",
+    "playbook_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Playbook file (default: the bundled playbook).",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rollout plan, as `coach waves import` reads it (default: a pilot wave, then a second wave).",
+)
 @click.option("--people", default=300, show_default=True, type=int)
 @click.option("--departments", default=5, show_default=True, type=int)
 @click.option("--weeks", default=6, show_default=True, type=int)
@@ -124,6 +133,7 @@ def _run(pb: Any, path: Path, plan: Path | None, people: int, departments: int, 
          quiet: bool) -> dict[str, Any]:  # fmt: skip
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from bot.cli.waves import import_plan
     from bot.rehearsal.report import build_report
     from bot.rehearsal.runner import Config, PlanRefused, rehearse
 
@@ -136,7 +146,9 @@ def _run(pb: Any, path: Path, plan: Path | None, people: int, departments: int, 
                       TimeElapsedColumn(), disable=quiet or not sys.stderr.isatty(),
                       console=None) as bar:  # fmt: skip
             task = bar.add_task("days", total=weeks * 7)
-            trace = rehearse(config, progress=lambda done, _t: bar.update(task, completed=done), stop=stop)
+            trace = rehearse(
+                config, import_plan=import_plan, progress=lambda done, _t: bar.update(task, completed=done), stop=stop
+            )
     except KeyboardInterrupt:
         click.echo("coach rehearse: stopped (Ctrl-C); nothing was written.", err=True)
         sys.exit(130)

@@ -42,15 +42,25 @@ def all_warnings(config: Config, trace: Trace, report: dict[str, Any]) -> list[d
             out.append(_w("use_case_never_completed", f'{file}: use case "{uc.key}" was never completed: {why}.'))
     out += _stalls(pb, file, trace)
     if report["max_messages_per_person_week"] > report["weekly_budget"]:
-        out.append(_w("over_budget", f"{file}: some person-weeks got {report['max_messages_per_person_week']} DMs, "
-                      f"over cadence.weekly_budget {report['weekly_budget']}; lower the cadence or raise the budget."))
+        out.append(
+            _w(
+                "over_budget",
+                f"{file}: some person-weeks got {report['max_messages_per_person_week']} DMs, "
+                f"over cadence.weekly_budget {report['weekly_budget']}; lower the cadence or raise the budget.",
+            )
+        )
     out += _unreachable_topics(pb, file, trace)
     sent_phases = set(report["messages_by_phase"])
     seen = sorted({ph for phases in trace.phases.values() for ph in phases if ph in type(pb.phases).model_fields})
     for phase in seen:
         if phase not in sent_phases:
-            out.append(_w("phase_sends_nothing", f"{file}: phase \"{phase}\" sent no DM; give phases.{phase} an "
-                          "intro or tips, or shorten it in the plan."))
+            out.append(
+                _w(
+                    "phase_sends_nothing",
+                    f'{file}: phase "{phase}" sent no DM; give phases.{phase} an '
+                    "intro or tips, or shorten it in the plan.",
+                )
+            )
     return sorted(out, key=lambda w: (w["code"], w["message"]))
 
 
@@ -69,8 +79,11 @@ def _stalls(pb: Playbook, file: str, trace: Trace) -> list[dict[str, str]]:
             if stage != "done" and total and n / total > STALL_SHARE and stage != pb.stages[0].key:
                 stuck.setdefault(stage, []).append(dept)
     return [
-        _w("stage_stall", f'{file}: most of {", ".join(sorted(depts))} stall at stage "{stage}"; make its required '
-           "use cases smaller or fewer.")
+        _w(
+            "stage_stall",
+            f'{file}: most of {", ".join(sorted(depts))} stall at stage "{stage}"; make its required '
+            "use cases smaller or fewer.",
+        )
         for stage, depts in sorted(stuck.items())
     ]
 
@@ -82,14 +95,19 @@ def _unreachable_topics(pb: Playbook, file: str, trace: Trace) -> list[dict[str,
         ids = [i for c in topic.contacts for i in (c.primary, c.backup) if i]
         present = [people[i] for i in ids if i in people]
         if not present:
-            out.append(_w("help_topic_unreachable", f'{file}: help topic "{topic.key}" has no contact in the workspace; '
-                          "name a primary who exists."))
+            why = f'{file}: help topic "{topic.key}" has no contact in the workspace; name a primary who exists.'
+            out.append(_w("help_topic_unreachable", why))
             continue
         for week in range(config_weeks(trace)):
             lo = trace.start.replace(tzinfo=None) + timedelta(weeks=week)
             if all(p.away and p.away[0] <= lo < p.away[1] for p in present):
-                out.append(_w("help_topic_unreachable", f'{file}: help topic "{topic.key}": every contact is away in '
-                              f"week {week}; add a backup contact."))
+                out.append(
+                    _w(
+                        "help_topic_unreachable",
+                        f'{file}: help topic "{topic.key}": every contact is away in '
+                        f"week {week}; add a backup contact.",
+                    )
+                )
                 break
     return out
 

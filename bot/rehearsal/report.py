@@ -96,5 +96,3 @@ def _never_reason(p: SimPerson, trace: Trace) -> str:
     if p.user_id not in trace.enrolled:
         return "not in any wave that started within the rehearsal"
     return trace.unsent.get(p.user_id, "nothing was due for them")
-
-

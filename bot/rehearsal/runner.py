@@ -45,6 +45,10 @@ HOUR = timedelta(hours=1)
 PLAN_EVERY_HOURS = 3
 
 
+# `coach waves import`'s importer, handed in by the CLI (the composition root) so the plan is read the same way.
+PlanImporter = Callable[..., tuple[list[str], list[PlaybookError]]]
+
+
 class PlanRefused(Exception):
     """The rollout plan does not import (same errors as `coach waves import`)."""
 
@@ -112,8 +116,11 @@ def default_plan(ws: Workspace, start: date) -> dict[str, Any]:
 class Simulation:
     """One rehearsal: the simulated Slack, the app, the clock and the people, stepped hour by hour."""
 
-    def __init__(self, config: Config, fake: FakeSlack, workdir: Path, stop: threading.Event) -> None:
+    def __init__(
+        self, config: Config, fake: FakeSlack, workdir: Path, stop: threading.Event, import_plan: PlanImporter
+    ) -> None:
         self.config = config
+        self.import_plan = import_plan
         self.fake = fake
         self.workdir = workdir
         self.stop = stop
@@ -138,8 +145,12 @@ class Simulation:
             self.fake.add_user(p.user_id, name=p.name, real_name=p.name.title(), tz=p.tz, locale=p.locale,
                                profile_fields=fields)  # fmt: skip
             if p.away:
-                self.fake.set_dnd(p.user_id, dnd_enabled=True, next_dnd_start_ts=int(p.away[0].replace(tzinfo=UTC)
-                                  .timestamp()), next_dnd_end_ts=int(p.away[1].replace(tzinfo=UTC).timestamp()))
+                self.fake.set_dnd(
+                    p.user_id,
+                    dnd_enabled=True,
+                    next_dnd_start_ts=int(p.away[0].replace(tzinfo=UTC).timestamp()),
+                    next_dnd_end_ts=int(p.away[1].replace(tzinfo=UTC).timestamp()),
+                )
         names = {"coach-admins"}
         for pattern in self.config.playbook.channels:
             for dept in self.ws.departments if "*" in pattern else [""]:
@@ -167,6 +178,9 @@ class Simulation:
         thread = threading.Thread(target=_serve, args=(server,), name="rehearsal-http", daemon=True)
         thread.start()
         self.driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", SIGNING_SECRET)
+        from nudges.worker import worker_for
+
+        self.worker = worker_for(self.deps)
         try:
             self._prepare()
             hours = self.config.weeks * 7 * 24
@@ -188,7 +202,6 @@ class Simulation:
         return self.trace
 
     def _prepare(self) -> None:
-        from bot.cli.waves import import_plan
         from bot.flows.channels import sync_channels
         from bot.flows.people import sync_people
         from bot.services.people import department_rule
@@ -200,14 +213,14 @@ class Simulation:
             plan_path = self.workdir / "plan.yaml"
             plan_path.write_text(yaml.safe_dump(default_plan(self.ws, START), sort_keys=False), encoding="utf-8")
         with session_scope(self.deps.session_factory) as session:
-            _changed, errors = import_plan(session, plan_path, actor="rehearsal", now=self.clock.now())
+            _changed, errors = self.import_plan(session, plan_path, actor="rehearsal", now=self.clock.now())
             if errors:
                 session.rollback()
                 raise PlanRefused(errors)
 
     def _hour(self) -> None:
         from nudges.help_jobs import tick_help_requests
-        from nudges.ticks import deliver_nudges, plan_nudges
+        from nudges.ticks import plan_nudges
         from nudges.wave_jobs import advance_wave_phases
 
         now = self.clock.now()
@@ -215,7 +228,7 @@ class Simulation:
         if (now - self.start) // HOUR % PLAN_EVERY_HOURS == 0:
             plan_nudges(self.deps)
         for _ in range(50):
-            if deliver_nudges(self.deps).claimed == 0:
+            if self.worker.tick().claimed == 0:  # the deliver_nudges job's body, one worker for the run
                 break
         tick_help_requests(self.deps)
         for delivery in self._landed(now):
@@ -264,7 +277,8 @@ class Simulation:
             return
         profile = PROFILES[p.profile]
         # One generator per DM, from what it is, so the order DMs are looked at cannot change what people do.
-        self.rng = random.Random(f"{self.config.seed}:{p.user_id}:{delivery['kind']}:{delivery['subject']}:{self.clock.now()}")
+        key = f"{self.config.seed}:{p.user_id}:{delivery['kind']}:{delivery['subject']}:{self.clock.now()}"
+        self.rng = random.Random(key)
         message = self._message(p.user_id, delivery["ts"])
         buttons = _buttons(message)
         rate = [b for b in buttons if b["action_id"].startswith("nudge.rate")]
@@ -409,10 +423,14 @@ def _serve(server: Any) -> None:
 
 
 def rehearse(
-    config: Config, *, progress: Callable[[int, int], None] | None = None, stop: threading.Event | None = None
+    config: Config,
+    *,
+    import_plan: PlanImporter,
+    progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Trace:
     """Run one rehearsal in a fresh temporary directory (deleted afterwards)."""
     with tempfile.TemporaryDirectory(prefix="coach-rehearsal-") as tmp, FakeSlack(ack_timeout=1.0) as fake:
-        sim = Simulation(config, fake, Path(tmp), stop or threading.Event())
+        sim = Simulation(config, fake, Path(tmp), stop or threading.Event(), import_plan)
         sim.seed_slack()
         return sim.run(progress)

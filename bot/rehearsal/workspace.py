@@ -116,7 +116,7 @@ def build_workspace(
                 begin = datetime(start.year, start.month, start.day) + timedelta(weeks=week)
                 away = (begin, begin + timedelta(days=7))
             out.append(SimPerson(f"U0SIM{i:05d}", f"person{i}", zone, locale, dept, _pick(rng, shares), away))
-    first_of = {}
+    first_of: dict[str, str] = {}
     for p in out:
         first_of.setdefault(p.department, p.user_id)
     contacts = []
