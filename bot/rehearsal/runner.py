@@ -10,6 +10,7 @@ environment or `.env` can point a rehearsal at a real workspace or database.
 
 from __future__ import annotations
 
+import logging
 import random
 import tempfile
 import threading
@@ -164,7 +165,12 @@ class Simulation:
         self.news_ts = f"{int(self.start.timestamp())}.000100"
 
     # -- the run ------------------------------------------------------------------------------------------
-    def run(self, progress: Callable[[int, int], None] | None = None) -> Trace:
+    def run(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        after: Callable[[Simulation], None] | None = None,
+    ) -> Trace:
+        """Step the weeks; `after(sim)` runs while the app is still up (the benchmark's baseline uses it)."""
         db_url = f"sqlite:///{self.workdir / 'coach.db'}"
         upgrade_to_head(db_url)
         settings = Settings(
@@ -175,6 +181,7 @@ class Simulation:
         self.deps = build_deps(settings, clock=self.clock, playbook=self.config.playbook)
         self.app = build_app(self.deps)
         server = create_http_server(self.app, self.deps, host="127.0.0.1", port=0, threads=2)
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is expected here
         thread = threading.Thread(target=_serve, args=(server,), name="rehearsal-http", daemon=True)
         thread.start()
         self.driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", SIGNING_SECRET)
@@ -195,6 +202,8 @@ class Simulation:
                     progress(h // 24 + 1, hours // 24)
             self._snapshot_week(self.config.weeks - 1)
             self._finish()
+            if after is not None:
+                after(self)
         finally:
             server.close()
             self.app.drain()
@@ -428,9 +437,10 @@ def rehearse(
     import_plan: PlanImporter,
     progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
+    after: Callable[[Simulation], None] | None = None,
 ) -> Trace:
     """Run one rehearsal in a fresh temporary directory (deleted afterwards)."""
     with tempfile.TemporaryDirectory(prefix="coach-rehearsal-") as tmp, FakeSlack(ack_timeout=1.0) as fake:
         sim = Simulation(config, fake, Path(tmp), stop or threading.Event(), import_plan)
         sim.seed_slack()
-        return sim.run(progress)
+        return sim.run(progress, after)
