@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from bot.app import build_app
@@ -179,6 +180,9 @@ class Simulation:
             COACH_PLAYBOOK=str(self.config.playbook_path),
         )  # fmt: skip
         self.deps = build_deps(settings, clock=self.clock, playbook=self.config.playbook)
+        # The database is a temporary file deleted after the run: durability buys nothing, fsyncs cost time.
+        sa_event.listen(self.deps.engine, "connect", _no_fsync)
+        self.deps.engine.dispose()
         self.app = build_app(self.deps)
         server = create_http_server(self.app, self.deps, host="127.0.0.1", port=0, threads=2)
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is expected here
@@ -412,6 +416,12 @@ class Simulation:
                 .group_by(Completion.use_case_key)
             ).all()  # fmt: skip
             self.trace.completed = {key: n for key, n in done}
+
+
+def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
 
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
