@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from bot.simslack.payloads import event_callback, member_joined, message_event, reaction_event
 from models import DailyActivity
-from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
-from tests.fakeslack.payloads import event_callback, member_joined, message_event, reaction_event
 
 EVENTS = int(os.environ.get("BENCH_INGEST_EVENTS", "6000"))
 CLIENTS = 8

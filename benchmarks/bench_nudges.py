@@ -26,6 +26,7 @@ from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_
 from bot.deps import build_deps
 from bot.domain.progression import PersonProgress, next_use_case
 from bot.playbook import Playbook, default_playbook_path, load_playbook
+from bot.simslack import FakeSlack
 from bot.slack.gateway import SlackGateway, make_web_client
 from models import Completion, NudgeDelivery, Person
 from nudges.config import DeliverySettings, cadence_rules
@@ -33,7 +34,6 @@ from nudges.outbox import enqueue
 from nudges.planner import iso_week, plan
 from nudges.worker import DeliveryWorker
 from tests.e2e.harness import settings_for
-from tests.fakeslack import FakeSlack
 from tests.nudges.factories import active_wave, bulk_people, utc
 
 pytestmark = pytest.mark.benchmark

@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT7
 
 from bot.manifest import MANIFEST_PATH, bot_scopes, load_manifest
 
-SCHEMA_DIR = Path(__file__).parent / "data" / "slack" / "manifest-schema"
+SCHEMA_DIR = Path(__file__).parent.parent / "bot" / "simslack" / "data" / "manifest-schema"
 BASE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/"
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.request_guard import MAX_BODY_BYTES, guard
-from tests.fakeslack.driver import sign
+from bot.simslack.driver import sign
 
 SECRET = "s3cret"
 NOW = 1_800_000_000

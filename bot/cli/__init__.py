@@ -10,6 +10,7 @@ from bot.cli.migrate import migrate
 from bot.cli.outbox import outbox
 from bot.cli.people import import_people_command, sync_people_command
 from bot.cli.playbook import playbook
+from bot.cli.rehearse import rehearse
 from bot.cli.run import run, serve, worker
 from bot.cli.waves import audit, waves
 
@@ -31,3 +32,4 @@ main.add_command(audit)
 main.add_command(waves)
 main.add_command(ambassadors)
 main.add_command(outbox)
+main.add_command(rehearse)

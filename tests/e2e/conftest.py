@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.simslack import FakeSlack
 from tests.e2e.harness import HttpApp, grant_manifest_scopes, http_app
-from tests.fakeslack import FakeSlack
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from bot.deps import Deps, build_deps
 from bot.manifest import bot_scopes, load_manifest
 from bot.server import create_http_server
 from bot.settings import Settings
-from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
 
 
 def settings_for(fake: FakeSlack, database_url: str, **extra: Any) -> Settings:

@@ -20,12 +20,12 @@ from bot.domain.waves import WaveForm
 from bot.flows.people import sync_people
 from bot.services import rollout
 from bot.services.people import DepartmentRule
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, NudgeDelivery, Wave, WaveMembership
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 
 ADMIN = "U0ADMIN01"  # a Slack workspace admin (users.info is_admin)
 CONFIG_ADMIN = "U0CONFIG1"  # named in COACH_ADMINS only

@@ -22,12 +22,12 @@ from bot.flows import help as help_flow
 from bot.flows.people import sync_people
 from bot.services import appointments
 from bot.services.people import DepartmentRule
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import block_actions, view_submission
 from bot.views.admin_roles import contact_modal, role_modal
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
 from models import AuditEntry, HelpContact, HelpRequest, Person, Role
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import block_actions, view_submission
 from tests.services.conftest import ASKER, MONDAY_10_JST, seed_help_people
 
 ADMIN = "U0ADMIN01"

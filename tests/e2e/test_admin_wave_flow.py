@@ -19,14 +19,14 @@ from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.flows.people import sync_people
 from bot.services.people import DepartmentRule
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, DailyActivity, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.wave_jobs import advance_wave_phases
 from nudges.worker import DeliveryWorker
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 
 ADMIN = "U0ADMIN01"
 START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 10:00 in Tokyo, where Sales works

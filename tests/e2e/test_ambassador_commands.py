@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import session_scope
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import block_actions, slash_command
 from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Role
 from nudges.kinds import OPTABLE_KINDS
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import block_actions, slash_command
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 ALICE, BOB, WENDY, CAROL = "U0ALICE01", "U0BOB0001", "W111", "U0CAROL01"  # Alice: Sales ambassador (ja)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from bot.simslack.payloads import app_home_opened, event_callback
 from tests.e2e.harness import grant_manifest_scopes
-from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
-from tests.fakeslack.payloads import app_home_opened, event_callback
 
 
 def _env(fake: FakeSlack, db: Path, **extra: str) -> dict[str, str]:

@@ -11,10 +11,10 @@ from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
 from bot.db import session_scope
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import app_home_opened, event_callback, load
 from models import Person, ProcessedEvent
 from tests.e2e.harness import HttpApp, socket_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import app_home_opened, event_callback, load
 
 VIEW_MAX_BYTES = 250_000
 

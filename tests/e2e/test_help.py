@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import block_actions, slash_command, view_submission
 from bot.views.help import rate_action_id
 from bot.views.ids import HelpAction, HelpView
 from models import HelpRequest, HelpStep, Person, Role
 from nudges.help_jobs import tick_help_requests
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import block_actions, slash_command, view_submission
 from tests.services.conftest import AMBASSADOR, ASKER, MONDAY_10_JST, seed_help_people
 
 PRIMARY, BACKUP, HELPER = "U0ADMIN001", "U0ADMIN002", "U0HELPER01"

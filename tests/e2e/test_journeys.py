@@ -12,10 +12,8 @@ from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, Role
-from tests.e2e.harness import HttpApp, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import (
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import (
     app_home_opened,
     block_actions,
     event_callback,
@@ -25,7 +23,9 @@ from tests.fakeslack.payloads import (
     reaction_event,
     slash_command,
 )
-from tests.fakeslack.payloads import load as load_payload
+from bot.simslack.payloads import load as load_payload
+from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, Role
+from tests.e2e.harness import HttpApp, wait_until
 
 ALICE, BOB = "U0ALICE01", "U0BOB0001"
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import block_actions
 from models import NudgeDelivery, Person, PulseResponse
 from nudges.outbox import enqueue
 from nudges.ticks import deliver_nudges, plan_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import block_actions
 from tests.nudges.factories import active_wave, person, utc
 
 TOKYO_NOON = utc(2026, 2, 2, 3)  # Monday 12:00 in Tokyo

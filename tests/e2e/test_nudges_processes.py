@@ -18,9 +18,9 @@ from sqlalchemy import func, insert, select
 
 from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from bot.playbook import default_playbook_path
+from bot.simslack import SIGNING_SECRET, FakeSlack
 from models import NudgeDelivery
 from nudges.rules import resolve_zone
-from tests.fakeslack import SIGNING_SECRET, FakeSlack
 from tests.nudges.factories import active_wave, bulk_people
 
 CANDIDATE_ZONES = ("UTC", "Asia/Tokyo", "America/New_York", "Asia/Kolkata", "Pacific/Auckland", "America/Los_Angeles")

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.db import make_engine, make_session_factory, session_scope
+from bot.simslack import SIGNING_SECRET, FakeSlack
 from models import Person
-from tests.fakeslack import SIGNING_SECRET, FakeSlack
 
 
 def _env(fake: FakeSlack, db: Path) -> dict[str, str]:

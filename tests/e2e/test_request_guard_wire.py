@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import slash_command
 from tests.e2e.harness import HttpApp
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import slash_command
 
 MARKER = "PRIVATE-WIRE-MARKER-91c2"
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.ingest import writer
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import event_callback, message_event
 from models import ProcessedEvent
 from tests.e2e.harness import grant_manifest_scopes, http_app
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import event_callback, message_event
 
 
 @pytest.fixture

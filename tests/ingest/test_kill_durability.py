@@ -27,10 +27,10 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from bot.db import upgrade_to_head
+from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from bot.simslack.payloads import event_callback, message_event, reaction_event
 from models import DailyActivity, ProcessedEvent
 from tests.e2e.harness import grant_manifest_scopes
-from tests.fakeslack import SIGNING_SECRET, FakeSlack, SlackDriver
-from tests.fakeslack.payloads import event_callback, message_event, reaction_event
 
 EVENTS = 2000
 KILL_AFTER_ACKS = 500

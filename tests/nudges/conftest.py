@@ -9,10 +9,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.deps import Deps, build_deps
 from bot.playbook import Playbook
+from bot.simslack import FakeSlack
 from nudges.config import cadence_rules
 from nudges.rules import CadenceRules
 from tests.e2e.harness import settings_for
-from tests.fakeslack import FakeSlack
 from tests.nudges.factories import utc
 
 MONDAY_NOON = utc(2026, 2, 2, 12)  # 12:00 UTC is inside 10:00-17:00 in London and UTC

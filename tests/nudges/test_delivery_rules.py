@@ -13,13 +13,13 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.simslack import FakeSlack
 from models import NudgeDelivery
 from nudges.config import DeliverySettings
 from nudges.outbox import enqueue
 from nudges.rules import CadenceRules
 from nudges.service import request_nudge
 from nudges.worker import DeliveryWorker
-from tests.fakeslack import FakeSlack
 from tests.nudges.factories import active_wave, complete, person, sent, utc
 
 SETTINGS = DeliverySettings(tick_budget_seconds=30)

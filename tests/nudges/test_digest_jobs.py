@@ -13,11 +13,11 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.simslack import FakeSlack
 from models import NudgeDelivery, Person, Role
 from nudges.digest_jobs import queue_ambassador_digests
 from nudges.scheduler import JOBS
 from nudges.ticks import deliver_nudges
-from tests.fakeslack import FakeSlack
 
 MONDAY_1030_TOKYO = datetime(2026, 3, 9, 1, 30, tzinfo=UTC)
 PEOPLE = (

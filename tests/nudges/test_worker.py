@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.simslack import FakeSlack
 from bot.slack.gateway import PostedMessage, SlackGateway, make_web_client
 from models import NudgeDelivery, Person, Wave
 from nudges.claims import claim_due
@@ -21,7 +22,6 @@ from nudges.outbox import enqueue
 from nudges.pacing import Throttle, dnd_until
 from nudges.reconcile import message_metadata, nudge_id_of
 from nudges.worker import DeliveryWorker
-from tests.fakeslack import FakeSlack
 from tests.nudges.conftest import MONDAY_NOON
 from tests.nudges.factories import active_wave, bulk_people, person
 

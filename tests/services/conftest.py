@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
 from bot.deps import Deps, build_deps
+from bot.simslack import FakeSlack
 from models import Person
 from tests.e2e.harness import grant_manifest_scopes, settings_for
-from tests.fakeslack import FakeSlack
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 

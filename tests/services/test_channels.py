@@ -8,7 +8,7 @@ from bot.db import session_scope
 from bot.deps import ChannelNames, Deps
 from bot.flows.channels import bot_joined, channel_name, sync_channels
 from bot.services.channels import stored_name
-from tests.fakeslack.server import FakeSlack
+from bot.simslack.server import FakeSlack
 
 
 def test_a_name_is_asked_of_slack_once_then_stored_and_cached(deps: Deps, fake: FakeSlack) -> None:

@@ -12,10 +12,10 @@ from bot.deps import Deps
 from bot.flows import help as svc
 from bot.flows.people import ensure_person
 from bot.services.help_metrics import help_numbers
+from bot.simslack import FakeSlack
 from bot.slack.gateway import SlackError
 from bot.views.ids import HelpAction
 from models import HelpRequest, HelpStep, Person, Role
-from tests.fakeslack import FakeSlack
 from tests.services.conftest import AMBASSADOR, ASKER
 
 LOGIN = "My login password does not work since this morning"  # topic "setup", no FAQ entry matches

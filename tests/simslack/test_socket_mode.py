@@ -9,8 +9,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.payloads import event_callback, load, message_event, slash_command
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import event_callback, load, message_event, slash_command
 
 Listener = Callable[[SocketModeClient, SocketModeRequest], None]
 

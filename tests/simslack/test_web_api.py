@@ -6,8 +6,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.reference import docs_example
+from bot.simslack import FakeSlack
+from bot.simslack.reference import docs_example
 
 TS = re.compile(r"^\d{10}\.\d{6}$")
 

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from tests.fakeslack import FakeSlack
+from bot.simslack import FakeSlack
 
 
 @pytest.fixture

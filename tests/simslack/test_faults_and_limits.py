@@ -7,8 +7,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.reference import load_json
+from bot.simslack import FakeSlack
+from bot.simslack.reference import load_json
 
 
 def test_limits_are_off_by_default(client: WebClient, fake: FakeSlack) -> None:

@@ -1,4 +1,4 @@
-"""Read-only access to the copied Slack reference data in tests/data/slack (see SOURCE.md there)."""
+"""Read-only access to the copied Slack reference data in bot/simslack/data (see SOURCE.md there)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "slack"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Error codes Slack can return from any method; each appears in the `errors` tables of many
 # methods in web-api/docs-slack-dev-methods.json (e.g. invalid_auth 54x, internal_error 54x,

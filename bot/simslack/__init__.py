@@ -1,4 +1,4 @@
-"""Loopback fake Slack for end-to-end tests: Web API, Socket Mode, signed HTTP driver, payload builders."""
+"""Simulated (loopback) Slack for tests and rehearsals: Web API, Socket Mode, signed HTTP driver, payloads."""
 
 from .driver import DriverResponse, SlackDriver, sign
 from .identity import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, Identity

@@ -1,8 +1,8 @@
 import jsonschema
 import pytest
 
-from tests.fakeslack import payloads
-from tests.fakeslack.reference import load_json
+from bot.simslack import payloads
+from bot.simslack.reference import load_json
 
 WRAPPER = load_json("events-api/slack_common_event_wrapper_schema.json")
 # authed_users is legacy; current payloads carry `authorizations` instead (INDEX.md §6).

@@ -12,9 +12,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakeslack import FakeSlack, SlackDriver, sign
-from tests.fakeslack.payloads import block_actions, event_callback, message_event, slash_command
-from tests.fakeslack.reference import load_json
+from bot.simslack import FakeSlack, SlackDriver, sign
+from bot.simslack.payloads import block_actions, event_callback, message_event, slash_command
+from bot.simslack.reference import load_json
 
 SECRET = "test-signing-secret"
 

@@ -1,0 +1,455 @@
+"""Drive the real app for W simulated weeks against the simulated Slack, on a fresh temporary SQLite file.
+
+The app is the one `coach serve` runs: Bolt behind waitress, reached through signed HTTP requests from
+`bot.simslack.SlackDriver`; its Web API calls go to `bot.simslack.FakeSlack` on 127.0.0.1. Time is a
+`ManualClock` stepped one simulated hour at a time; each hour the scheduler's jobs run once with it (wave
+phases, planner, outbox worker, help ticks), then people react to the DMs they actually received.
+Settings are built explicitly (tokens, API URL and database are the simulation's), so nothing in the
+environment or `.env` can point a rehearsal at a real workspace or database.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.db import session_scope, upgrade_to_head
+from bot.deps import build_deps
+from bot.manifest import bot_scopes, load_manifest
+from bot.playbook.loader import PlaybookError
+from bot.playbook.schema import Playbook, UseCase
+from bot.rehearsal.workspace import PROFILES, SimPerson, Workspace, build_workspace
+from bot.server import create_http_server
+from bot.settings import Settings
+from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
+from bot.simslack.payloads import block_actions, event_callback, member_joined, message_event, reaction_event
+from models import Completion, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
+from nudges.worker import DeliveryWorker
+
+START = date(2027, 1, 4)  # a Monday; fixed so a seed always gives the same report
+HOUR = timedelta(hours=1)
+# The planner is the hot path (a set-based pass over everyone); it queues rows due at the next allowed local
+# time, so running it every few simulated hours instead of every 5 minutes changes when a DM is queued,
+# not when it may land (the worker's rules decide that, and it runs every simulated hour).
+PLAN_EVERY_HOURS = 3
+
+
+# `coach waves import`'s importer, handed in by the CLI (the composition root) so the plan is read the same way.
+PlanImporter = Callable[..., tuple[list[str], list[PlaybookError]]]
+
+
+class PlanRefused(Exception):
+    """The rollout plan does not import (same errors as `coach waves import`)."""
+
+    def __init__(self, errors: list[PlaybookError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Config:
+    playbook: Playbook
+    playbook_path: Path
+    plan: Path | None = None
+    people: int = 300
+    departments: int = 5
+    weeks: int = 6
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One DM that landed: who, what kind, in which wave phase, when (UTC)."""
+
+    user: str
+    kind: str
+    phase: str
+    at: datetime
+
+
+@dataclass
+class Trace:
+    """What the run observed; `bot.rehearsal.report` turns it into report.json."""
+
+    workspace: Workspace
+    start: datetime
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    stages: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    ignited: dict[str, list[float]] = field(default_factory=dict)
+    sentiment: list[float | None] = field(default_factory=list)
+    unsent: dict[str, str] = field(default_factory=dict)  # user -> why no DM landed
+    enrolled: set[str] = field(default_factory=set)
+    help: dict[str, Any] = field(default_factory=dict)
+    completed: dict[str, int] = field(default_factory=dict)  # use case key -> people who completed it
+    phases: dict[str, list[str]] = field(default_factory=dict)  # wave -> phase (or state) per week
+
+
+def channel_name(pattern: str, dept: str) -> str:
+    """'#proj-*' -> 'proj-sales' for a department; plain names lose their '#'."""
+    return pattern.lstrip("#").replace("*", dept.lower())
+
+
+def default_plan(ws: Workspace, start: date) -> dict[str, Any]:
+    """A pilot wave (the first department, now) then a second wave (everyone else, two weeks later)."""
+    return {
+        "waves": [
+            {"name": "pilot", "sponsor": ws.sponsor, "start_date": start.isoformat(),
+             "members": {"departments": ws.departments[:1]}},
+            {"name": "second", "sponsor": ws.sponsor, "start_date": (start + timedelta(weeks=2)).isoformat(),
+             "members": {"departments": ws.departments[1:] or ws.departments[:1]}},
+        ]
+    }  # fmt: skip
+
+
+class Simulation:
+    """One rehearsal: the simulated Slack, the app, the clock and the people, stepped hour by hour."""
+
+    def __init__(
+        self, config: Config, fake: FakeSlack, workdir: Path, stop: threading.Event, import_plan: PlanImporter
+    ) -> None:
+        self.config = config
+        self.import_plan = import_plan
+        self.fake = fake
+        self.workdir = workdir
+        self.stop = stop
+        self.rng = random.Random(config.seed)
+        self.start = datetime(START.year, START.month, START.day, tzinfo=UTC)
+        self.clock = ManualClock(self.start)
+        self.ws = build_workspace(
+            config.playbook, people=config.people, departments=config.departments, seed=config.seed,
+            start=START, weeks=config.weeks,
+        )  # fmt: skip
+        self.people = self.ws.by_id()
+        self.trace = Trace(workspace=self.ws, start=self.start)
+        self.channels: dict[str, str] = {}  # name -> id
+        self.news_ts = ""
+        self.events = 0  # events sent to the app (the benchmark's baseline replays as many)
+
+    # -- the workspace in the simulated Slack -------------------------------------------------------------
+    def seed_slack(self) -> None:
+        self.fake.api.granted_scopes = sorted(bot_scopes(load_manifest()))
+        for p in [*self.ws.people, *self.ws.contacts]:
+            fields = {"Xf01DEPT": {"value": p.department, "alt": "", "label": "Department"}}
+            self.fake.add_user(p.user_id, name=p.name, real_name=p.name.title(), tz=p.tz, locale=p.locale,
+                               profile_fields=fields)  # fmt: skip
+            if p.away:
+                self.fake.set_dnd(
+                    p.user_id,
+                    dnd_enabled=True,
+                    next_dnd_start_ts=int(p.away[0].replace(tzinfo=UTC).timestamp()),
+                    next_dnd_end_ts=int(p.away[1].replace(tzinfo=UTC).timestamp()),
+                )
+        names = {"coach-admins"}
+        for pattern in self.config.playbook.channels:
+            for dept in self.ws.departments if "*" in pattern else [""]:
+                names.add(channel_name(pattern, dept))
+        members = [p.user_id for p in self.ws.people]
+        for i, name in enumerate(sorted(names)):
+            cid = f"C0SIM{i:04d}"
+            self.fake.add_channel(cid, name, members=[] if name != "coach-admins" else members[:1])
+            self.channels[name] = cid
+        # The newest post in #company-news that people react to (the app reads the channel, not the post).
+        self.news_ts = f"{int(self.start.timestamp())}.000100"
+
+    # -- the run ------------------------------------------------------------------------------------------
+    def run(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        after: Callable[[Simulation], None] | None = None,
+    ) -> Trace:
+        """Step the weeks; `after(sim)` runs while the app is still up (the benchmark's baseline uses it)."""
+        db_url = f"sqlite:///{self.workdir / 'coach.db'}"
+        upgrade_to_head(db_url)
+        settings = Settings(
+            SLACK_BOT_TOKEN=self.fake.bot_token, SLACK_APP_TOKEN=self.fake.app_token,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=self.fake.api_url, DATABASE_URL=db_url,
+            COACH_PLAYBOOK=str(self.config.playbook_path),
+        )  # fmt: skip
+        self.deps = build_deps(settings, clock=self.clock, playbook=self.config.playbook)
+        # The database is a temporary file deleted after the run: durability buys nothing, fsyncs cost time.
+        sa_event.listen(self.deps.engine, "connect", _no_fsync)
+        self.deps.engine.dispose()
+        self.app = build_app(self.deps)
+        server = create_http_server(self.app, self.deps, host="127.0.0.1", port=0, threads=2)
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is expected here
+        thread = threading.Thread(target=_serve, args=(server,), name="rehearsal-http", daemon=True)
+        thread.start()
+        self.driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", SIGNING_SECRET)
+        self.worker = DeliveryWorker(self.deps)  # one per run, like the scheduler's
+        try:
+            self._prepare()
+            hours = self.config.weeks * 7 * 24
+            for h in range(hours):
+                if self.stop.is_set():
+                    raise KeyboardInterrupt
+                if h % (7 * 24) == 0 and h:
+                    self._snapshot_week(h // (7 * 24) - 1)
+                self.clock.set(self.start + h * HOUR)
+                self._hour()
+                if progress and h % 24 == 23:
+                    progress(h // 24 + 1, hours // 24)
+            self._snapshot_week(self.config.weeks - 1)
+            self._finish()
+            if after is not None:
+                after(self)
+        finally:
+            server.close()
+            self.app.drain()
+            self.deps.engine.dispose()
+        return self.trace
+
+    def _prepare(self) -> None:
+        from bot.flows.channels import sync_channels
+        from bot.flows.people import sync_people
+        from bot.services.people import department_rule
+
+        sync_people(self.deps, department_rule(self.deps.playbook))
+        sync_channels(self.deps)
+        plan_path = self.config.plan
+        if plan_path is None:
+            plan_path = self.workdir / "plan.yaml"
+            plan_path.write_text(yaml.safe_dump(default_plan(self.ws, START), sort_keys=False), encoding="utf-8")
+        with session_scope(self.deps.session_factory) as session:
+            _changed, errors = self.import_plan(session, plan_path, actor="rehearsal", now=self.clock.now())
+            if errors:
+                session.rollback()
+                raise PlanRefused(errors)
+
+    def _hour(self) -> None:
+        from nudges.help_jobs import tick_help_requests
+        from nudges.ticks import plan_nudges
+        from nudges.wave_jobs import advance_wave_phases
+
+        now = self.clock.now()
+        advance_wave_phases(self.deps)
+        if (now - self.start) // HOUR % PLAN_EVERY_HOURS == 0:
+            plan_nudges(self.deps)
+        for _ in range(50):
+            if self.worker.tick().claimed == 0:  # the deliver_nudges job's body, one worker for the run
+                break
+        tick_help_requests(self.deps)
+        for delivery in self._landed(now):
+            self._react(delivery)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Wait until every acked event and interaction has been handled, so the next hour starts from one state.
+
+        All of the listener pool's workers are made to meet at a barrier: when they do, every task queued before
+        has finished. Twice, because recorded events queue follow-up work (celebrations) on the same pool.
+        """
+        pool = self.app.listeners
+        workers = pool._max_workers
+        for _ in range(2):
+            self.app.ingest.wait_idle()
+            barrier = threading.Barrier(workers + 1)
+            for _w in range(workers):
+                pool.submit(barrier.wait)
+            barrier.wait()
+
+    def _landed(self, now: datetime) -> list[dict[str, Any]]:
+        with session_scope(self.deps.session_factory) as s:
+            rows = s.execute(
+                select(NudgeDelivery.id, NudgeDelivery.kind, NudgeDelivery.subject, NudgeDelivery.message_ts,
+                       Person.slack_user_id, Wave.phase)
+                .join(Person, Person.id == NudgeDelivery.person_id)
+                .outerjoin(WaveMembership, WaveMembership.person_id == Person.id)
+                .outerjoin(Wave, Wave.id == WaveMembership.wave_id)
+                .where(NudgeDelivery.state == "sent", NudgeDelivery.sent_at == now)
+            ).all()  # fmt: skip
+        rows = sorted(rows, key=lambda r: (r[4], r[1], r[2] or "", r[0]))  # not by id: ids follow thread timing
+        out = []
+        for _id, kind, subject, ts, user, phase in rows:
+            self.trace.sent.append(Sent(user, kind, phase or "none", now))
+            out.append({"kind": kind, "subject": subject, "ts": ts, "user": user})
+        return out
+
+    # -- people -------------------------------------------------------------------------------------------
+    def _away(self, p: SimPerson, now: datetime) -> bool:
+        return p.away is not None and p.away[0].replace(tzinfo=UTC) <= now < p.away[1].replace(tzinfo=UTC)
+
+    def _react(self, delivery: dict[str, Any]) -> None:
+        p = self.people.get(delivery["user"])
+        if p is None or self._away(p, self.clock.now()):
+            return
+        profile = PROFILES[p.profile]
+        # One generator per DM, from what it is, so the order DMs are looked at cannot change what people do.
+        key = f"{self.config.seed}:{p.user_id}:{delivery['kind']}:{delivery['subject']}:{self.clock.now()}"
+        self.rng = random.Random(key)
+        message = self._message(p.user_id, delivery["ts"])
+        buttons = _buttons(message)
+        rate = [b for b in buttons if b["action_id"].startswith("nudge.rate")]
+        if rate:
+            if self.rng.random() < profile.answer_pulse:
+                score = min(5, max(1, round(self.rng.gauss(profile.mood, 0.8))))
+                pick = next((b for b in rate if b["action_id"].endswith(f".{score}")), rate[-1])
+                self._press(p.user_id, message, pick)
+            return
+        if self.rng.random() >= profile.act:
+            return
+        try_it = next((b for b in buttons if b["action_id"].startswith("nudge.try_it")), None)
+        if try_it:
+            self._press(p.user_id, message, try_it)
+        use_case = self._use_case(delivery["subject"])
+        if use_case is not None and use_case.criteria.event == "help_requested":
+            help_open = next((b for b in buttons if b["action_id"].startswith("help.open")), None)
+            if help_open:
+                self._press(p.user_id, message, help_open)
+        elif use_case is not None:
+            self._do(p, use_case)
+
+    def _use_case(self, key: str | None) -> UseCase | None:
+        if not key:
+            return None
+        try:
+            return self.config.playbook.use_case(key)
+        except (KeyError, LookupError):
+            return None
+
+    def _do(self, p: SimPerson, use_case: UseCase) -> None:
+        """Do what the use case asks, as Slack would report it: the events the app subscribes to."""
+        c = use_case.criteria
+        channel = self.channels.get(channel_name(c.channel, p.department)) if c.channel else None
+        channel = channel or self.channels.get(channel_name("#proj-*", p.department))
+        if channel is None:
+            return
+        for i in range(c.count):
+            ts = f"{int(self.clock.now().timestamp()) + i}.{self.rng.randrange(10**6):06d}"
+            if c.event == "member_joined_channel":
+                event = member_joined(p.user_id, channel)
+            elif c.event == "reaction_added":
+                event = reaction_event(p.user_id, "thumbsup", channel, self.news_ts)
+            elif c.event == "message":
+                thread = ts if c.thread_reply else None
+                event = message_event(p.user_id, channel, "(simulated)", ts=ts, thread_ts=thread)
+            else:
+                return  # help_requested, self-report or events the simulation does not produce
+            event["event_ts"] = ts  # the simulated time, which the app reads as when it happened
+            self.driver.post_event(event_callback(event, event_time=int(self.clock.now().timestamp())))
+            self.events += 1
+
+    def _message(self, user: str, ts: str | None) -> dict[str, Any]:
+        for message in reversed(self.fake.messages_in(user)):
+            if message.get("ts") == ts:
+                return message
+        return {}
+
+    def _press(self, user: str, message: dict[str, Any], button: dict[str, Any]) -> None:
+        before = len(self.fake.calls)
+        payload = block_actions(
+            user, button["action_id"], button.get("value", ""), channel=self.fake.dm_channel(user),
+            message_ts=message.get("ts"), response_url=self.fake.response_url("actions"),
+        )  # fmt: skip
+        self.driver.post_interaction(payload)
+        deadline = time.monotonic() + 0.5
+        while len(self.fake.calls) == before and time.monotonic() < deadline:  # the app answered somehow
+            time.sleep(0.002)
+
+    # -- observations -------------------------------------------------------------------------------------
+    def _snapshot_week(self, week: int) -> None:
+        self.app.ingest.wait_idle()
+        keys = [s.key for s in self.config.playbook.stages]
+        since = self.start + timedelta(weeks=week)
+        with session_scope(self.deps.session_factory) as s:
+            rows = s.execute(select(Person.slack_user_id, Person.current_stage)).all()
+            waves = s.execute(select(Wave.name, Wave.state, Wave.phase).order_by(Wave.id)).all()
+            scores = s.scalars(
+                select(PulseResponse.score).where(
+                    PulseResponse.answered_at >= since,
+                    PulseResponse.answered_at < since + timedelta(weeks=1),
+                )
+            ).all()
+        counts: dict[str, dict[str, int]] = {d: {} for d in self.ws.departments}
+        ignited: dict[str, int] = dict.fromkeys(self.ws.departments, 0)
+        for user, stage in rows:
+            p = self.people.get(user)
+            if p is None or p in self.ws.contacts:
+                continue
+            name = keys[stage] if stage < len(keys) else "done"
+            counts[p.department][name] = counts[p.department].get(name, 0) + 1
+            ignited[p.department] += stage >= 2
+        for name, state, phase in waves:
+            self.trace.phases.setdefault(name, []).append(phase if state == "active" else state)
+        sizes = {d: sum(counts[d].values()) for d in counts}
+        for d in self.ws.departments:
+            self.trace.stages.setdefault(d, []).append(dict(sorted(counts[d].items())))
+            self.trace.ignited.setdefault(d, []).append(ignited[d] / sizes[d] if sizes[d] else 0.0)
+        self.trace.sentiment.append(round(sum(scores) / len(scores), 2) if scores else None)
+
+    def _finish(self) -> None:
+        from models import HelpRequest
+
+        with session_scope(self.deps.session_factory) as s:
+            enrolled = s.scalars(
+                select(Person.slack_user_id).join(WaveMembership, WaveMembership.person_id == Person.id)
+            ).all()
+            for user, state, error in s.execute(
+                select(Person.slack_user_id, NudgeDelivery.state, NudgeDelivery.last_error)
+                .join(Person, Person.id == NudgeDelivery.person_id)
+                .where(NudgeDelivery.state != "sent")
+                .order_by(NudgeDelivery.id)
+            ):  # fmt: skip
+                self.trace.unsent.setdefault(user, f"{state}: {error}" if error else state)
+            self.trace.enrolled = set(enrolled)
+            requests = s.scalars(select(HelpRequest)).all()
+            self.trace.help = {"asked": len(requests), "answered": 0, "escalated": 0, "unanswered": len(requests),
+                               "first_answer_minutes": []}  # fmt: skip
+            self.trace.plan = [{"wave": name, "phase_by_week": ph} for name, ph in self.trace.phases.items()]
+            done = s.execute(
+                select(Completion.use_case_key, func.count()).where(Completion.status == "done")
+                .group_by(Completion.use_case_key)
+            ).all()  # fmt: skip
+            self.trace.completed = {key: n for key, n in done}
+
+
+def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        el
+        for block in message.get("blocks", [])
+        if block.get("type") == "actions"
+        for el in block.get("elements", [])
+        if el.get("type") == "button"
+    ]
+
+
+def _serve(server: Any) -> None:
+    try:
+        server.run()
+    except (OSError, ValueError):
+        return
+
+
+def rehearse(
+    config: Config,
+    *,
+    import_plan: PlanImporter,
+    progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
+    after: Callable[[Simulation], None] | None = None,
+) -> Trace:
+    """Run one rehearsal in a fresh temporary directory (deleted afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="coach-rehearsal-") as tmp, FakeSlack(ack_timeout=1.0) as fake:
+        sim = Simulation(config, fake, Path(tmp), stop or threading.Event(), import_plan)
+        sim.seed_slack()
+        return sim.run(progress, after)
