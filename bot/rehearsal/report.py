@@ -14,7 +14,7 @@ from bot.playbook.schema import Playbook
 from bot.rehearsal.checks import all_warnings
 from bot.rehearsal.runner import Config, Trace
 from bot.rehearsal.workspace import SimPerson
-from bot.services.kpis import IGNITION_LINE
+from bot.services.metrics import IGNITION_LINE
 from nudges.kinds import NudgeKind
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
