@@ -137,8 +137,13 @@ def test_replayed_command_and_interaction_are_acted_on_once(setup: Any) -> None:
     assert down.bodies == [command, interaction]
 
 
-def test_log_holds_reasons_never_bodies(setup: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_log_holds_reasons_never_bodies(
+    setup: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app, _, _ = setup
+    guard_log = logging.getLogger("bot.request_guard")  # whatever logging set-up earlier tests left behind
+    monkeypatch.setattr(guard_log, "disabled", False)
+    monkeypatch.setattr(guard_log, "propagate", True)
     caplog.set_level(logging.DEBUG)
     message = json.dumps({"type": "event_callback", "event": {"type": "message", "text": MARKER}}).encode()
     call(app, message, ts=str(NOW - 3600))  # stale: refused
