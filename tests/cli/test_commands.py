@@ -20,6 +20,7 @@ def test_every_sub_command_is_registered_explicitly() -> None:
         "migrate",
         "outbox",
         "playbook",
+        "rehearse",
         "run",
         "serve",
         "sync-people",
