@@ -44,7 +44,7 @@ class _Run:
 
 
 @dataclass(frozen=True)
-class DeliveryReport:
+class HelpDeliveryReport:
     """Owners whose new-owner DM failed for good: ``gone`` (Slack says the person cannot be reached at all,
     so they are marked deactivated) and ``unreachable`` (every permanent failure, gone included)."""
 
@@ -57,7 +57,7 @@ def _owner_first(effect: Effect) -> int:
     return 0 if is_assignment(effect) else 1
 
 
-def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> DeliveryReport:
+def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> HelpDeliveryReport:
     """Send every effect, refresh the old card, record threads and failures; reports owners Slack cannot reach.
 
     A new owner's DM goes first; when it fails permanently the asker's notice naming that owner is held back,
@@ -84,7 +84,7 @@ def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect])
     gone = [
         e.owner for e, exc in run.failures if isinstance(e, NotifyOwner) and is_assignment(e) and exc.code in GONE_CODES
     ]
-    return DeliveryReport(gone=gone, unreachable=run.unreachable)
+    return HelpDeliveryReport(gone=gone, unreachable=run.unreachable)
 
 
 def dm(deps: Deps, user_id: str, message: views.Message) -> PostedMessage:

@@ -9,10 +9,10 @@ from typing import Any
 
 from .args import CallContext, flag, paginate, text_arg
 from .methods_messages import Handler
-from .workspace import ApiError, Workspace, build_im
+from .workspace import ApiError, SlackState, build_im
 
 
-def auth_test(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def auth_test(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     ident = ws.identity
     return {
         "ok": True,
@@ -26,12 +26,12 @@ def auth_test(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
     }
 
 
-def apps_connections_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def apps_connections_open(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     ticket = hashlib.sha1(f"{ctx.token}{time.monotonic_ns()}".encode(), usedforsecurity=False).hexdigest()[:12]
     return {"ok": True, "url": f"{ctx.socket_url}?ticket={ticket}&app_id={ws.identity.app_id}"}
 
 
-def conversations_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_open(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         users = [u.strip() for u in text_arg(args, "users").split(",") if u.strip()]
         if not users:
@@ -53,14 +53,14 @@ def conversations_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) ->
         return answer
 
 
-def _channel_view(ws: Workspace, channel_id: str) -> dict[str, Any]:
+def _channel_view(ws: SlackState, channel_id: str) -> dict[str, Any]:
     shown = copy.deepcopy(ws.channels[channel_id])
     if not shown.get("is_im"):
         shown["is_member"] = ws.identity.bot_user_id in ws.members.get(channel_id, [])
     return shown
 
 
-def conversations_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         shown = _channel_view(ws, channel)
@@ -79,7 +79,7 @@ def _type_of(channel: dict[str, Any]) -> str:
     return "private_channel" if channel.get("is_private") else "public_channel"
 
 
-def conversations_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_list(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         types = set((text_arg(args, "types") or "public_channel").split(","))
         exclude_archived = flag(args, "exclude_archived")
@@ -97,7 +97,7 @@ def conversations_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) ->
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": next_cursor}}
 
 
-def conversations_members(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_members(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         members = list(ws.members.get(channel, []))
@@ -105,7 +105,7 @@ def conversations_members(ws: Workspace, args: dict[str, Any], ctx: CallContext)
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
 
 
-def conversations_join(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_join(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         members = ws.members.setdefault(channel, [])
@@ -121,7 +121,7 @@ def _user_view(user: dict[str, Any], with_locale: bool) -> dict[str, Any]:
     return shown
 
 
-def users_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def users_list(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         ids = list(ws.users)
         page, next_cursor = paginate(ids, ids, args, prefix="user", default_limit=0)
@@ -134,13 +134,13 @@ def users_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[st
         }
 
 
-def users_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def users_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         user = ws.require_user(text_arg(args, "user"))
         return {"ok": True, "user": _user_view(user, flag(args, "include_locale"))}
 
 
-def team_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def team_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     ident = ws.identity
     icon_base = f"https://avatars.slack-edge.example/{ident.team_id}"
     icon: dict[str, Any] = {f"image_{s}": f"{icon_base}_{s}.png" for s in (34, 44, 68, 88, 102, 132)}
@@ -158,7 +158,7 @@ def team_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
     }
 
 
-def dnd_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def dnd_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         user = text_arg(args, "user") or ws.identity.bot_user_id
         if user != ws.identity.bot_user_id:
@@ -179,7 +179,7 @@ def dnd_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str,
     return answer
 
 
-def usergroups_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def usergroups_list(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         groups = []
         for group in ws.usergroups.values():
@@ -195,7 +195,7 @@ def usergroups_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> di
         return {"ok": True, "usergroups": groups}
 
 
-def usergroups_users_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def usergroups_users_list(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         group = ws.usergroups.get(text_arg(args, "usergroup"))
         if group is None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .args import CallContext, flag, paginate, text_arg
-from .workspace import ApiError, Workspace
+from .workspace import ApiError, SlackState
 
-Handler = Callable[[Workspace, dict[str, Any], CallContext], dict[str, Any]]
+Handler = Callable[[SlackState, dict[str, Any], CallContext], dict[str, Any]]
 
 MAX_MESSAGE_BLOCKS = 50  # docs: blocks per message (REPORT.md §3)
 MAX_ATTACHMENTS = 100  # chat.postMessage `too_many_attachments`
@@ -40,7 +40,7 @@ def _check_content(args: dict[str, Any]) -> None:
             raise ApiError("invalid_metadata_schema")
 
 
-def _bot_message(ws: Workspace, args: dict[str, Any], ts: str) -> dict[str, Any]:
+def _bot_message(ws: SlackState, args: dict[str, Any], ts: str) -> dict[str, Any]:
     ident = ws.identity
     message: dict[str, Any] = {
         "user": ident.bot_user_id,
@@ -65,7 +65,7 @@ def _bot_message(ws: Workspace, args: dict[str, Any], ts: str) -> dict[str, Any]
     return message
 
 
-def chat_post_message(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def chat_post_message(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         _check_content(args)
@@ -84,7 +84,7 @@ def chat_post_message(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> 
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": copy.deepcopy(message)}
 
 
-def chat_post_ephemeral(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def chat_post_ephemeral(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         user = text_arg(args, "user")
@@ -97,7 +97,7 @@ def chat_post_ephemeral(ws: Workspace, args: dict[str, Any], ctx: CallContext) -
         return {"ok": True, "message_ts": message["ts"]}
 
 
-def _own_message(ws: Workspace, args: dict[str, Any], refusal: str) -> tuple[str, dict[str, Any]]:
+def _own_message(ws: SlackState, args: dict[str, Any], refusal: str) -> tuple[str, dict[str, Any]]:
     channel = ws.resolve_channel(text_arg(args, "channel"))
     message = ws.find_message(channel, text_arg(args, "ts"))
     if message is None:
@@ -107,7 +107,7 @@ def _own_message(ws: Workspace, args: dict[str, Any], refusal: str) -> tuple[str
     return channel, message
 
 
-def chat_update(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def chat_update(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel, message = _own_message(ws, args, "cant_update_message")
         _check_blocks(args)
@@ -124,14 +124,14 @@ def chat_update(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[s
         }
 
 
-def chat_delete(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def chat_delete(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel, message = _own_message(ws, args, "cant_delete_message")
         ws.messages[channel].remove(message)
         return {"ok": True, "channel": channel, "ts": message["ts"]}
 
 
-def reactions_add(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def reactions_add(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         message = ws.find_message(channel, text_arg(args, "timestamp"))
@@ -167,7 +167,7 @@ def _in_range(ts: str, args: dict[str, Any]) -> bool:
     return not (latest and (value > float(latest) or (value == float(latest) and not inclusive)))
 
 
-def conversations_history(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_history(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         top_level = [
@@ -189,7 +189,7 @@ def conversations_history(ws: Workspace, args: dict[str, Any], ctx: CallContext)
         }
 
 
-def conversations_replies(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def conversations_replies(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         parent_ts = text_arg(args, "ts")

@@ -9,7 +9,7 @@ from typing import Any
 
 from .args import CallContext, text_arg
 from .methods_messages import Handler
-from .workspace import ApiError, Workspace
+from .workspace import ApiError, SlackState
 
 MAX_VIEW_BLOCKS = 100  # docs: blocks per modal / Home tab (REPORT.md §3)
 MAX_VIEW_BYTES = 250_000  # views.* `view_too_large`: "greater than 250kb"
@@ -38,7 +38,7 @@ def _checked_view(args: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _stored_view(ws: Workspace, view: dict[str, Any], *, view_id: str, root_view_id: str) -> dict[str, Any]:
+def _stored_view(ws: SlackState, view: dict[str, Any], *, view_id: str, root_view_id: str) -> dict[str, Any]:
     ident = ws.identity
     stored: dict[str, Any] = {
         "id": view_id,
@@ -64,7 +64,7 @@ def _stored_view(ws: Workspace, view: dict[str, Any], *, view_id: str, root_view
     return stored
 
 
-def _new_view_id(ws: Workspace) -> str:
+def _new_view_id(ws: SlackState) -> str:
     return "V" + hashlib.sha1(ws.clock.next_ts().encode(), usedforsecurity=False).hexdigest()[:10].upper()
 
 
@@ -73,7 +73,7 @@ def _require_trigger(args: dict[str, Any]) -> None:
         raise _invalid("invalid `trigger_id`")
 
 
-def views_publish(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def views_publish(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         user_id = text_arg(args, "user_id")
         if user_id not in ws.users:
@@ -88,7 +88,7 @@ def views_publish(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict
         return {"ok": True, "view": copy.deepcopy(stored)}
 
 
-def views_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def views_open(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         _require_trigger(args)
         view = _checked_view(args)
@@ -99,7 +99,7 @@ def views_open(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[st
         }
 
 
-def views_push(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def views_push(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         _require_trigger(args)
         view = _checked_view(args)
@@ -110,7 +110,7 @@ def views_push(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[st
         }
 
 
-def views_update(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+def views_update(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     with ws.lock:
         view_id, external_id = text_arg(args, "view_id"), text_arg(args, "external_id")
         if not (view_id or external_id):

@@ -13,7 +13,7 @@ from .ratelimit import RateLimited, RateLimits, RetryAfterViolation
 from .recording import Call
 from .socket_mode import SocketModeServer
 from .web_api import WebApi, start_http
-from .workspace import Workspace, build_channel, build_user
+from .workspace import SlackState, build_channel, build_user
 
 
 class FakeSlack:
@@ -39,7 +39,7 @@ class FakeSlack:
         self.identity = identity or Identity()
         self.bot_token = bot_token
         self.app_token = app_token
-        self.workspace = Workspace(self.identity)
+        self.workspace = SlackState(self.identity)
         self.api = WebApi(self.workspace, bot_tokens={bot_token}, app_tokens={app_token})
         self.socket = SocketModeServer(app_id=self.identity.app_id, ack_timeout=ack_timeout)
         self._hook_ids = itertools.count(100001)

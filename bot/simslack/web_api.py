@@ -17,7 +17,7 @@ from .faults import Fault, Faults
 from .ratelimit import RateLimits
 from .recording import Call, CallLog
 from .reference import arg_property, documented_errors, is_known_method, required_args
-from .workspace import ApiError, Workspace
+from .workspace import ApiError, SlackState
 
 HANDLERS = {**methods_messages.HANDLERS, **methods_directory.HANDLERS, **methods_views.HANDLERS}
 JSON_STRING_ARGS = ("blocks", "attachments", "view", "metadata")
@@ -67,7 +67,7 @@ def missing_arg_error(method: str, arg: str) -> ApiError:
 class WebApi:
     """Decides the answer to one Web API call; shared by all HTTP handler threads."""
 
-    def __init__(self, workspace: Workspace, *, bot_tokens: set[str], app_tokens: set[str]) -> None:
+    def __init__(self, workspace: SlackState, *, bot_tokens: set[str], app_tokens: set[str]) -> None:
         self.workspace = workspace
         self.bot_tokens = bot_tokens
         self.app_tokens = app_tokens

@@ -147,7 +147,7 @@ def build_im(channel_id: str, user_id: str) -> dict[str, Any]:
 
 
 @dataclass
-class Workspace:
+class SlackState:
     """All mutable state behind the fake Web API; guard compound updates with `lock`."""
 
     identity: Identity
