@@ -245,7 +245,7 @@ def _enrol(session: Session, wave: Wave, *, now: datetime, usergroup_members: Us
             session,
             person_id=pid,
             kind="welcome",
-            idempotency_key=f"welcome:{wave.id}:{pid}",
+            idempotency_key=outbox.outbox_key("welcome", pid, wave.id),
             due_at=now,
             payload={"wave_id": wave.id},
         )
@@ -378,7 +378,7 @@ def _open_gate(session: Session, wave: Wave, now: datetime) -> int:
             session,
             person_id=pid,
             kind="feedback",
-            idempotency_key=f"feedback:{wave.id}:{wave.feedback_round}:{pid}",
+            idempotency_key=outbox.outbox_key("feedback", pid, wave.id, wave.feedback_round),
             due_at=now,
             payload={"wave_id": wave.id, "round": wave.feedback_round},
         )

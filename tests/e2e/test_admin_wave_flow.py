@@ -148,7 +148,7 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     _click(app, AdminAction.WAVE_START, str(pilot.id))
     wait_until(lambda: _wave(app, "Pilot").state == "active", timeout=15)
     members = _person_ids(app, [*SALES, "U0BOB0001"])
-    assert _keys(app, "welcome") == {f"welcome:{pilot.id}:{pid}" for pid in members.values()}
+    assert _keys(app, "welcome") == {f"welcome:{pid}:{pilot.id}" for pid in members.values()}
     # Earlier actions' Home refreshes may still arrive: wait for the one that shows the started pilot.
     home = wait_until(lambda: _published_home_with(fake, "5 members"), timeout=15)
     View(**home).validate_json()
@@ -179,7 +179,7 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     _tick(app, clock, 5)
     pilot = _wave(app, "Pilot")
     assert (pilot.state, pilot.phase, pilot.feedback_round) == ("active", "feedback", 1)
-    assert _keys(app, "feedback") == {f"feedback:{pilot.id}:1:{pid}" for pid in members.values()}
+    assert _keys(app, "feedback") == {f"feedback:{pid}:{pilot.id}:1" for pid in members.values()}
 
     # 5. Members get the feedback question in their DM and answer with its one-click buttons.
     worker.tick(budget_seconds=10)
@@ -209,8 +209,8 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     View(**fake.wait_for("views.publish", count=2, timeout=15)[-1].args["view"]).validate_json()  # refreshed Home
     assert _wave(app, "Pilot").state == "completed"
     ops_members = _person_ids(app, OPS)
-    assert {k for k in _keys(app, "welcome") if k.startswith(f"welcome:{ops.id}:")} == {
-        f"welcome:{ops.id}:{pid}" for pid in ops_members.values()
+    assert {k for k in _keys(app, "welcome") if k.endswith(f":{ops.id}")} == {
+        f"welcome:{pid}:{ops.id}" for pid in ops_members.values()
     }
     with session_scope(app.deps.session_factory) as s:
         running_pilot = s.scalars(

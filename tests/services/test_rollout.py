@@ -51,7 +51,7 @@ def test_start_resolves_departments_groups_and_people_and_queues_welcomes(sessio
     assert (enrolment.enrolled, enrolment.skipped_deactivated, enrolment.unknown_users) == (6, 1, 1)
     keys = set(session.scalars(select(NudgeDelivery.idempotency_key).where(NudgeDelivery.kind == "welcome")))
     member_ids = set(session.scalars(select(WaveMembership.person_id)))
-    assert keys == {f"welcome:{wave.id}:{pid}" for pid in member_ids}
+    assert keys == {f"welcome:{pid}:{wave.id}" for pid in member_ids}
     assert started.phase_ends_at == NOW + timedelta(days=1)
     assert [e.action for e in audit.recent(session)] == ["wave.start", "wave.create"]
 
@@ -102,7 +102,7 @@ def test_the_tick_walks_the_phases_opens_the_gate_and_asks_for_feedback(session:
         assert rollout.get_wave(session, wave.id).phase == expected  # type: ignore[union-attr]
     assert rollout.tick_waves(session, now=day + timedelta(days=30), usergroup_members=members_of) == []
     keys = sorted(session.scalars(select(NudgeDelivery.idempotency_key).where(NudgeDelivery.kind == "feedback")))
-    assert len(keys) == 3 and all(k.startswith(f"feedback:{wave.id}:1:") for k in keys)
+    assert len(keys) == 3 and all(k.endswith(f":{wave.id}:1") and k.startswith("feedback:") for k in keys)
     assert rollout.record_feedback(session, slack_user_id="U0S0", wave_id=wave.id, score=4, now=day)
     assert rollout.record_feedback(session, slack_user_id="U0S0", wave_id=wave.id, score=5, now=day)  # replaces
     assert not rollout.record_feedback(session, slack_user_id="U0O1", wave_id=wave.id, score=3, now=day)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.services.callers import Caller
 from models import Person
 from nudges.kinds import NudgeKind
+from nudges.outbox import outbox_key
 from nudges.rules import CadenceRules
 from nudges.service import request_nudge
 
@@ -103,7 +104,7 @@ def nudge_people(
             person=person,
             kind=NudgeKind.AMBASSADOR.value,
             # One ambassador nudge per person per day, however many ambassadors press the button.
-            key=f"ambassador:{person.id}:{now.date().isoformat()}",
+            key=outbox_key(NudgeKind.AMBASSADOR.value, person.id, now.date().isoformat()),
             now=now,
             payload={"message": message[:2000], "from_user": caller.user_id},
             rules=rules,
