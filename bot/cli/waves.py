@@ -103,13 +103,23 @@ def export_plan(session: Session) -> str:
     return "# Adoption Coach rollout plan. Edit, review, then: coach waves import FILE\n" + body
 
 
+class _PlanLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic judges them and a bad one gets its line, not a crash."""
+
+
+_PlanLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[PlaybookError]]:
     """Read and shape-check a plan file; errors carry the line they are on."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass: no arbitrary objects
     except (OSError, UnicodeDecodeError) as exc:
         return None, None, [PlaybookError(file, 1, f"cannot read the file: {exc}")]
     except yaml.MarkedYAMLError as exc:

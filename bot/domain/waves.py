@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.slack_ids import is_slack_user_id
+
 
 class WaveState(StrEnum):
     DRAFT = "draft"
@@ -266,6 +268,11 @@ def validate_form(form: WaveForm, *, today: date, start_may_be_past: bool = Fals
         errors["purpose_message"] = f"Keep the sponsor's message under {PURPOSE_MAX} characters."
     if form.purpose_message.strip() and not form.sponsor_user_id:
         errors["sponsor_user_id"] = "Choose the executive sponsor who signs the purpose message."
+    elif form.sponsor_user_id and not is_slack_user_id(form.sponsor_user_id):
+        errors["sponsor_user_id"] = f"{form.sponsor_user_id!r} is not a Slack user id (like U012AB3CD)."
+    bad_users = [u for u in form.users if not is_slack_user_id(u)]
+    if bad_users:
+        errors["members"] = f"Not Slack user ids (like U012AB3CD): {', '.join(repr(u) for u in bad_users[:5])}."
     if not (form.departments or form.usergroups or form.users):
         errors["members"] = "Choose at least one department, user group or person."
     if form.start_date is not None and form.start_date < today and not start_may_be_past:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import dialect_insert, insert_ignore
+from bot.domain.slack_ids import is_slack_user_id
 from bot.i18n import normalise_locale
 from bot.playbook import Playbook
 from models import Person
@@ -227,14 +227,6 @@ def read_people_csv(path: Path) -> CsvImport:
             result.department_by_user[user_id] = department[:128]
             result.line_of[user_id] = line
     return result
-
-
-def is_slack_user_id(value: str) -> bool:
-    """A Slack user id as Slack writes them: U or W, then upper-case letters and digits (e.g. U012AB3CD)."""
-    return bool(_USER_ID.fullmatch(value))
-
-
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 def unknown_user_ids(session: Session, user_ids: Iterable[str]) -> set[str]:

@@ -77,3 +77,20 @@ def test_invalid_plan_reports_file_and_line_and_saves_nothing(
     assert result.exit_code == 1
     assert f'{plan}:7: wave "Pilot": must be between 1 and 180 days' in result.output
     assert _count(sqlite_url, Wave) == 0 and _count(sqlite_url, AuditEntry) == 0
+
+
+def test_a_sponsor_or_member_that_is_not_a_user_id_and_a_bad_date_are_named_with_their_line(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    plan = tmp_path / "typos.yaml"
+    plan.write_text(PLAN.replace("sponsor: U0CEO0001", "sponsor: not-a-user"), encoding="utf-8")
+    result = runner.invoke(main, ["waves", "import", str(plan)])
+    assert result.exit_code == 1
+    assert f"{plan}:4: wave \"Pilot\": 'not-a-user' is not a Slack user id" in result.output
+    plan.write_text(PLAN.replace("users: [U0BOB0001]", "users: [bob]"), encoding="utf-8")
+    result = runner.invoke(main, ["waves", "import", str(plan)])
+    assert result.exit_code == 1 and "Not Slack user ids (like U012AB3CD): 'bob'" in result.output
+    plan.write_text(PLAN.replace("start_date: 2099-04-01", "start_date: 2099-13-45"), encoding="utf-8")
+    result = runner.invoke(main, ["waves", "import", str(plan)])
+    assert result.exit_code == 1 and f"{plan}:6: waves.0.start_date" in result.output
+    assert _count(sqlite_url, Wave) == 0
