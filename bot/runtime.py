@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from bot.app import CoachApp, build_app
 from bot.db import schema_behind, upgrade_to_head
 from bot.deps import Deps, build_deps
+from bot.reachability import wait_for_database
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 def prepare(settings: Settings) -> Deps:
     """Build dependencies; an embedded SQLite database is migrated to head on every start."""
     _check_sqlite_directory(settings.database_url)
+    wait_for_database(settings.database_url, say=log.warning)  # PostgreSQL may still be starting
     if settings.database_url.startswith("sqlite"):
         # Replicas on PostgreSQL migrate once, explicitly (`coach migrate`), never racing at start-up.
         upgrade_to_head(settings.database_url)

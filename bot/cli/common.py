@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.playbook import PlaybookInvalid
+from bot.reachability import unreachable_reason
 from bot.settings import Settings, SettingsError, get_settings
 from bot.slack.gateway import SlackError
 
@@ -40,6 +41,12 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 f"coach: Slack refused {exc.method}: {exc.code}. Run `coach doctor` for what to fix.",
                 err=True,
             )
+            sys.exit(3)
+        except OSError as exc:  # urllib's URLError, timeouts, refused connections: the network, not a token
+            offline = unreachable_reason(exc)
+            if offline is None:
+                raise
+            click.echo(f"coach: cannot reach Slack: {offline}. Check the network or proxy, then try again.", err=True)
             sys.exit(3)
 
     return wrapper

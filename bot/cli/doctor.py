@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.cli.common import friendly_errors, settings_for_command
 from bot.manifest import bot_scopes, load_manifest
 from bot.playbook import Playbook, check_playbook, default_playbook_path, load_playbook
+from bot.reachability import unreachable_reason
 from bot.settings import Settings
 from bot.slack.gateway import SlackError, SlackGateway, make_web_client
 from bot.views.home import EmployeeHomeState, employee_home
@@ -51,6 +52,16 @@ def run_checks(settings: Settings, gateway: SlackGateway, playbook: Playbook | N
     try:
         resp = gateway.client.auth_test()
     except Exception as exc:
+        offline = unreachable_reason(exc)
+        if offline is not None:
+            return [
+                Check(
+                    "slack",
+                    False,
+                    f"cannot reach Slack at {gateway.client.base_url}: {offline} (the token was not checked)",
+                    "check the network, proxy (HTTPS_PROXY) or SLACK_API_URL, then run coach doctor again",
+                )
+            ]
         code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error") or type(exc).__name__
         return [
             Check(
@@ -124,7 +135,10 @@ def _app_token_check(settings: Settings, gateway: SlackGateway) -> Check:
     client = WebClient(base_url=gateway.client.base_url)
     try:
         client.apps_connections_open(app_token=settings.app_token)
-    except Exception:
+    except Exception as exc:
+        offline = unreachable_reason(exc)
+        if offline is not None:
+            return Check("socket mode", False, f"cannot reach Slack: {offline}", "check the network, then try again")
         return Check(
             "socket mode",
             False,

@@ -11,7 +11,9 @@ from bot.cli.common import friendly_errors, settings_for_command
 @friendly_errors
 def migrate() -> None:
     from bot.db import upgrade_to_head
+    from bot.reachability import with_database_retries
 
     settings = settings_for_command()
-    upgrade_to_head(settings.database_url)
+    url = settings.database_url
+    with_database_retries(url, lambda: upgrade_to_head(url), say=lambda line: click.echo(line, err=True))
     click.echo("database is up to date")

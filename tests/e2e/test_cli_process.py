@@ -167,3 +167,33 @@ def test_run_with_a_refused_app_token_is_one_line(fake: FakeSlack, tmp_path: Pat
     )
     assert proc.returncode == 3, proc.stderr
     assert "coach: Slack refused SLACK_APP_TOKEN" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_doctor_tells_an_unreachable_slack_from_a_refused_token(fake: FakeSlack, tmp_path: Path) -> None:
+    offline = {**_env(fake, tmp_path / "coach.db"), "SLACK_API_URL": f"http://127.0.0.1:{_free_port()}/api/"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"], env=offline, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "cannot reach Slack at http://127.0.0.1:" in proc.stdout and "reinstall" not in proc.stdout
+    refused = {**_env(fake, tmp_path / "coach.db"), "SLACK_BOT_TOKEN": "xoxb-0-refused"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"], env=refused, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 1 and "auth.test failed: invalid_auth" in proc.stdout
+    assert "cannot reach Slack" not in proc.stdout
+
+
+def test_migrate_against_an_unreachable_postgres_retries_then_gives_up_in_one_line(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/test"
+    env = {**_env(fake, tmp_path / "coach.db"), "DATABASE_URL": url, "COACH_DATABASE_WAITS": "0.1,0.1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert [line for line in lines if "retrying in 0.1 s" in line] and len(lines) == 3, proc.stderr
+    assert lines[-1].startswith("coach: cannot reach the database at 127.0.0.1:") and "gave up after 2" in lines[-1]
+    assert "Traceback" not in proc.stderr
