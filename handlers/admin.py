@@ -7,7 +7,6 @@ WARNING, and changes nothing.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +22,14 @@ from bot.services import rollout
 from bot.services.callers import load_caller
 from bot.services.people import active_departments
 from bot.views.ids import AdminAction, AdminView, WaveField
-from bot.views.wave_modals import field_errors, option_list, parse_wave_submission, wave_editor_modal
+from bot.views.wave_modals import (
+    editor_metadata,
+    field_errors,
+    option_list,
+    parse_wave_submission,
+    submission_problems,
+    wave_editor_modal,
+)
 
 log = logging.getLogger(__name__)
 NOT_ADMIN = "Only Coach admins can change the rollout."
@@ -123,9 +129,18 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
     if not is_admin(deps, user_id, "wave editor submission"):
         ack(response_action="errors", errors={WaveField.NAME.value: NOT_ADMIN})
         return
-    meta = json.loads(view.get("private_metadata") or "{}")
-    values = (view.get("state") or {}).get("values") or {}
-    present = {b.get("block_id") for b in view.get("blocks") or []} | set(values)
+    meta = editor_metadata(view.get("private_metadata"))
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    problems = submission_problems(values)
+    if meta is None or problems:
+        unreadable = {WaveField.NAME.value: "This form could not be read. Close it and open the wave editor again."}
+        ack(response_action="errors", errors=problems or unreadable)
+        return
+    assert isinstance(values, dict)  # submission_problems refused anything else
+    raw_blocks = view.get("blocks")
+    blocks: list[Any] = raw_blocks if isinstance(raw_blocks, list) else []
+    present = {str(b.get("block_id")) for b in blocks if isinstance(b, dict)} | set(values)
     form = parse_wave_submission(values)
     now = deps.clock.now()
     try:

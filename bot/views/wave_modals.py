@@ -152,11 +152,60 @@ def _user_select(user_id: str | None) -> dict[str, Any]:
 
 
 def _value(values: dict[str, Any], field: WaveField) -> dict[str, Any]:
-    return dict((values.get(field.value) or {}).get(field.value) or {})
+    """One input's state; {} for anything that is not the shape Slack sends."""
+    block = values.get(field.value) if isinstance(values, dict) else None
+    element = block.get(field.value) if isinstance(block, dict) else None
+    return dict(element) if isinstance(element, dict) else {}
 
 
 def _selected(values: dict[str, Any], field: WaveField) -> tuple[str, ...]:
-    return tuple(o["value"] for o in _value(values, field).get("selected_options") or [])
+    options = _value(values, field).get("selected_options")
+    if not isinstance(options, list):
+        return ()
+    return tuple(str(o["value"]) for o in options if isinstance(o, dict) and "value" in o)
+
+
+def _strings(raw: Any) -> bool:
+    return isinstance(raw, list) and all(isinstance(item, str) for item in raw)
+
+
+def submission_problems(values: Any) -> dict[str, str]:
+    """Field → reason for values Slack's own inputs never send (a broken or forged payload), or a bad date.
+
+    The domain judges the form; this judges whether it could be read at all, so nothing is saved half-read
+    (a date that is not a date would otherwise be saved as "no start date").
+    """
+    if not isinstance(values, dict):
+        return {WaveField.NAME.value: "This form could not be read. Close it and open the wave editor again."}
+    problems: dict[str, str] = {}
+    raw_date = _value(values, WaveField.START_DATE).get("selected_date")
+    if raw_date and _date(raw_date) is None:
+        problems[WaveField.START_DATE.value] = "Pick a date from the calendar (YYYY-MM-DD)."
+    users = _value(values, WaveField.USERS).get("selected_users")
+    if users is not None and not _strings(users):
+        problems[WaveField.USERS.value] = "Choose people from the list."
+    sponsor = _value(values, WaveField.SPONSOR).get("selected_user")
+    if sponsor is not None and not isinstance(sponsor, str):
+        problems[WaveField.SPONSOR.value] = "Choose the sponsor from the list."
+    for field in (WaveField.NAME, WaveField.GOAL, WaveField.PURPOSE):
+        text = _value(values, field).get("value")
+        if text is not None and not isinstance(text, str):
+            problems[field.value] = "This field could not be read; type it again."
+    return problems
+
+
+def editor_metadata(raw: Any) -> dict[str, Any] | None:
+    """The editor's private_metadata ({"wave_id": int | None, "adjust": bool}); None when it is not that."""
+    try:
+        meta = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    wave_id = meta.get("wave_id")
+    if wave_id is not None and (not isinstance(wave_id, int) or isinstance(wave_id, bool)):
+        return None
+    return {"wave_id": wave_id, "adjust": bool(meta.get("adjust"))}
 
 
 def _int(raw: Any, fallback: int) -> int:

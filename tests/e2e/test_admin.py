@@ -182,3 +182,38 @@ def test_admin_opens_a_valid_wave_editor(admin_app: HttpApp, fake: FakeSlack) ->
     assert json.loads(modal["private_metadata"]) == {"wave_id": wave_id, "adjust": False}
     name = next(b for b in modal["blocks"] if b["block_id"] == WaveField.NAME.value)
     assert name["element"]["initial_value"] == "Pilot"
+
+
+@pytest.mark.parametrize(
+    ("values", "meta", "field", "says"),
+    [
+        (
+            _values(**{WaveField.START_DATE.value: {"type": "datepicker", "selected_date": "2099-13-45"}}),
+            None,
+            WaveField.START_DATE,
+            "Pick a date",
+        ),
+        (
+            _values(**{WaveField.USERS.value: {"type": "multi_users_select", "selected_users": [7, None]}}),
+            None,
+            WaveField.USERS,
+            "Choose people",
+        ),
+        (_values(**{WaveField.NAME.value: {"type": "plain_text_input", "value": ["x"]}}), None, WaveField.NAME, "read"),
+        (_values(), "not json{", WaveField.NAME, "could not be read"),
+        (_values(), json.dumps([1]), WaveField.NAME, "could not be read"),
+        (_values(), json.dumps({"wave_id": "1; drop"}), WaveField.NAME, "could not be read"),
+    ],
+)
+def test_a_wave_editor_submission_it_cannot_read_gets_a_field_error_and_saves_nothing(
+    admin_app: HttpApp, values: dict, meta: str | None, field: WaveField, says: str
+) -> None:
+    before = _counts(admin_app)
+    payload = _submission(ADMIN, values)
+    if meta is not None:
+        payload["view"]["private_metadata"] = meta
+    resp = admin_app.driver.post_interaction(payload)
+    assert resp.status == 200
+    body = json.loads(resp.body)
+    assert body["response_action"] == "errors" and says in body["errors"][field.value]
+    assert _counts(admin_app) == before
