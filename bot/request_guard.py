@@ -98,12 +98,19 @@ def _check_interaction(payload: Any) -> None:
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         raise Refused("400 Bad Request", "payload_not_an_object_with_type")
     kind = payload["type"]
+    user = payload.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        raise Refused("400 Bad Request", "interaction_without_user")  # Slack names the person on every one
     if kind == "block_actions":
         actions = payload.get("actions")
         if not isinstance(actions, list) or not actions or not all(isinstance(a, dict) for a in actions):
             raise Refused("400 Bad Request", "block_actions_without_actions")
     if kind in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict):
         raise Refused("400 Bad Request", "view_payload_without_view")
+    if kind == "view_submission":
+        state = payload["view"].get("state", {})
+        if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
+            raise Refused("400 Bad Request", "view_submission_without_values")
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

@@ -29,6 +29,9 @@ class Downstream:
         return [b"ok"]
 
 
+USER = {"id": "U0BOB0001"}
+
+
 def call(
     app: Any,
     body: bytes,
@@ -86,7 +89,27 @@ def form(**fields: str) -> bytes:
             "400",
         ),
         (
-            form(payload=json.dumps({"type": "view_submission", "view": "x"})),
+            form(payload=json.dumps({"type": "view_submission", "user": USER, "view": "x"})),
+            "application/x-www-form-urlencoded",
+            "400",
+        ),
+        (
+            form(payload=json.dumps({"type": "block_actions", "actions": [{"action_id": "a"}]})),  # nobody
+            "application/x-www-form-urlencoded",
+            "400",
+        ),
+        (
+            form(payload=json.dumps({"type": "block_actions", "user": "U1", "actions": [{"action_id": "a"}]})),
+            "application/x-www-form-urlencoded",
+            "400",
+        ),
+        (
+            form(payload=json.dumps({"type": "view_submission", "user": USER, "view": {"state": {"values": [1]}}})),
+            "application/x-www-form-urlencoded",
+            "400",
+        ),
+        (
+            form(payload=json.dumps({"type": "view_submission", "user": USER, "view": {"state": "x"}})),
             "application/x-www-form-urlencoded",
             "400",
         ),
@@ -129,7 +152,9 @@ def test_replayed_command_and_interaction_are_acted_on_once(setup: Any) -> None:
     app, down, _ = setup
     command = form(command="/coach", text="help", trigger_id="123.456.abc")
     interaction = form(
-        payload=json.dumps({"type": "block_actions", "trigger_id": "9.9.x", "actions": [{"action_id": "a"}]})
+        payload=json.dumps(
+            {"type": "block_actions", "user": USER, "trigger_id": "9.9.x", "actions": [{"action_id": "a"}]}
+        )
     )
     for _ in range(3):
         assert call(app, command, ctype="application/x-www-form-urlencoded").startswith("200")
