@@ -161,7 +161,9 @@ class Simulation:
         self.events = 0  # events sent to the app (the benchmark's baseline replays as many)
         self.asked = 0  # help questions people submitted (numbers the synthetic question text)
         self.seen_cards: set[tuple[str, str]] = set()  # (contact, message ts) of help cards already noticed
-        self.presses: list[tuple[datetime, str, str, str]] = []  # heap of (due, contact, card ts, action_id)
+        # heap of (due, contact, request id, card ts, action_id); the request id (not the ts, which follows the
+        # wall clock) seeds the delay, so the same seed gives the same answers
+        self.presses: list[tuple[datetime, str, str, str, str]] = []
 
     # -- the workspace in the simulated Slack -------------------------------------------------------------
     def seed_slack(self) -> None:
@@ -459,14 +461,16 @@ class Simulation:
                 continue
             for message in self.fake.messages_in(contact.user_id):
                 ts = message.get("ts", "")
-                if (contact.user_id, ts) in self.seen_cards or not _button(message, HelpAction.TAKE):
+                take = _button(message, HelpAction.TAKE)
+                if (contact.user_id, ts) in self.seen_cards or take is None:
                     continue
                 self.seen_cards.add((contact.user_id, ts))
-                due = self._delayed(contact, now, "take", ts)
-                heapq.heappush(self.presses, (due, contact.user_id, ts, HelpAction.TAKE.value))
+                request = str(take.get("value", ""))
+                due = self._delayed(contact, now, "take", request)
+                heapq.heappush(self.presses, (due, contact.user_id, request, ts, HelpAction.TAKE.value))
         horizon = now + HOUR
         while self.presses and self.presses[0][0] < horizon:
-            due, user, ts, action = heapq.heappop(self.presses)
+            due, user, request, ts, action = heapq.heappop(self.presses)
             self.clock.set(max(due, now))  # within this simulated hour; the next hour sets it forward again
             message = self._message(user, ts)
             button = _button(message, action)
@@ -475,13 +479,13 @@ class Simulation:
             self._press(user, message, button)
             self._settle()
             if action == HelpAction.TAKE:
-                later = self._delayed(self.people[user], self.clock.now(), "answer", ts)
-                heapq.heappush(self.presses, (later, user, ts, HelpAction.ANSWERED.value))
+                later = self._delayed(self.people[user], self.clock.now(), "answer", request)
+                heapq.heappush(self.presses, (later, user, request, ts, HelpAction.ANSWERED.value))
 
-    def _delayed(self, contact: SimPerson, now: datetime, step: str, ts: str) -> datetime:
+    def _delayed(self, contact: SimPerson, now: datetime, step: str, request: str) -> datetime:
         """When the contact presses: a seeded log-normal delay in their working hours, after any time away."""
         median, sigma = CONTACT_DELAY_MINUTES[step]
-        rng = random.Random(f"{self.config.seed}:{contact.user_id}:{ts}:{step}")
+        rng = random.Random(f"{self.config.seed}:{contact.user_id}:{request}:{step}")
         minutes = median * math.exp(rng.gauss(0.0, sigma))
         at = _working(contact, now)
         while minutes > 0:
