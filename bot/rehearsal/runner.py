@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ from bot.simslack.payloads import (
     view_submission,
 )
 from bot.views.ids import HelpAction, HelpView
+from bot.views.nudges import NudgeContext
 from models import Completion, HelpRequest, HelpStep, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 
 START = date(2027, 1, 4)  # a Monday; fixed so a seed always gives the same report
@@ -112,7 +113,8 @@ class Trace:
     ignited: dict[str, list[float]] = field(default_factory=dict)
     sentiment: list[float | None] = field(default_factory=list)
     unsent: dict[str, str] = field(default_factory=dict)  # user -> why no DM landed
-    contexts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (kind, subject, context) sent
+    # Every distinct context the worker rendered a nudge with (nudge id and name blanked) -> how many DMs
+    contexts: dict[str, tuple[NudgeContext, int]] = field(default_factory=dict)
     enrolled: set[str] = field(default_factory=set)
     help: dict[str, Any] = field(default_factory=dict)
     completed: dict[str, int] = field(default_factory=dict)  # use case key -> people who completed it
@@ -218,6 +220,7 @@ class Simulation:
         from nudges.worker import worker_for
 
         self.worker = worker_for(self.deps)
+        self._record_contexts()
         try:
             self._prepare()
             hours = self.config.weeks * 7 * 24
@@ -239,6 +242,20 @@ class Simulation:
             self.app.drain()
             self.deps.engine.dispose()
         return self.trace
+
+    def _record_contexts(self) -> None:
+        """Keep the contexts the worker really renders DMs with, so templates can be re-rendered against them."""
+        build = self.worker._context
+        seen = self.trace.contexts
+
+        def recording(item: Any, now: datetime) -> NudgeContext:
+            ctx = build(item, now)
+            plain = replace(ctx, nudge_id=0, name="-", payload=dict(sorted(ctx.payload.items())))
+            key = repr(plain)
+            seen[key] = (seen[key][0] if key in seen else plain, seen[key][1] + 1 if key in seen else 1)
+            return ctx
+
+        self.worker._context = recording  # type: ignore[method-assign]
 
     def _prepare(self) -> None:
         from bot.flows.channels import sync_channels
