@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
 from bot.manifest import load_manifest
-from bot.playbook.schema import Playbook, UseCase
+from bot.playbook.checks import placeholders
+from bot.playbook.schema import LocalizedText, Playbook, UseCase
 from bot.rehearsal.runner import Config, Trace, channel_name
+from bot.views.nudges import NudgeContext, render_nudge
+from nudges.kinds import NudgeKind
 
 STALL_SHARE = 0.5  # most of a department still stands on one stage in the last week
 APP_EVENTS_FROM_APP = frozenset({"help_requested"})  # recorded by the app itself, not subscribed from Slack
@@ -50,6 +55,7 @@ def all_warnings(config: Config, trace: Trace, report: dict[str, Any]) -> list[d
             )
         )
     out += _unreachable_topics(pb, file, trace)
+    out += empty_placeholders(pb, file, trace)
     sent_phases = set(report["messages_by_phase"])
     seen = sorted({ph for phases in trace.phases.values() for ph in phases if ph in type(pb.phases).model_fields})
     for phase in seen:
@@ -114,3 +120,51 @@ def _unreachable_topics(pb: Playbook, file: str, trace: Trace) -> list[dict[str,
 
 def config_weeks(trace: Trace) -> int:
     return len(trace.sentiment)
+
+
+_PROBE = re.compile(r"\u27e6(\w+)=(.*?)\u27e7", re.S)
+
+
+def template_kind(ctx: NudgeContext) -> str | None:
+    """Which `templates.<key>` a nudge of this context is rendered from (None: no template, e.g. ambassador)."""
+    if ctx.kind == NudgeKind.CELEBRATE:
+        return "celebrate_stage" if int(ctx.payload.get("stage") or 0) else "celebrate_use_case"
+    return {"pulse": "pulse_question", "feedback": "feedback_question"}.get(ctx.kind) or (
+        ctx.kind if ctx.kind != NudgeKind.AMBASSADOR else None
+    )
+
+
+def _empty_names(pb: Playbook, key: str, locale: str, ctx: NudgeContext) -> list[str]:
+    """Re-render the template with each placeholder between markers, through the app's own renderer."""
+    names = placeholders(pb.templates.of(key).root[locale])
+    if not names:
+        return []
+    probe = "".join(f"\u27e6{n}={{{n}}}\u27e7" for n in names)
+    templates = pb.templates.model_copy(update={key: LocalizedText({locale: probe, "en": probe})})
+    rendered = render_nudge(pb.model_copy(update={"templates": templates}), ctx).text
+    return sorted({n for n, value in _PROBE.findall(rendered) if not value.strip()})
+
+
+def empty_placeholders(pb: Playbook, file: str, trace: Trace) -> list[dict[str, str]]:
+    """A `{placeholder}` a template rendered empty (no value, or one missing) for the contexts people got."""
+    empty: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
+    for ctx, count in trace.contexts.values():
+        key = template_kind(ctx)
+        if key is None:
+            continue
+        text = pb.templates.of(key)
+        locale = ctx.locale if ctx.locale in text.root else "en"
+        for name in _empty_names(pb, key, locale, ctx):
+            empty[(key, locale, name)].append((count, ctx.subject or ctx.kind))
+    out = []
+    for (key, locale, name), hits in sorted(empty.items()):
+        dms = sum(n for n, _ in hits)
+        example = min(subject for _, subject in hits)
+        out.append(
+            _w(
+                "empty_placeholder",
+                f'{file}: template "templates.{key}.{locale}" rendered {{{name}}} empty in {dms} DM(s) '
+                f'(e.g. for "{example}"); drop it or word the template so it reads well without it.',
+            )
+        )
+    return out

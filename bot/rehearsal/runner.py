@@ -10,16 +10,19 @@ environment or `.env` can point a rehearsal at a real workspace or database.
 
 from __future__ import annotations
 
+import heapq
 import logging
+import math
 import random
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import event as sa_event
@@ -32,12 +35,30 @@ from bot.deps import build_deps
 from bot.manifest import bot_scopes, load_manifest
 from bot.playbook.loader import PlaybookError
 from bot.playbook.schema import Playbook, UseCase
-from bot.rehearsal.workspace import PROFILES, SimPerson, Workspace, build_workspace
+from bot.rehearsal.workspace import (
+    ASK_BY_MODAL,
+    CONTACT_DELAY_MINUTES,
+    PROFILES,
+    SimPerson,
+    Workspace,
+    build_workspace,
+)
 from bot.server import create_http_server
 from bot.settings import Settings
 from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
-from bot.simslack.payloads import block_actions, event_callback, member_joined, message_event, reaction_event
-from models import Completion, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
+from bot.simslack.payloads import (
+    block_actions,
+    event_callback,
+    fresh_trigger_id,
+    member_joined,
+    message_event,
+    reaction_event,
+    slash_command,
+    view_submission,
+)
+from bot.views.ids import HelpAction, HelpView
+from bot.views.nudges import NudgeContext
+from models import Completion, HelpRequest, HelpStep, NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.worker import DeliveryWorker
 
 START = date(2027, 1, 4)  # a Monday; fixed so a seed always gives the same report
@@ -93,6 +114,8 @@ class Trace:
     ignited: dict[str, list[float]] = field(default_factory=dict)
     sentiment: list[float | None] = field(default_factory=list)
     unsent: dict[str, str] = field(default_factory=dict)  # user -> why no DM landed
+    # Every distinct context the worker rendered a nudge with (nudge id and name blanked) -> how many DMs
+    contexts: dict[str, tuple[NudgeContext, int]] = field(default_factory=dict)
     enrolled: set[str] = field(default_factory=set)
     help: dict[str, Any] = field(default_factory=dict)
     completed: dict[str, int] = field(default_factory=dict)  # use case key -> people who completed it
@@ -139,6 +162,11 @@ class Simulation:
         self.channels: dict[str, str] = {}  # name -> id
         self.news_ts = ""
         self.events = 0  # events sent to the app (the benchmark's baseline replays as many)
+        self.asked = 0  # help questions people submitted (numbers the synthetic question text)
+        self.seen_cards: set[tuple[str, str]] = set()  # (contact, message ts) of help cards already noticed
+        # heap of (due, contact, request id, card ts, action_id); the request id (not the ts, which follows the
+        # wall clock) seeds the delay, so the same seed gives the same answers
+        self.presses: list[tuple[datetime, str, str, str, str]] = []
 
     # -- the workspace in the simulated Slack -------------------------------------------------------------
     def seed_slack(self) -> None:
@@ -191,6 +219,7 @@ class Simulation:
         thread.start()
         self.driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", SIGNING_SECRET)
         self.worker = DeliveryWorker(self.deps)  # one per run, like the scheduler's
+        self._record_contexts()
         try:
             self._prepare()
             hours = self.config.weeks * 7 * 24
@@ -212,6 +241,20 @@ class Simulation:
             self.app.drain()
             self.deps.engine.dispose()
         return self.trace
+
+    def _record_contexts(self) -> None:
+        """Keep the contexts the worker really renders DMs with, so templates can be re-rendered against them."""
+        build = self.worker._context
+        seen = self.trace.contexts
+
+        def recording(item: Any, now: datetime) -> NudgeContext:
+            ctx = build(item, now)
+            plain = replace(ctx, nudge_id=0, name="-", payload=dict(sorted(ctx.payload.items())))
+            key = repr(plain)
+            seen[key] = (seen[key][0] if key in seen else plain, seen[key][1] + 1 if key in seen else 1)
+            return ctx
+
+        self.worker._context = recording  # type: ignore[method-assign]
 
     def _prepare(self) -> None:
         from bot.flows.channels import sync_channels
@@ -246,6 +289,7 @@ class Simulation:
         for delivery in self._landed(now):
             self._react(delivery)
         self._settle()
+        self._contacts_act(now)
 
     def _settle(self) -> None:
         """Wait until every acked event and interaction has been handled, so the next hour starts from one state.
@@ -305,13 +349,18 @@ class Simulation:
         try_it = next((b for b in buttons if b["action_id"].startswith("nudge.try_it")), None)
         if try_it:
             self._press(p.user_id, message, try_it)
+        help_open = next((b for b in buttons if b["action_id"] == HelpAction.OPEN), None)
         use_case = self._use_case(delivery["subject"])
         if use_case is not None and use_case.criteria.event == "help_requested":
-            help_open = next((b for b in buttons if b["action_id"].startswith("help.open")), None)
             if help_open:
-                self._press(p.user_id, message, help_open)
+                self._ask_by_modal(p, message, help_open)
         elif use_case is not None:
             self._do(p, use_case)
+            if self.rng.random() < profile.ask_help:
+                if help_open and self.rng.random() < ASK_BY_MODAL:
+                    self._ask_by_modal(p, message, help_open)
+                else:
+                    self._ask_by_command(p)
 
     def _use_case(self, key: str | None) -> UseCase | None:
         if not key:
@@ -349,16 +398,120 @@ class Simulation:
                 return message
         return {}
 
-    def _press(self, user: str, message: dict[str, Any], button: dict[str, Any]) -> None:
+    def _press(self, user: str, message: dict[str, Any], button: dict[str, Any], trigger_id: str | None = None) -> None:
         before = len(self.fake.calls)
         payload = block_actions(
             user, button["action_id"], button.get("value", ""), channel=self.fake.dm_channel(user),
-            message_ts=message.get("ts"), response_url=self.fake.response_url("actions"),
+            message_ts=message.get("ts"), response_url=self.fake.response_url("actions"), trigger_id=trigger_id,
         )  # fmt: skip
         self.driver.post_interaction(payload)
         deadline = time.monotonic() + 0.5
         while len(self.fake.calls) == before and time.monotonic() < deadline:  # the app answered somehow
             time.sleep(0.002)
+
+    # -- help: people ask, contacts answer ----------------------------------------------------------------
+    def _question(self, p: SimPerson) -> tuple[str, str]:
+        """A synthetic question on one of the playbook's help topics: (topic key, text). Never real text."""
+        topics = self.config.playbook.help.topics
+        topic = topics[self.rng.randrange(len(topics))]
+        words = topic.keywords.get("en") or [topic.key]
+        self.asked += 1
+        return topic.key, f"Simulated question {self.asked} ({p.profile}) about {self.rng.choice(words)}"
+
+    def _ask_by_modal(self, p: SimPerson, message: dict[str, Any], help_open: dict[str, Any]) -> None:
+        """Press "I need help", find the modal Coach opened for that trigger, fill it in and submit it."""
+        trigger = fresh_trigger_id()
+        self._press(p.user_id, message, help_open, trigger_id=trigger)
+        view = self._opened_view(trigger)
+        if view is None or view.get("callback_id") != HelpView.ASK:
+            return
+        topic, text = self._question(p)
+        values: dict[str, dict[str, dict[str, Any]]] = {
+            HelpView.ASK_TOPIC: {HelpView.ASK_TOPIC: {"type": "static_select", "selected_option": {"value": topic}}},
+            HelpView.ASK_QUESTION: {HelpView.ASK_QUESTION: {"type": "plain_text_input", "value": text}},
+        }
+        before = len(self.fake.messages_in(p.user_id))
+        self.driver.post_interaction(
+            view_submission(p.user_id, HelpView.ASK, values, view.get("private_metadata", ""), view_id=view["id"],
+                            blocks=view.get("blocks"))
+        )  # fmt: skip
+        self._settle()
+        for shown in self.fake.messages_in(p.user_id)[before:]:
+            self._past_faq(p.user_id, shown)
+
+    def _opened_view(self, trigger: str) -> dict[str, Any] | None:
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            for call in reversed(self.fake.calls_to("views.open")):
+                if call.args.get("trigger_id") == trigger and call.ok:
+                    view: dict[str, Any] = call.response["view"]
+                    return view
+            time.sleep(0.002)
+        return None
+
+    def _ask_by_command(self, p: SimPerson) -> None:
+        """`/coach help <question>`, signed like Slack signs it; FAQ answers shown instead are passed by."""
+        _topic, text = self._question(p)
+        response_url = self.fake.response_url("commands")
+        self.driver.post_command(
+            slash_command(f"help {text}", p.user_id, channel_id=self.fake.dm_channel(p.user_id),
+                          response_url=response_url)
+        )  # fmt: skip
+        self._settle()
+        path = response_url.split("/hooks", 1)[1]
+        for call in self.fake.calls_to("response_url"):
+            if call.args.get("path", "").endswith(path):
+                self._past_faq(p.user_id, call.args)
+
+    def _past_faq(self, user: str, message: dict[str, Any]) -> None:
+        """The question matched FAQ answers: this person still wants a person ("I still need a person")."""
+        need = next((b for b in _buttons(message) if b["action_id"] == HelpAction.FAQ_NEED_PERSON), None)
+        if need is not None:
+            self._press(user, message, need)
+            self._settle()
+
+    def _contacts_act(self, now: datetime) -> None:
+        """Contacts notice new help cards in their DM and press its buttons after their seeded delays."""
+        for contact in self.ws.contacts:
+            if contact.never_answers:
+                continue
+            for message in self.fake.messages_in(contact.user_id):
+                ts = message.get("ts", "")
+                take = _button(message, HelpAction.TAKE)
+                if (contact.user_id, ts) in self.seen_cards or take is None:
+                    continue
+                self.seen_cards.add((contact.user_id, ts))
+                request = str(take.get("value", ""))
+                due = self._delayed(contact, now, "take", request)
+                heapq.heappush(self.presses, (due, contact.user_id, request, ts, HelpAction.TAKE.value))
+        horizon = now + HOUR
+        while self.presses and self.presses[0][0] < horizon:
+            due, user, request, ts, action = heapq.heappop(self.presses)
+            self.clock.set(max(due, now))  # within this simulated hour; the next hour sets it forward again
+            message = self._message(user, ts)
+            button = _button(message, action)
+            if button is None:
+                continue  # moved on (escalated, handed over, answered) before the contact got to it
+            self._press(user, message, button)
+            self._settle()
+            if action == HelpAction.TAKE:
+                later = self._delayed(self.people[user], self.clock.now(), "answer", request)
+                heapq.heappush(self.presses, (later, user, request, ts, HelpAction.ANSWERED.value))
+
+    def _delayed(self, contact: SimPerson, now: datetime, step: str, request: str) -> datetime:
+        """When the contact presses: a seeded log-normal delay in their working hours, after any time away."""
+        median, sigma = CONTACT_DELAY_MINUTES[step]
+        rng = random.Random(f"{self.config.seed}:{contact.user_id}:{request}:{step}")
+        minutes = median * math.exp(rng.gauss(0.0, sigma))
+        at = _working(contact, now)
+        while minutes > 0:
+            end = _day_end(contact, at)
+            room = (end - at).total_seconds() / 60
+            if minutes <= room:
+                return at + timedelta(minutes=minutes)
+            minutes -= room
+            at = _working(contact, end + timedelta(minutes=1))
+        return at
 
     # -- observations -------------------------------------------------------------------------------------
     def _snapshot_week(self, week: int) -> None:
@@ -392,8 +545,6 @@ class Simulation:
         self.trace.sentiment.append(round(sum(scores) / len(scores), 2) if scores else None)
 
     def _finish(self) -> None:
-        from models import HelpRequest
-
         with session_scope(self.deps.session_factory) as s:
             enrolled = s.scalars(
                 select(Person.slack_user_id).join(WaveMembership, WaveMembership.person_id == Person.id)
@@ -406,15 +557,61 @@ class Simulation:
             ):  # fmt: skip
                 self.trace.unsent.setdefault(user, f"{state}: {error}" if error else state)
             self.trace.enrolled = set(enrolled)
-            requests = s.scalars(select(HelpRequest)).all()
-            self.trace.help = {"asked": len(requests), "answered": 0, "escalated": 0, "unanswered": len(requests),
-                               "first_answer_minutes": []}  # fmt: skip
+            self.trace.help = help_stats(s)
             self.trace.plan = [{"wave": name, "phase_by_week": ph} for name, ph in self.trace.phases.items()]
             done = s.execute(
                 select(Completion.use_case_key, func.count()).where(Completion.status == "done")
                 .group_by(Completion.use_case_key)
             ).all()  # fmt: skip
             self.trace.completed = {key: n for key, n in done}
+
+
+def help_stats(session: Any) -> dict[str, Any]:
+    """report.json `help`, from the database: questions routed to a person (FAQ drafts not passed on excluded)."""
+    rows = session.execute(
+        select(HelpRequest.id, HelpRequest.opened_at, HelpRequest.created_at, HelpRequest.first_response_at,
+               HelpRequest.answered_at)
+        .where(HelpRequest.state != "faq", HelpRequest.resolution.is_distinct_from("faq"))
+        .order_by(HelpRequest.id)
+    ).all()  # fmt: skip
+    escalated = set(session.scalars(select(HelpStep.request_id).where(HelpStep.kind == "escalated")).all())
+    minutes = sorted(
+        round((first - (opened or created)).total_seconds() / 60)
+        for _id, opened, created, first, _answered in rows
+        if first is not None
+    )
+    answered = sum(1 for row in rows if row[4] is not None)
+    return {
+        "asked": len(rows),
+        "answered": answered,
+        "escalated": sum(1 for row in rows if row[0] in escalated),
+        "unanswered": len(rows) - answered,
+        "first_answer_minutes": minutes,
+    }
+
+
+def _working(person: SimPerson, at: datetime) -> datetime:
+    """The first moment at or after `at` within the person's working day (09:00-18:00 weekdays, local) and not away."""
+    zone = ZoneInfo(person.tz)
+    if person.away and person.away[0].replace(tzinfo=UTC) <= at < person.away[1].replace(tzinfo=UTC):
+        at = person.away[1].replace(tzinfo=UTC)
+    local = at.astimezone(zone)
+    for _ in range(14):
+        start = local.replace(hour=9, minute=0, second=0, microsecond=0)
+        end = local.replace(hour=18, minute=0, second=0, microsecond=0)
+        if local.weekday() < 5 and local < end:
+            return max(local, start).astimezone(UTC)
+        local = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return at
+
+
+def _day_end(person: SimPerson, at: datetime) -> datetime:
+    local = at.astimezone(ZoneInfo(person.tz))
+    return local.replace(hour=18, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def _button(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    return next((b for b in _buttons(message) if b["action_id"] == action_id), None)
 
 
 def _no_fsync(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,10 @@
 
 Everything is drawn from one `random.Random(seed)`, so the same seed gives the same people. The shares of the
 behaviour profiles are parameters (`PROFILE_SHARES` is the default) so a rehearsal can ask "what if half ignore us".
+`Profile.ask_help` is the chance that a person who acts on a DM also asks a help question (so with the default
+shares about a fifth of eager people's actions come with a question, reluctant people rarely ask, "never" never).
+Help contacts answer after `CONTACT_DELAY_MINUTES` (a seeded log-normal, counted in their working hours), except
+the first contact, who is out of office for the whole rehearsal (`SimPerson.never_answers`) so escalation runs.
 """
 
 from __future__ import annotations
@@ -26,20 +30,28 @@ DEPARTMENT_NAMES = ("Sales", "Engineering", "Support", "Finance", "Marketing", "
 
 @dataclass(frozen=True)
 class Profile:
-    """How a person responds to a DM: chance to act on it, to answer a pulse, and the mean rating they give."""
+    """How a person responds to a DM: chance to act on it, to answer a pulse, the mean rating they give, and the
+    chance that acting on a DM comes with a help question."""
 
     name: str
     act: float
     answer_pulse: float
     mood: float
+    ask_help: float = 0.0
 
 
 PROFILES: dict[str, Profile] = {
-    "eager": Profile("eager", act=0.9, answer_pulse=0.9, mood=4.5),
-    "steady": Profile("steady", act=0.55, answer_pulse=0.6, mood=3.8),
-    "reluctant": Profile("reluctant", act=0.2, answer_pulse=0.3, mood=2.8),
-    "never": Profile("never", act=0.0, answer_pulse=0.0, mood=2.0),
+    "eager": Profile("eager", act=0.9, answer_pulse=0.9, mood=4.5, ask_help=0.2),
+    "steady": Profile("steady", act=0.55, answer_pulse=0.6, mood=3.8, ask_help=0.1),
+    "reluctant": Profile("reluctant", act=0.2, answer_pulse=0.3, mood=2.8, ask_help=0.05),
+    "never": Profile("never", act=0.0, answer_pulse=0.0, mood=2.0, ask_help=0.0),
 }
+# How people ask: the share that opens "I need help" on the DM and submits the modal (the rest type
+# `/coach help <question>`); a DM without the button always goes through the slash command.
+ASK_BY_MODAL = 0.5
+# A help contact's delay before pressing "Take it", then before "Answered": log-normal (median minutes, sigma),
+# counted from when they are next within their working hours.
+CONTACT_DELAY_MINUTES: dict[str, tuple[float, float]] = {"take": (45.0, 0.8), "answer": (90.0, 0.8)}
 PROFILE_SHARES: dict[str, float] = {"eager": 0.2, "steady": 0.45, "reluctant": 0.25, "never": 0.1}
 
 
@@ -52,6 +64,7 @@ class SimPerson:
     department: str
     profile: str
     away: tuple[datetime, datetime] | None = None  # out of office / DND window (UTC)
+    never_answers: bool = False  # a help contact out of office for the whole rehearsal
 
 
 @dataclass
@@ -100,7 +113,10 @@ def build_workspace(
     weeks: int,
     shares: dict[str, float] | None = None,
 ) -> Workspace:
-    """The synthetic people; about 5% are away for one week (DND covering it), one help contact too."""
+    """The synthetic people; about 5% are away for one week (DND covering it), one help contact too.
+
+    The first help contact (sorted by id) also never answers: the out-of-office case escalation exists for.
+    """
     rng = random.Random(seed)
     names = list(DEPARTMENT_NAMES[:departments]) + [f"Dept{i + 1}" for i in range(len(DEPARTMENT_NAMES), departments)]
     shares = shares or PROFILE_SHARES
@@ -125,5 +141,7 @@ def build_workspace(
         if j == 0 and weeks > 1:
             begin = datetime(start.year, start.month, start.day) + timedelta(weeks=1)
             away = (begin, begin + timedelta(days=7))
-        contacts.append(SimPerson(uid, f"contact{j}", "Asia/Tokyo", "ja-JP", names[0], "eager", away))
+        contacts.append(
+            SimPerson(uid, f"contact{j}", "Asia/Tokyo", "ja-JP", names[0], "eager", away, never_answers=j == 0)
+        )
     return Workspace(out, names, sponsor=out[-1].user_id, ambassadors=first_of, contacts=contacts)

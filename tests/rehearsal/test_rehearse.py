@@ -158,3 +158,55 @@ def test_never_reaches_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert report is not None and sum(report["messages_by_kind"].values()) > 0
     assert not real_db.exists()
     assert seen and all(isinstance(a, tuple) and a[0] == "127.0.0.1" for a in seen), seen
+
+
+def test_help_questions_are_asked_answered_and_escalated(default_run: tuple[Path, dict[str, Any]]) -> None:
+    """The bundled plan has an out-of-office contact (the first one): its questions escalate, others get answers."""
+    _, report = default_run
+    help_ = report["help"]
+    assert help_["asked"] > 0
+    assert help_["answered"] > 0
+    assert help_["escalated"] > 0
+    assert help_["answered"] + help_["unanswered"] == help_["asked"]
+    assert len(help_["first_answer_minutes"]) <= help_["asked"]
+    assert help_["first_answer_minutes"] == sorted(help_["first_answer_minutes"])
+    assert all(m >= 0 for m in help_["first_answer_minutes"])
+    assert not any(w["code"] == "empty_placeholder" for w in report["warnings"])
+
+
+def test_contacts_answer_only_in_working_hours() -> None:
+    from datetime import UTC, datetime
+
+    from bot.rehearsal.runner import _working
+    from bot.rehearsal.workspace import SimPerson
+
+    tokyo = SimPerson("U0C", "c", "Asia/Tokyo", "ja-JP", "Sales", "eager")
+    friday_night = datetime(2027, 1, 8, 12, 0, tzinfo=UTC)  # 21:00 Friday in Tokyo
+    assert _working(tokyo, friday_night) == datetime(2027, 1, 11, 0, 0, tzinfo=UTC)  # Monday 09:00 Tokyo
+    inside = datetime(2027, 1, 5, 2, 30, tzinfo=UTC)  # Tuesday 11:30 Tokyo
+    assert _working(tokyo, inside) == inside
+
+
+def test_template_with_an_empty_placeholder_is_flagged(tmp_path: Path) -> None:
+    """No sponsor in the playbook nor the plan, and the welcome says {sponsor}: flagged with file and key."""
+
+    def no_sponsor(data: dict[str, Any]) -> None:
+        data["purpose"].pop("sponsor", None)
+        for locale in data["templates"]["welcome"]:
+            data["templates"]["welcome"][locale] += " {sponsor}"
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "waves:\n  - name: pilot\n    start_date: 2027-01-04\n    members:\n      departments: [Sales]\n",
+        encoding="utf-8",
+    )
+    code, output, report = _run(
+        tmp_path, "--playbook", str(_playbook(tmp_path, no_sponsor)), "--plan", str(plan), "--weeks", "1"
+    )
+    assert code == 0, output
+    assert report is not None
+    flagged = [w["message"] for w in report["warnings"] if w["code"] == "empty_placeholder"]
+    assert flagged, report["warnings"]
+    assert all(m.startswith("custom.yaml:") for m in flagged)
+    assert any('template "templates.welcome.' in m and "{sponsor} empty" in m for m in flagged), flagged
+    assert not any("{name}" in m or "{first_use_case}" in m for m in flagged), flagged
