@@ -74,7 +74,7 @@ def test_a_person_is_in_at_most_one_running_wave(session: Session) -> None:
 
 
 def test_invalid_forms_are_refused_with_field_errors(session: Session) -> None:
-    rollout.save_wave(session, actor="A", form=form("Pilot", users=("U1",)), now=NOW)
+    rollout.save_wave(session, actor="A", form=form("Pilot", users=("U0ONE0001",)), now=NOW)
     with pytest.raises(rollout.WaveFormInvalid) as err:
         rollout.save_wave(
             session,
