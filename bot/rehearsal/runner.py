@@ -167,6 +167,8 @@ class Simulation:
         # heap of (due, contact, request id, card ts, action_id); the request id (not the ts, which follows the
         # wall clock) seeds the delay, so the same seed gives the same answers
         self.presses: list[tuple[datetime, str, str, str, str]] = []
+        self.last_step = 0  # the newest HelpStep looked at: contacts look at their DM only when a card is new
+        self.faq_pending: list[tuple[str, int | str]] = []  # (asker, DM length before | command response_url)
 
     # -- the workspace in the simulated Slack -------------------------------------------------------------
     def seed_slack(self) -> None:
@@ -289,6 +291,7 @@ class Simulation:
         for delivery in self._landed(now):
             self._react(delivery)
         self._settle()
+        self._past_faqs()
         self._contacts_act(now)
 
     def _settle(self) -> None:
@@ -352,8 +355,8 @@ class Simulation:
         help_open = next((b for b in buttons if b["action_id"] == HelpAction.OPEN), None)
         use_case = self._use_case(delivery["subject"])
         if use_case is not None and use_case.criteria.event == "help_requested":
-            if help_open:
-                self._ask_by_modal(p, message, help_open)
+            if help_open:  # trying the button completes the step; only some have a question to submit
+                self._ask_by_modal(p, message, help_open, submit=self.rng.random() < profile.ask_help)
         elif use_case is not None:
             self._do(p, use_case)
             if self.rng.random() < profile.ask_help:
@@ -418,10 +421,15 @@ class Simulation:
         self.asked += 1
         return topic.key, f"Simulated question {self.asked} ({p.profile}) about {self.rng.choice(words)}"
 
-    def _ask_by_modal(self, p: SimPerson, message: dict[str, Any], help_open: dict[str, Any]) -> None:
-        """Press "I need help", find the modal Coach opened for that trigger, fill it in and submit it."""
+    def _ask_by_modal(
+        self, p: SimPerson, message: dict[str, Any], help_open: dict[str, Any], *, submit: bool = True
+    ) -> None:
+        """Press "I need help", find the modal Coach opened for that trigger, fill it in and submit it
+        (or, `submit=False`, look at it and close it)."""
         trigger = fresh_trigger_id()
         self._press(p.user_id, message, help_open, trigger_id=trigger)
+        if not submit:
+            return
         view = self._opened_view(trigger)
         if view is None or view.get("callback_id") != HelpView.ASK:
             return
@@ -430,14 +438,11 @@ class Simulation:
             HelpView.ASK_TOPIC: {HelpView.ASK_TOPIC: {"type": "static_select", "selected_option": {"value": topic}}},
             HelpView.ASK_QUESTION: {HelpView.ASK_QUESTION: {"type": "plain_text_input", "value": text}},
         }
-        before = len(self.fake.messages_in(p.user_id))
+        self.faq_pending.append((p.user_id, len(self.fake.messages_in(p.user_id))))
         self.driver.post_interaction(
             view_submission(p.user_id, HelpView.ASK, values, view.get("private_metadata", ""), view_id=view["id"],
                             blocks=view.get("blocks"))
         )  # fmt: skip
-        self._settle()
-        for shown in self.fake.messages_in(p.user_id)[before:]:
-            self._past_faq(p.user_id, shown)
 
     def _opened_view(self, trigger: str) -> dict[str, Any] | None:
         deadline = time.monotonic() + 2.0
@@ -457,23 +462,43 @@ class Simulation:
             slash_command(f"help {text}", p.user_id, channel_id=self.fake.dm_channel(p.user_id),
                           response_url=response_url)
         )  # fmt: skip
-        self._settle()
-        path = response_url.split("/hooks", 1)[1]
-        for call in self.fake.calls_to("response_url"):
-            if call.args.get("path", "").endswith(path):
-                self._past_faq(p.user_id, call.args)
+        self.faq_pending.append((p.user_id, response_url.split("/hooks", 1)[1]))
 
-    def _past_faq(self, user: str, message: dict[str, Any]) -> None:
-        """The question matched FAQ answers: this person still wants a person ("I still need a person")."""
-        need = next((b for b in _buttons(message) if b["action_id"] == HelpAction.FAQ_NEED_PERSON), None)
-        if need is not None:
-            self._press(user, message, need)
-            self._settle()
+    def _past_faqs(self) -> None:
+        """Questions that got FAQ answers instead of a person: the asker presses "I still need a person"."""
+        if not self.faq_pending:
+            return
+        responses = self.fake.calls_to("response_url")
+        for user, where in self.faq_pending:
+            if isinstance(where, int):
+                shown = self.fake.messages_in(user)[where:]
+            else:
+                shown = [c.args for c in responses if str(c.args.get("path", "")).endswith(where)]
+            for message in shown:
+                need = _button(message, HelpAction.FAQ_NEED_PERSON)
+                if need is not None:
+                    self._press(user, message, need)
+        self.faq_pending = []
+        self._settle()
+
+    def _new_card_owners(self) -> set[str] | None:
+        """Who got a help card since the last look (None: anyone may have, e.g. a reopened request)."""
+        with session_scope(self.deps.session_factory) as s:
+            rows = s.execute(
+                select(HelpStep.id, HelpStep.kind, HelpStep.actor).where(
+                    HelpStep.id > self.last_step, HelpStep.kind.in_(("assigned", "escalated", "reopened"))
+                )
+            ).all()
+        self.last_step = max([self.last_step, *(r[0] for r in rows)])
+        if any(kind == "reopened" for _id, kind, _actor in rows):
+            return None
+        return {actor for _id, _kind, actor in rows if actor}
 
     def _contacts_act(self, now: datetime) -> None:
         """Contacts notice new help cards in their DM and press its buttons after their seeded delays."""
+        owners = self._new_card_owners()
         for contact in self.ws.contacts:
-            if contact.never_answers:
+            if contact.never_answers or (owners is not None and contact.user_id not in owners):
                 continue
             for message in self.fake.messages_in(contact.user_id):
                 ts = message.get("ts", "")

@@ -2,8 +2,8 @@
 
 Everything is drawn from one `random.Random(seed)`, so the same seed gives the same people. The shares of the
 behaviour profiles are parameters (`PROFILE_SHARES` is the default) so a rehearsal can ask "what if half ignore us".
-`Profile.ask_help` is the chance that a person who acts on a DM also asks a help question (so with the default
-shares about a fifth of eager people's actions come with a question, reluctant people rarely ask, "never" never).
+`Profile.ask_help` is the chance that a person who acts on a DM also asks a help question (by default one in ten of
+eager people's actions, one in twenty of steady people's, one in fifty of reluctant people's; "never" never).
 Help contacts answer after `CONTACT_DELAY_MINUTES` (a seeded log-normal, counted in their working hours), except
 the first contact, who is out of office for the whole rehearsal (`SimPerson.never_answers`) so escalation runs.
 """
@@ -41,9 +41,9 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "eager": Profile("eager", act=0.9, answer_pulse=0.9, mood=4.5, ask_help=0.2),
-    "steady": Profile("steady", act=0.55, answer_pulse=0.6, mood=3.8, ask_help=0.1),
-    "reluctant": Profile("reluctant", act=0.2, answer_pulse=0.3, mood=2.8, ask_help=0.05),
+    "eager": Profile("eager", act=0.9, answer_pulse=0.9, mood=4.5, ask_help=0.1),
+    "steady": Profile("steady", act=0.55, answer_pulse=0.6, mood=3.8, ask_help=0.05),
+    "reluctant": Profile("reluctant", act=0.2, answer_pulse=0.3, mood=2.8, ask_help=0.02),
     "never": Profile("never", act=0.0, answer_pulse=0.0, mood=2.0, ask_help=0.0),
 }
 # How people ask: the share that opens "I need help" on the DM and submits the modal (the rest type
