@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.commands import CommandCall, first_number, stage_titles
 from bot.db import session_scope
 from bot.deps import Deps
@@ -20,6 +22,7 @@ from bot.services import snooze as snoozing
 from bot.services.callers import Caller
 from bot.services.people import get_person
 from bot.views import ambassador as views
+from models import Person
 from nudges.rules import resolve_zone
 
 Respond = Callable[..., Any]
@@ -29,9 +32,8 @@ OFF_WORDS = frozenset({"off", "0", "wake", "解除", "オフ"})
 def run_me(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     ensure_person(deps, caller.user_id)
     with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
+        person = _known_person(session, caller, respond)
         if person is None:
-            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         locale, tz = person.effective_locale, person.tz
         summary = amb.my_summary(session, playbook=deps.playbook, person=person, now=deps.clock.now())
@@ -48,6 +50,14 @@ def run_me(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> N
             locale=locale,
         )
     )
+
+
+def _known_person(session: Session, caller: Caller, respond: Respond) -> Person | None:
+    """The caller's person row; None after telling them Coach does not know them yet."""
+    person = get_person(session, caller.user_id)
+    if person is None:
+        respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
+    return person
 
 
 def _local(moment: datetime, tz: str | None) -> str:
@@ -73,9 +83,8 @@ def run_snooze(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) 
         return
     ensure_person(deps, caller.user_id)
     with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
+        person = _known_person(session, caller, respond)
         if person is None:
-            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         result = snoozing.snooze(session, person, days=days, now=deps.clock.now())
     if result.until:
@@ -88,9 +97,8 @@ def run_snooze(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) 
 def _set_stopped(deps: Deps, caller: Caller, respond: Respond, *, toggle: bool) -> None:
     ensure_person(deps, caller.user_id)
     with session_scope(deps.session_factory) as session:
-        person = get_person(session, caller.user_id)
+        person = _known_person(session, caller, respond)
         if person is None:
-            respond(**views.ephemeral(t("ambassador.me.unknown", caller.locale)))
             return
         stopped = amb.set_stopped(person, stopped=not amb.is_stopped(person) if toggle else False)
         locale = person.effective_locale
