@@ -166,8 +166,9 @@ def plan_evergreen(session: Session, directory: Directory, now: datetime) -> Eve
     gone = deactivated_among(session, people)
     ask: list[str] = []
     flag: list[tuple[str, str]] = []
+    rows = {r.user_id: r for r in session.scalars(select(HelpContactCheck).where(HelpContactCheck.user_id.in_(people)))}
     for user_id in people:
-        row = _check_row(session, user_id, now)
+        row = rows.get(user_id) or _check_row(session, user_id, now)
         if row.flagged_at is not None:
             continue
         if user_id in gone:

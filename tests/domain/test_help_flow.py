@@ -1,5 +1,6 @@
 """The help request state machine: every transition path with a moving clock."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -304,3 +305,16 @@ def test_a_staffed_admin_channel_is_reminded_in_its_own_hours():
     assert nag.effects == (
         PostToAdminChannel("R1", "#coach-help-admins", "reminder", "#coach-help-admins", state.first_response_due),
     )
+
+
+def test_an_unanswered_request_at_the_end_of_the_chain_reminds_once_a_day_not_every_few_hours():
+    """The admin channel has no hours: a re-armed 4-hour SLA used to post twice every 4 hours, night and day."""
+    state = new_request(is_active=lambda _: False).state
+    assert state.owner_is_channel
+    posts, now = [], state.first_response_due
+    for _ in range(7 * 24):  # a week of hourly ticks
+        result = advance(state, now, is_active=lambda _: False)
+        posts += [now for e in result.effects if isinstance(e, PostToAdminChannel)]
+        state, now = result.state, now + timedelta(hours=1)
+    assert 6 <= len(posts) <= 8
+    assert all(later - earlier >= timedelta(days=1) for earlier, later in itertools.pairwise(posts))

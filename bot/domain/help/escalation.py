@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.help.directory import Directory
-from bot.domain.help.routing import ASKER_SKIP, LEVEL_NAMES, IsActive, deadline, escalation_chain, remind_point, select
+from bot.domain.help.routing import ASKER_SKIP, LEVEL_NAMES, IsActive, deadline, escalation_chain, select
 from bot.domain.help.state import (
     Effect,
     HelpState,
@@ -36,17 +36,24 @@ def _refresh_chain(state: HelpState, directory: Directory | None, ambassadors: S
     return replace(state, chain=fresh, position=index)
 
 
+EXTENSION_AT_LEAST = timedelta(days=1)
+
+
 def _extend(state: HelpState, now: datetime, kind: str, note: str) -> Transition:
-    """End of the chain: nobody further to escalate to, so keep the owner and keep reminding."""
+    """End of the chain: nobody further to escalate to, so keep the owner and remind once a day.
+
+    The SLA is not re-armed (a 4-hour SLA would post to the admin channel twice every 4 hours, night and day);
+    the extension post is the reminder, and the next check comes one SLA or one day later, whichever is later.
+    """
     hours = state.owner_hours
-    due = deadline(hours, now, state.sla.first_response_hours)
+    due = max(deadline(hours, now, state.sla.first_response_hours), now + EXTENSION_AT_LEAST)
     is_open_state = state.state == "open"
     new = replace(
         state,
         first_response_due=due if is_open_state else state.first_response_due,
         resolution_due=state.resolution_due if is_open_state else due,
-        remind_at=remind_point(hours, now, due),
-        reminded=False,
+        remind_at=due,
+        reminded=True,
         history=logged(state, Step(now, "reminded", state.owner, note)),
     )
     effects: list[Effect] = [to_owner(new, kind, due, note)]
