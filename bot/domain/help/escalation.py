@@ -36,7 +36,7 @@ def _refresh_chain(state: HelpState, directory: Directory | None, ambassadors: S
     return replace(state, chain=fresh, position=index)
 
 
-EXTENSION_AT_LEAST = timedelta(days=1)
+END_OF_CHAIN_RECHECK = timedelta(days=1)  # the shortest gap between reminders once nobody further can take it
 
 
 def _extend(state: HelpState, now: datetime, kind: str, note: str) -> Transition:
@@ -46,7 +46,7 @@ def _extend(state: HelpState, now: datetime, kind: str, note: str) -> Transition
     the extension post is the reminder, and the next check comes one SLA or one day later, whichever is later.
     """
     hours = state.owner_hours
-    due = max(deadline(hours, now, state.sla.first_response_hours), now + EXTENSION_AT_LEAST)
+    due = max(deadline(hours, now, state.sla.first_response_hours), now + END_OF_CHAIN_RECHECK)
     is_open_state = state.state == "open"
     new = replace(
         state,
