@@ -14,7 +14,6 @@ from alembic import op
 
 import models.base
 
-
 revision: str = "7f42abb22513"
 down_revision: str | None = "d7733f8d88e9"
 branch_labels: str | Sequence[str] | None = None
