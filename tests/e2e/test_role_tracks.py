@@ -149,4 +149,3 @@ def test_admins_get_the_admin_track_and_nobody_else_gets_lessons(coach: HttpApp,
     with session_scope(coach.deps.session_factory) as s:
         rows = s.scalars(select(NudgeDelivery).where(NudgeDelivery.kind == "track_lesson")).all()
     assert len(rows) == 1  # the ambassador and sponsor are not appointed here; employees follow the ladder
-
