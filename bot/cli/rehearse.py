@@ -7,11 +7,12 @@ whatever SLACK_* or DATABASE_URL say in the environment or `.env`. Bad input is 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -35,6 +36,12 @@ def _check_params(people: int, departments: int, weeks: int) -> None:
         _refuse(f"--departments must be between 1 and the number of people, {people} (got {departments})")
 
 
+def _stopped() -> NoReturn:
+    """Ctrl-C: one line, no traceback, the shell's code for SIGINT (128 + 2); no report is left behind."""
+    click.echo("coach rehearse: stopped (Ctrl-C); no report was written.", err=True)
+    sys.exit(130)
+
+
 def _print_errors(errors: list[Any]) -> None:
     for error in errors:
         click.echo(str(error))
@@ -43,18 +50,25 @@ def _print_errors(errors: list[Any]) -> None:
     sys.exit(1)
 
 
-def write_outputs(report: dict[str, Any], out: Path) -> list[Path]:
-    """report.json always; report.html when the HTML report is available."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "report.json"
-    path.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    written = [path]
+def _write_atomically(path: Path, text: str) -> Path:
+    """Write beside the target, then rename: a reader (or a Ctrl-C) never sees half a file."""
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        from bot.rehearsal.report_html import write_html  # built on the report branch; the merge wires it
-    except ImportError:
-        return written
-    written.append(write_html(report, out))
-    return written
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def write_outputs(report: dict[str, Any], out: Path) -> list[Path]:
+    """report.html, then report.json last: a report.json in DIR means the whole run finished and was written."""
+    from bot.rehearsal.report_html import REPORT_FILE, render_html
+
+    out.mkdir(parents=True, exist_ok=True)
+    html = _write_atomically(out / REPORT_FILE, render_html(report))
+    data = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return [_write_atomically(out / "report.json", data), html]
 
 
 def summary(report: dict[str, Any]) -> list[str]:
@@ -116,11 +130,16 @@ def rehearse(
             _print_errors(errors)
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         _refuse(f"{out_dir} already exists; pass --force to reuse it")
-    report = _run(pb, path, plan_file, people, departments, weeks, seed, quiet=as_json)
-    if out_dir.exists() and force:
+    if out_dir.exists() and force:  # an earlier run's report must not pass for this one if it is stopped
         for name in ("report.json", "report.html"):
             (out_dir / name).unlink(missing_ok=True)
-    written = write_outputs(report, out_dir)
+    try:
+        report = _run(pb, path, plan_file, people, departments, weeks, seed, quiet=as_json)
+        written = write_outputs(report, out_dir)
+    except KeyboardInterrupt:
+        for name in ("report.json", "report.html"):  # stopped while writing: not half a report either
+            (out_dir / name).unlink(missing_ok=True)
+        _stopped()
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -150,8 +169,7 @@ def _run(pb: Any, path: Path, plan: Path | None, people: int, departments: int, 
                 config, import_plan=import_plan, progress=lambda done, _t: bar.update(task, completed=done), stop=stop
             )
     except KeyboardInterrupt:
-        click.echo("coach rehearse: stopped (Ctrl-C); nothing was written.", err=True)
-        sys.exit(130)
+        _stopped()
     except PlanRefused as refused:
         _print_errors(refused.errors)
     finally:

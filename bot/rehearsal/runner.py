@@ -396,20 +396,17 @@ class Simulation:
             self.events += 1
 
     def _message(self, user: str, ts: str | None) -> dict[str, Any]:
-        for message in reversed(self.fake.messages_in(user)):
-            if message.get("ts") == ts:
-                return message
-        return {}
+        return self.fake.message_at(user, ts)
 
     def _press(self, user: str, message: dict[str, Any], button: dict[str, Any], trigger_id: str | None = None) -> None:
-        before = len(self.fake.calls)
+        before = self.fake.call_count
         payload = block_actions(
             user, button["action_id"], button.get("value", ""), channel=self.fake.dm_channel(user),
             message_ts=message.get("ts"), response_url=self.fake.response_url("actions"), trigger_id=trigger_id,
         )  # fmt: skip
         self.driver.post_interaction(payload)
         deadline = time.monotonic() + 0.5
-        while len(self.fake.calls) == before and time.monotonic() < deadline:  # the app answered somehow
+        while self.fake.call_count == before and time.monotonic() < deadline:  # the app answered somehow
             time.sleep(0.002)
 
     # -- help: people ask, contacts answer ----------------------------------------------------------------
@@ -438,7 +435,7 @@ class Simulation:
             HelpView.ASK_TOPIC: {HelpView.ASK_TOPIC: {"type": "static_select", "selected_option": {"value": topic}}},
             HelpView.ASK_QUESTION: {HelpView.ASK_QUESTION: {"type": "plain_text_input", "value": text}},
         }
-        self.faq_pending.append((p.user_id, len(self.fake.messages_in(p.user_id))))
+        self.faq_pending.append((p.user_id, self.fake.message_count(p.user_id)))
         self.driver.post_interaction(
             view_submission(p.user_id, HelpView.ASK, values, view.get("private_metadata", ""), view_id=view["id"],
                             blocks=view.get("blocks"))
@@ -500,11 +497,15 @@ class Simulation:
         for contact in self.ws.contacts:
             if contact.never_answers or (owners is not None and contact.user_id not in owners):
                 continue
-            for message in self.fake.messages_in(contact.user_id):
+
+            def new_card(message: dict[str, Any], user: str = contact.user_id) -> bool:
+                seen = (user, message.get("ts", "")) in self.seen_cards
+                return not seen and _button(message, HelpAction.TAKE) is not None
+
+            for message in self.fake.messages_where(contact.user_id, new_card):
                 ts = message.get("ts", "")
                 take = _button(message, HelpAction.TAKE)
-                if (contact.user_id, ts) in self.seen_cards or take is None:
-                    continue
+                assert take is not None
                 self.seen_cards.add((contact.user_id, ts))
                 request = str(take.get("value", ""))
                 due = self._delayed(contact, now, "take", request)

@@ -44,9 +44,15 @@ class CallLog:
         with self._changed:
             return list(self._calls)
 
+    def count(self) -> int:
+        """How many calls so far."""
+        with self._changed:
+            return len(self._calls)
+
     def to(self, method: str) -> list[Call]:
         """Calls to one method, oldest first."""
-        return [c for c in self.all() if c.method == method]
+        with self._changed:
+            return [c for c in self._calls if c.method == method]
 
     def reset(self) -> None:
         """Forget all calls (state such as messages is kept)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import secrets
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -202,6 +203,31 @@ class FakeSlack:
         with self.workspace.lock:
             channel_id = self.workspace.resolve_channel(channel)
             return copy.deepcopy(self.workspace.messages.get(channel_id, []))
+
+    def message_at(self, channel: str, ts: str | None) -> dict[str, Any]:
+        """One stored message of a channel (or DM) by its ts, as it is now ({} when there is none)."""
+        with self.workspace.lock:
+            channel_id = self.workspace.resolve_channel(channel)
+            for message in reversed(self.workspace.messages.get(channel_id, [])):
+                if message.get("ts") == ts:
+                    return copy.deepcopy(message)
+        return {}
+
+    def messages_where(self, channel: str, keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        """The stored messages of a channel (or DM) that `keep` accepts, oldest first; only those are copied."""
+        with self.workspace.lock:
+            channel_id = self.workspace.resolve_channel(channel)
+            return [copy.deepcopy(m) for m in self.workspace.messages.get(channel_id, []) if keep(m)]
+
+    def message_count(self, channel: str) -> int:
+        """How many messages a channel (or DM) holds."""
+        with self.workspace.lock:
+            return len(self.workspace.messages.get(self.workspace.resolve_channel(channel), []))
+
+    @property
+    def call_count(self) -> int:
+        """How many Web API calls arrived so far (without copying the log)."""
+        return self.api.calls.count()
 
     def ephemerals_for(self, user_id: str) -> list[dict[str, Any]]:
         """Ephemeral messages shown to a user."""

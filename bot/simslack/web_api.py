@@ -134,6 +134,9 @@ class WebApi:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like slack.com
+    # Headers and body go out in two writes; without TCP_NODELAY a kept-alive connection waits for the
+    # peer's delayed ACK (~40 ms) before the body is sent (Nagle).
+    disable_nagle_algorithm = True
     server: _Server
     timeout = 30
 

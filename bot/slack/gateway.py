@@ -8,11 +8,17 @@ configurable base URL (tests and proxies) and slack-sdk's own retry handlers: HT
 
 from __future__ import annotations
 
+import http.client
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from threading import Lock
 from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -77,9 +83,65 @@ class PostedMessage:
     ts: str
 
 
+class KeepAliveWebClient(WebClient):
+    """A WebClient that reuses one HTTP/1.1 connection per thread for a plain-`http://` base URL.
+
+    slack-sdk opens a new connection (and the server a new thread) for every call through `urlopen`. For a
+    plain-HTTP base URL with no proxy (the simulated Slack on 127.0.0.1, a local test proxy) this client sends
+    the same request over a kept-alive `http.client` connection instead, and answers slack-sdk exactly as
+    `urlopen` does (a non-2xx status is an `HTTPError`, a failure while connecting or sending a `URLError`),
+    so its retry handlers behave the same. `https://` URLs (slack.com) and proxies take slack-sdk's own path.
+    A connection the server closed while idle is reopened once; any other failure drops the connection.
+    """
+
+    _local = threading.local()
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        parts = urlsplit(url)
+        if parts.scheme != "http" or self.proxy is not None or not parts.hostname:
+            return super()._perform_urllib_http_request_internal(url, req)
+        key = (parts.hostname, parts.port or 80, self.timeout)
+        pool: dict[tuple[str, int, int], http.client.HTTPConnection] = self._local.__dict__.setdefault("conns", {})
+        selector = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {k: str(v) for k, v in req.header_items()}
+        for attempt in (0, 1):
+            conn = pool.pop(key, None)
+            reused = conn is not None
+            if conn is None:
+                conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=self.timeout)
+            try:
+                try:
+                    conn.request(req.get_method(), selector, body=req.data, headers=headers)  # type: ignore[arg-type]
+                except OSError as err:
+                    if reused and attempt == 0 and isinstance(err, (BrokenPipeError, ConnectionResetError)):
+                        conn.close()
+                        continue
+                    raise URLError(err) from err
+                try:
+                    resp = conn.getresponse()
+                except (http.client.RemoteDisconnected, ConnectionResetError):
+                    if reused and attempt == 0:  # closed while idle before it read our request
+                        conn.close()
+                        continue
+                    raise
+                body = resp.read()
+            except BaseException:
+                conn.close()
+                raise
+            if resp.will_close:
+                conn.close()
+            else:
+                pool[key] = conn
+            if not 200 <= resp.status < 300:
+                raise HTTPError(url, resp.status, resp.reason, resp.msg, BytesIO(body))
+            charset = resp.msg.get_content_charset() or "utf-8"
+            return {"status": resp.status, "headers": resp.msg, "body": body.decode(charset)}
+        raise URLError("connection closed twice")  # not reached: the second attempt returns or raises
+
+
 def make_web_client(token: str, base_url: str, *, timeout: int = 10, retries: int = 3) -> WebClient:
     """A WebClient with slack-sdk's built-in handlers for 429, server errors and connection errors."""
-    client = WebClient(token=token or None, base_url=base_url, timeout=timeout)
+    client = KeepAliveWebClient(token=token or None, base_url=base_url, timeout=timeout)
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=retries),
         RateLimitErrorRetryHandler(max_retry_count=retries),
