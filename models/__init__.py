@@ -3,6 +3,7 @@
 from models.audit import AuditEntry
 from models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
+from models.jobs import JobClaim, SlackPace
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
 from models.progress import Completion, CriterionHit, DailyActivity, ProcessedEvent
@@ -19,11 +20,13 @@ __all__ = [
     "HelpContactCheck",
     "HelpRequest",
     "HelpStep",
+    "JobClaim",
     "NudgeDelivery",
     "Person",
     "ProcessedEvent",
     "PulseResponse",
     "Role",
+    "SlackPace",
     "TimestampMixin",
     "UTCDateTime",
     "Wave",
