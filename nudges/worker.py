@@ -9,8 +9,11 @@ resolved from the DM history (nudges/reconcile.py) and never produces a second m
 
 Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
 pauses *all* its sends for `Retry-After` (chat.postMessage is limited per workspace as well as per
-channel) and retries the same row. 5xx and timeouts put the row back with exponential back-off, and the
-next attempt first checks the DM history, because a timed-out post may have gone through. Permanent errors
+channel) and retries the same row. 5xx and timeouts are an outage, not the row's fault: the row goes back
+to 'pending' with its due time unchanged (so after the outage rows go out in order of due time), the worker
+stops sending, waits with exponential back-off and probes `auth.test` before it claims again; the next
+attempt at the row first checks the DM history, because a timed-out post may have gone through. Transient
+errors never fail a row (a week-old undelivered nudge is dropped as stale instead). Permanent errors
 (`user_not_found`, `account_inactive`, `cannot_dm_bot`, …) fail the row with the reason, once.
 
 Sections live in their own modules: claiming in nudges/claims.py, Slack pacing (429 gate, DND) in
@@ -78,6 +81,7 @@ class _Item:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+    due_at: datetime
     person: Person
     enrolled_at: datetime | None
     done: frozenset[str]
@@ -114,6 +118,8 @@ class DeliveryWorker:
         self._stop = threading.Event()
         self._conn: Connection | None = None
         self.rate_limited_total = 0
+        self.outage_until: datetime | None = None  # Slack is failing: no sends before this, then a probe
+        self._outage_failures = 0
 
     # -- the loop ----------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -123,6 +129,8 @@ class DeliveryWorker:
     def tick(self, *, budget_seconds: float | None = None, max_rows: int | None = None) -> DeliveryReport:
         """Recover abandoned rows, then deliver due rows until none are left or the time budget is used."""
         report = DeliveryReport()
+        if not self._slack_up():
+            return report
         limited_before = self.rate_limited_total
         recovered = reconcile_abandoned(
             self.deps.session_factory,
@@ -135,7 +143,7 @@ class DeliveryWorker:
         deadline = time.monotonic() + (
             budget_seconds if budget_seconds is not None else self.settings.tick_budget_seconds
         )
-        while not self._stop.is_set() and time.monotonic() < deadline:
+        while not self._stop.is_set() and time.monotonic() < deadline and self.outage_until is None:
             if max_rows is not None and report.claimed >= max_rows:
                 break
             size = (
@@ -167,7 +175,7 @@ class DeliveryWorker:
             batch = self._load(ids)
             self._conn = self._outcome_connection()
             for item in batch.items:
-                if self._stop.is_set() or time.monotonic() > deadline + 30:
+                if self._stop.is_set() or time.monotonic() > deadline + 30 or self.outage_until is not None:
                     break
                 if time.monotonic() - claimed_at > self.settings.lease.total_seconds() / 4:
                     self._touch([i for i in ids if i not in started])
@@ -184,6 +192,32 @@ class DeliveryWorker:
                 self._conn = None
             report.released = self._release([i for i in ids if i not in started])
         return report
+
+    # -- outages ----------------------------------------------------------------------------------
+    def _slack_up(self) -> bool:
+        """False while an outage pause lasts; when it is over, one auth.test decides whether to send again."""
+        if self.outage_until is None:
+            return True
+        if self.deps.clock.now() < self.outage_until:
+            return False
+        try:
+            self.gateway.auth_test()
+        except SlackError as exc:
+            if not exc.permanent:  # a refused token is not an outage: the sends will fail with the reason
+                self._outage(exc)
+                return False
+        log.info("Slack answers again after %s failed attempts; delivering", self._outage_failures)
+        self.outage_until, self._outage_failures = None, 0
+        return True
+
+    def _outage(self, exc: SlackError) -> None:
+        """Stop sending for a while (doubling, capped) after a 5xx or a timeout."""
+        self._outage_failures += 1
+        wait = min(
+            self.settings.retry_base_seconds * 2 ** (self._outage_failures - 1), self.settings.outage_cap_seconds
+        )
+        self.outage_until = self.deps.clock.now() + timedelta(seconds=wait)
+        log.warning("Slack is failing (%s): no deliveries for %.0f s, then a probe", exc, wait)
 
     # -- loading -----------------------------------------------------------------------------------
     def _load(self, ids: list[int]) -> _Batch:
@@ -223,6 +257,7 @@ class DeliveryWorker:
                     payload=dict(row.payload or {}),
                     attempts=row.attempts,
                     created_at=row.created_at,
+                    due_at=row.due_at,
                     person=people[row.person_id],
                     enrolled_at=enrolled.get(row.person_id),
                     done=frozenset(done.get(row.person_id, ())),
@@ -388,25 +423,31 @@ class DeliveryWorker:
         return "deferred"
 
     def _failed(self, item: _Item, exc: SlackError, now: datetime) -> str:
-        """Permanent errors fail the row once; transient ones retry with exponential back-off."""
+        """Permanent errors fail the row once; transient ones (5xx, timeouts) put it back and pause the worker."""
         attempts = item.attempts + 1
-        if exc.permanent or attempts >= self.settings.max_attempts:
-            reason = exc.code + ("" if exc.permanent else f" (gave up after {attempts} attempts)")
+        if exc.permanent:
+            reason = exc.code
             if self._set(item.id, state="failed", attempts=attempts, last_error=reason) and exc.code in GONE_ERRORS:
                 with self.deps.engine.begin() as conn:
                     conn.execute(update(Person).where(Person.id == item.person.id).values(deactivated=True))
             log.warning("nudge %s failed: %s", item.id, exc)
             return "failed"
-        wait = min(self.settings.retry_base_seconds * 2 ** (attempts - 1), self.settings.retry_cap_seconds)
+        # Transient: never failed. The row keeps its due time (its place in line) and the worker pauses; only
+        # a row that keeps failing while Slack answers the probe gets its own back-off, so it holds up no one.
+        due = item.due_at
+        if attempts >= self.settings.max_attempts:
+            wait = min(self.settings.retry_base_seconds * 2 ** (attempts - 1), self.settings.retry_cap_seconds)
+            due = now + timedelta(seconds=wait)
         self._set(
             item.id,
             state="pending",
             attempts=attempts,
-            due_at=now + timedelta(seconds=wait),
+            due_at=due,
             last_error=f"{exc.code}; retrying",
             claimed_by=None,
             claimed_at=None,
         )
+        self._outage(exc)
         return "retrying"
 
     def _touch(self, ids: list[int]) -> None:
