@@ -3,6 +3,7 @@
 from models.audit import AuditEntry
 from models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
+from models.help_retry import HelpRedelivery
 from models.jobs import JobClaim, SlackPace
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
@@ -18,6 +19,7 @@ __all__ = [
     "DailyActivity",
     "HelpContact",
     "HelpContactCheck",
+    "HelpRedelivery",
     "HelpRequest",
     "HelpStep",
     "JobClaim",

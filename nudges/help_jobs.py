@@ -8,8 +8,11 @@ from bot.flows.help_directory import check_contacts
 
 
 def tick_help_requests(deps: Deps) -> int:
-    """Set-based: only requests whose reminder or deadline has come (or whose owner left) are loaded."""
-    return help_flow.tick(deps)
+    """Set-based: only requests whose reminder or deadline has come (or whose owner left) are loaded; then the
+    help messages an outage held back are retried, oldest first."""
+    acted = help_flow.tick(deps)
+    help_flow.redeliver(deps)
+    return acted
 
 
 def check_help_contacts(deps: Deps) -> int:
