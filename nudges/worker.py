@@ -22,6 +22,7 @@ nudges/pacing.py, crash recovery in nudges/reconcile.py; this module decides, re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
@@ -389,16 +391,36 @@ class DeliveryWorker:
             )
             .values(**values)
         )
-        conn = self._conn
-        if conn is None:
-            with self.deps.engine.begin() as fresh:
-                changed = fresh.execute(stmt).rowcount
-        else:
-            changed = conn.execute(stmt).rowcount
-            conn.commit()
+        for wait in (0.5, 1.0, 2.0, 4.0, None):
+            try:
+                changed = self._execute_outcome(stmt)
+                break
+            except DBAPIError as exc:
+                # The database restarted (or dropped our connection) after Slack took the message: what happened
+                # is known, so record it on a new connection rather than leave the row to the lease.
+                if not exc.connection_invalidated or wait is None:
+                    raise
+                log.warning("database connection lost recording nudge %s; retrying in %.1f s", row_id, wait)
+                self._drop_outcome_connection()
+                time.sleep(wait)
         if not changed:
             log.warning("nudge %s is no longer claimed by %s; leaving it", row_id, self.worker_id)
         return bool(changed)
+
+    def _execute_outcome(self, stmt: Any) -> int:
+        if self._conn is None:
+            with self.deps.engine.begin() as fresh:
+                return int(fresh.execute(stmt).rowcount)
+        changed = int(self._conn.execute(stmt).rowcount)
+        self._conn.commit()
+        return changed
+
+    def _drop_outcome_connection(self) -> None:
+        """Forget a broken batch connection; later outcomes use fresh pooled ones (pre-pinged)."""
+        if self._conn is not None:
+            with contextlib.suppress(DBAPIError):
+                self._conn.close()
+            self._conn = None
 
     def _record_sent(self, item: _Item, posted: PostedMessage, now: datetime) -> str:
         self._set(
