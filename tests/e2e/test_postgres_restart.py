@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.simslack import FakeSlack
 from tests.e2e.test_nudges_processes import (
@@ -24,7 +24,7 @@ from tests.e2e.test_nudges_processes import (
     _workers,
 )
 from tests.ingest.test_kill_durability import EVENTS, _bodies, _counted, _send_all, _serve
-from tests.ingest.test_kill_durability import fake as fake  # noqa: F401  (the fixture, with its users)
+from tests.ingest.test_kill_durability import fake as fake
 
 
 def _wait_all_sent(db_url: str, n: int, procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
@@ -59,6 +59,7 @@ def _drop_connections(db_url: str, stop: threading.Event, every: float, counter:
 
 
 @pytest.mark.postgres
+@pytest.mark.benchmark  # 30-40 s each on the 2-core box; docs/benchmarks.md
 @pytest.mark.timeout(240)
 def test_workers_deliver_everything_once_while_postgres_drops_their_connections(
     postgres_url: str, tmp_path: Path
@@ -70,6 +71,9 @@ def test_workers_deliver_everything_once_while_postgres_drops_their_connections(
         env = _env(fake_slack, postgres_url, _always_open_playbook(tmp_path))
         stop, killed = threading.Event(), []
         with _workers(2, env, tmp_path) as procs:
+            while _states(postgres_url)["sent"] < 50:  # under load: both workers started and delivering
+                assert all(proc.poll() is None for proc in procs)
+                time.sleep(0.05)
             dropper = threading.Thread(target=_drop_connections, args=(postgres_url, stop, 0.4, killed))
             dropper.start()
             try:
@@ -84,9 +88,10 @@ def test_workers_deliver_everything_once_while_postgres_drops_their_connections(
 
 
 @pytest.mark.postgres
+@pytest.mark.benchmark  # 30-40 s each on the 2-core box; docs/benchmarks.md
 @pytest.mark.timeout(240)
 def test_serve_counts_every_event_once_while_postgres_drops_its_connections(
-    fake: FakeSlack,  # noqa: F811
+    fake: FakeSlack,
     postgres_url: str,
     tmp_path: Path,
 ) -> None:
