@@ -43,10 +43,11 @@ from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
 from nudges.kinds import NudgeKind
-from nudges.pacing import DndCache, Throttle, dnd_until
+from nudges.pacing import DndCache, dnd_until
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
 from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
+from nudges.shared_pace import make_pace
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class DeliveryWorker:
         )
         self.worker_id = worker_id or new_worker_id()
         self.rules = rules or cadence_rules(deps.playbook)
-        self.throttle = Throttle(self.settings.max_rate_per_second)
+        self.throttle = make_pace(deps.engine, self.settings.max_rate_per_second or deps.settings.slack_post_rate)
         self.dnd = DndCache(self.gateway, self.settings.dnd_cache_seconds)
         self._stop = threading.Event()
         self._conn: Connection | None = None
