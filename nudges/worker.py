@@ -8,8 +8,9 @@ then record. The DM carries the row id as message metadata, so a crash between s
 resolved from the DM history (nudges/reconcile.py) and never produces a second message.
 
 Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
-pauses *all* its sends for `Retry-After` (chat.postMessage is limited per workspace as well as per
-channel) and retries the same row. 5xx and timeouts are an outage, not the row's fault: the row goes back
+pauses *all* sends for `Retry-After` — on PostgreSQL every replica's, through the shared pace
+(nudges/shared_pace.py), since chat.postMessage is limited per workspace as well as per channel — and retries
+the same row. 5xx and timeouts are an outage, not the row's fault: the row goes back
 to 'pending' with its due time unchanged (so after the outage rows go out in order of due time), the worker
 stops sending, waits with exponential back-off and probes `auth.test` before it claims again; the next
 attempt at the row first checks the DM history, because a timed-out post may have gone through. Transient
