@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     coach_admins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="COACH_ADMINS")
     slash_command: str = Field(default="/coach", alias="COACH_SLASH_COMMAND")
     log_level: str = Field(default="INFO", alias="COACH_LOG_LEVEL")
+    # chat.postMessage calls per second for all replicas together (shared in PostgreSQL); unset: only Slack's 429s pace
+    slack_post_rate: float | None = Field(default=None, alias="COACH_SLACK_POST_RATE", gt=0)
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "coach_playbook", mode="before")
     @classmethod

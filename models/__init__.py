@@ -3,6 +3,8 @@
 from models.audit import AuditEntry
 from models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
+from models.help_retry import HelpRedelivery
+from models.jobs import JobClaim, SlackPace
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
 from models.progress import (
@@ -24,15 +26,18 @@ __all__ = [
     "DailyActivity",
     "HelpContact",
     "HelpContactCheck",
+    "HelpRedelivery",
     "HelpRequest",
     "HelpStep",
     "ImportedActivity",
     "LessonCompletion",
+    "JobClaim",
     "NudgeDelivery",
     "Person",
     "ProcessedEvent",
     "PulseResponse",
     "Role",
+    "SlackPace",
     "TimestampMixin",
     "UTCDateTime",
     "Wave",

@@ -32,9 +32,13 @@ class DeliverySettings:
     batch_size: int = 25
     tick_budget_seconds: float = 8.0  # a tick returns after this long so shutdown never waits long
     lease: timedelta = timedelta(minutes=2)  # a 'sending' row older than this belongs to a dead worker
-    max_attempts: int = 6  # transient failures before a row is marked failed
-    retry_base_seconds: float = 30.0  # transient failure n waits base * 2**(n-1), capped
-    retry_cap_seconds: float = 3600.0
+    # Transient failures (5xx, timeouts) never fail a row. The worker pauses all sends (base * 2**(n-1) after
+    # n failures in a row, capped) and probes auth.test before sending again; the row keeps its place in line.
+    # Only a row that failed `max_attempts` times while Slack answered the probe waits its own back-off.
+    max_attempts: int = 6
+    retry_base_seconds: float = 30.0
+    retry_cap_seconds: float = 3600.0  # a row's own back-off (one Slack keeps refusing)
+    outage_cap_seconds: float = 120.0  # the longest pause between probes while Slack is down
     dnd_cache_seconds: float = 300.0
     stale_after: timedelta = timedelta(days=7)  # a paced nudge still undelivered after this is dropped
     max_rate_per_second: float | None = None  # optional own pacing; 429 Retry-After is honoured regardless

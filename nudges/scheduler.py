@@ -1,10 +1,12 @@
 """APScheduler wiring: short ticks whose real state lives in database rows.
 
 Every job is listed once in `JOBS` below (name, interval, function); the job modules import nothing from
-here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`. Several replicas
-may run the same tick: jobs claim rows atomically, so work is still done once. A memory job store is
-enough (APScheduler's docs: job stores must never be shared between schedulers), with coalesce and
-max_instances=1.
+here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`, and every replica
+runs the same table. Each periodic job except delivery is *claimed* once per interval slot across replicas
+(nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts and prune once per
+slot, not N times; delivery runs on every replica because its rows are claimed one by one (nudges/claims.py)
+and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough (APScheduler's docs: job
+stores must never be shared between schedulers), with coalesce and max_instances=1.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
 from nudges.digest_jobs import queue_ambassador_digests
 from nudges.event_pruning import prune_processed_events
-from nudges.help_jobs import tick_help_requests
+from nudges.help_jobs import check_help_contacts, tick_help_requests
+from nudges.job_claims import ClaimedJob, new_holder_id
 from nudges.ticks import plan_nudges
 from nudges.wave_jobs import advance_wave_phases
 from nudges.worker import DeliveryWorker
@@ -35,6 +39,12 @@ class JobSpec:
     name: str
     seconds: float
     start: Callable[[Deps], Tick]
+    claimed: bool = True  # once per slot across replicas; False only for per-replica loops (delivery)
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claimed slot stays its holder's before a crashed holder's slot may be retaken."""
+        return timedelta(seconds=max(60.0, min(self.seconds, 600.0)))
 
 
 def each_tick(fn: Callable[[Deps], object]) -> Callable[[Deps], Tick]:
@@ -49,9 +59,10 @@ def delivery_worker(deps: Deps) -> Tick:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("plan_nudges", 300, each_tick(plan_nudges)),
-    JobSpec("deliver_nudges", 1, delivery_worker),
+    JobSpec("deliver_nudges", 1, delivery_worker, claimed=False),
     JobSpec("queue_ambassador_digests", 3600, each_tick(queue_ambassador_digests)),
     JobSpec("tick_help_requests", 60, each_tick(tick_help_requests)),
+    JobSpec("check_help_contacts", 3600, each_tick(check_help_contacts)),
     JobSpec("advance_wave_phases", 300, each_tick(advance_wave_phases)),
     JobSpec("prune_processed_events", 3600, each_tick(prune_processed_events)),
 )
@@ -67,13 +78,30 @@ def _safe(name: str, tick: Tick) -> Tick:
     return run
 
 
+def bind(spec: JobSpec, deps: Deps, holder: str) -> Tick:
+    """The job's tick as this replica runs it: behind its slot claim unless it is a per-replica loop."""
+    tick = spec.start(deps)
+    if not spec.claimed:
+        return tick
+    return ClaimedJob(
+        spec.name,
+        spec.seconds,
+        tick,
+        factory=deps.session_factory,
+        now=deps.clock.now,
+        holder=holder,
+        lease=spec.lease,
+    )
+
+
 def build_scheduler(deps: Deps, *, only: set[str] | None = None) -> BackgroundScheduler:
     """A UTC BackgroundScheduler with every job in `JOBS` (or `only` those named)."""
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
+    holder = new_holder_id()
     for spec in JOBS:
         if only is None or spec.name in only:
-            tick = _safe(spec.name, spec.start(deps))
+            tick = _safe(spec.name, bind(spec, deps, holder))
             scheduler.add_job(tick, "interval", seconds=spec.seconds, id=spec.name, name=spec.name)
     return scheduler

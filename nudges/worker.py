@@ -8,9 +8,13 @@ then record. The DM carries the row id as message metadata, so a crash between s
 resolved from the DM history (nudges/reconcile.py) and never produces a second message.
 
 Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
-pauses *all* its sends for `Retry-After` (chat.postMessage is limited per workspace as well as per
-channel) and retries the same row. 5xx and timeouts put the row back with exponential back-off, and the
-next attempt first checks the DM history, because a timed-out post may have gone through. Permanent errors
+pauses *all* sends for `Retry-After` — on PostgreSQL every replica's, through the shared pace
+(nudges/shared_pace.py), since chat.postMessage is limited per workspace as well as per channel — and retries
+the same row. 5xx and timeouts are an outage, not the row's fault: the row goes back
+to 'pending' with its due time unchanged (so after the outage rows go out in order of due time), the worker
+stops sending, waits with exponential back-off and probes `auth.test` before it claims again; the next
+attempt at the row first checks the DM history, because a timed-out post may have gone through. Transient
+errors never fail a row (a week-old undelivered nudge is dropped as stale instead). Permanent errors
 (`user_not_found`, `account_inactive`, `cannot_dm_bot`, …) fail the row with the reason, once.
 
 Sections live in their own modules: claiming in nudges/claims.py, Slack pacing (429 gate, DND) in
@@ -19,6 +23,7 @@ nudges/pacing.py, crash recovery in nudges/reconcile.py; this module decides, re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -27,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
@@ -40,10 +46,11 @@ from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
 from nudges.kinds import NudgeKind
-from nudges.pacing import DndCache, Throttle, dnd_until
+from nudges.pacing import DndCache, dnd_until
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
 from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
+from nudges.shared_pace import make_pace
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,7 @@ class _Item:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+    due_at: datetime
     person: Person
     enrolled_at: datetime | None
     done: frozenset[str]
@@ -111,11 +119,13 @@ class DeliveryWorker:
         )
         self.worker_id = worker_id or new_worker_id()
         self.rules = rules or cadence_rules(deps.playbook)
-        self.throttle = Throttle(self.settings.max_rate_per_second)
+        self.throttle = make_pace(deps.engine, self.settings.max_rate_per_second or deps.settings.slack_post_rate)
         self.dnd = DndCache(self.gateway, self.settings.dnd_cache_seconds)
         self._stop = threading.Event()
         self._conn: Connection | None = None
         self.rate_limited_total = 0
+        self.outage_until: datetime | None = None  # Slack is failing: no sends before this, then a probe
+        self._outage_failures = 0
 
     # -- the loop ----------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -125,6 +135,8 @@ class DeliveryWorker:
     def tick(self, *, budget_seconds: float | None = None, max_rows: int | None = None) -> DeliveryReport:
         """Recover abandoned rows, then deliver due rows until none are left or the time budget is used."""
         report = DeliveryReport()
+        if not self._slack_up():
+            return report
         limited_before = self.rate_limited_total
         recovered = reconcile_abandoned(
             self.deps.session_factory,
@@ -137,7 +149,7 @@ class DeliveryWorker:
         deadline = time.monotonic() + (
             budget_seconds if budget_seconds is not None else self.settings.tick_budget_seconds
         )
-        while not self._stop.is_set() and time.monotonic() < deadline:
+        while not self._stop.is_set() and time.monotonic() < deadline and self.outage_until is None:
             if max_rows is not None and report.claimed >= max_rows:
                 break
             size = (
@@ -169,7 +181,7 @@ class DeliveryWorker:
             batch = self._load(ids)
             self._conn = self._outcome_connection()
             for item in batch.items:
-                if self._stop.is_set() or time.monotonic() > deadline + 30:
+                if self._stop.is_set() or time.monotonic() > deadline + 30 or self.outage_until is not None:
                     break
                 if time.monotonic() - claimed_at > self.settings.lease.total_seconds() / 4:
                     self._touch([i for i in ids if i not in started])
@@ -186,6 +198,32 @@ class DeliveryWorker:
                 self._conn = None
             report.released = self._release([i for i in ids if i not in started])
         return report
+
+    # -- outages ----------------------------------------------------------------------------------
+    def _slack_up(self) -> bool:
+        """False while an outage pause lasts; when it is over, one auth.test decides whether to send again."""
+        if self.outage_until is None:
+            return True
+        if self.deps.clock.now() < self.outage_until:
+            return False
+        try:
+            self.gateway.auth_test()
+        except SlackError as exc:
+            if not exc.permanent:  # a refused token is not an outage: the sends will fail with the reason
+                self._outage(exc)
+                return False
+        log.info("Slack answers again after %s failed attempts; delivering", self._outage_failures)
+        self.outage_until, self._outage_failures = None, 0
+        return True
+
+    def _outage(self, exc: SlackError) -> None:
+        """Stop sending for a while (doubling, capped) after a 5xx or a timeout."""
+        self._outage_failures += 1
+        wait = min(
+            self.settings.retry_base_seconds * 2 ** (self._outage_failures - 1), self.settings.outage_cap_seconds
+        )
+        self.outage_until = self.deps.clock.now() + timedelta(seconds=wait)
+        log.warning("Slack is failing (%s): no deliveries for %.0f s, then a probe", exc, wait)
 
     # -- loading -----------------------------------------------------------------------------------
     def _load(self, ids: list[int]) -> _Batch:
@@ -225,6 +263,7 @@ class DeliveryWorker:
                     payload=dict(row.payload or {}),
                     attempts=row.attempts,
                     created_at=row.created_at,
+                    due_at=row.due_at,
                     person=people[row.person_id],
                     enrolled_at=enrolled.get(row.person_id),
                     done=frozenset(done.get(row.person_id, ())),
@@ -370,16 +409,36 @@ class DeliveryWorker:
             )
             .values(**values)
         )
-        conn = self._conn
-        if conn is None:
-            with self.deps.engine.begin() as fresh:
-                changed = fresh.execute(stmt).rowcount
-        else:
-            changed = conn.execute(stmt).rowcount
-            conn.commit()
+        for wait in (0.5, 1.0, 2.0, 4.0, None):
+            try:
+                changed = self._execute_outcome(stmt)
+                break
+            except DBAPIError as exc:
+                # The database restarted (or dropped our connection) after Slack took the message: what happened
+                # is known, so record it on a new connection rather than leave the row to the lease.
+                if not exc.connection_invalidated or wait is None:
+                    raise
+                log.warning("database connection lost recording nudge %s; retrying in %.1f s", row_id, wait)
+                self._drop_outcome_connection()
+                time.sleep(wait)
         if not changed:
             log.warning("nudge %s is no longer claimed by %s; leaving it", row_id, self.worker_id)
         return bool(changed)
+
+    def _execute_outcome(self, stmt: Any) -> int:
+        if self._conn is None:
+            with self.deps.engine.begin() as fresh:
+                return int(fresh.execute(stmt).rowcount)
+        changed = int(self._conn.execute(stmt).rowcount)
+        self._conn.commit()
+        return changed
+
+    def _drop_outcome_connection(self) -> None:
+        """Forget a broken batch connection; later outcomes use fresh pooled ones (pre-pinged)."""
+        if self._conn is not None:
+            with contextlib.suppress(DBAPIError):
+                self._conn.close()
+            self._conn = None
 
     def _record_sent(self, item: _Item, posted: PostedMessage, now: datetime) -> str:
         self._set(
@@ -404,25 +463,31 @@ class DeliveryWorker:
         return "deferred"
 
     def _failed(self, item: _Item, exc: SlackError, now: datetime) -> str:
-        """Permanent errors fail the row once; transient ones retry with exponential back-off."""
+        """Permanent errors fail the row once; transient ones (5xx, timeouts) put it back and pause the worker."""
         attempts = item.attempts + 1
-        if exc.permanent or attempts >= self.settings.max_attempts:
-            reason = exc.code + ("" if exc.permanent else f" (gave up after {attempts} attempts)")
+        if exc.permanent:
+            reason = exc.code
             if self._set(item.id, state="failed", attempts=attempts, last_error=reason) and exc.code in GONE_ERRORS:
                 with self.deps.engine.begin() as conn:
                     conn.execute(update(Person).where(Person.id == item.person.id).values(deactivated=True))
             log.warning("nudge %s failed: %s", item.id, exc)
             return "failed"
-        wait = min(self.settings.retry_base_seconds * 2 ** (attempts - 1), self.settings.retry_cap_seconds)
+        # Transient: never failed. The row keeps its due time (its place in line) and the worker pauses; only
+        # a row that keeps failing while Slack answers the probe gets its own back-off, so it holds up no one.
+        due = item.due_at
+        if attempts >= self.settings.max_attempts:
+            wait = min(self.settings.retry_base_seconds * 2 ** (attempts - 1), self.settings.retry_cap_seconds)
+            due = now + timedelta(seconds=wait)
         self._set(
             item.id,
             state="pending",
             attempts=attempts,
-            due_at=now + timedelta(seconds=wait),
+            due_at=due,
             last_error=f"{exc.code}; retrying",
             claimed_by=None,
             claimed_at=None,
         )
+        self._outage(exc)
         return "retrying"
 
     def _touch(self, ids: list[int]) -> None:

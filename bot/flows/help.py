@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db import session_scope
@@ -23,12 +24,13 @@ from bot.deps import Deps
 from bot.domain.help import actions as action_rules
 from bot.domain.help import escalation as escalation_rules
 from bot.domain.help.question import QuestionError
-from bot.domain.help.state import Effect, HelpState, Result
+from bot.domain.help.state import Effect, HelpState, NotifyAsker, NotifyOwner, RemindOwner, Result
 from bot.flows.help_delivery import GONE_CODES, deliver_effects, dm
 from bot.flows.people import ensure_person
 from bot.flows.progress import record_help_opened
 from bot.i18n import t
 from bot.services import help as requests
+from bot.services import help_redelivery as redelivery
 from bot.services.help import Decide, Decided, DeliveryContext, Refusal, RoutingEnv
 from bot.services.help_directory import deactivated_among
 from bot.services.people import ensure_bare_person
@@ -342,7 +344,7 @@ def tick(deps: Deps, *, limit: int = 200) -> int:
 MAX_REROUTES = 5
 
 
-def deliver(deps: Deps, outcome: HelpOutcome, *, depth: int = 0) -> None:
+def deliver(deps: Deps, outcome: HelpOutcome, *, depth: int = 0, attempts: int = 0) -> None:
     """Carry out the effects in Slack; a new owner Slack cannot reach is passed over at once (next rung).
 
     Any permanent error opening or posting the owner's DM moves the request on and tells the asker who has it
@@ -350,12 +352,45 @@ def deliver(deps: Deps, outcome: HelpOutcome, *, depth: int = 0) -> None:
     """
     if not outcome.ok or outcome.context is None:
         return
-    report = deliver_effects(deps, outcome.context, outcome.effects)
+    report = deliver_effects(deps, outcome.context, outcome.effects, attempts=attempts)
     for user_id in report.gone:
         _mark_gone(deps, user_id)
     if report.unreachable and depth < MAX_REROUTES:
         rule = _pass_over(frozenset(report.unreachable))
         deliver(deps, _transition(deps, outcome.context.request_id, None, rule), depth=depth + 1)
+
+
+def redeliver(deps: Deps) -> int:
+    """Retry help messages an outage held back, oldest first; returns how many passes were tried.
+
+    A message about an owner the request has since moved away from is dropped (the new owner got their own).
+    """
+    with session_scope(deps.session_factory) as session:
+        pending = redelivery.due(session, deps.clock.now())
+        rows = {
+            r.id: r
+            for r in session.scalars(
+                select(HelpRequest).where(HelpRequest.id.in_({p.context.request_id for p in pending}))
+            )
+        }
+    for item in pending:
+        row = rows.get(item.context.request_id)
+        effects = tuple(e for e in item.effects if row is not None and _still_current(e, row))
+        if effects:
+            outcome = HelpOutcome(True, item.context.request_id, "", effects, item.context)
+            deliver(deps, outcome, attempts=item.attempts)
+        with session_scope(deps.session_factory) as session:
+            redelivery.done(session, item.id)
+    return len(pending)
+
+
+def _still_current(effect: Effect, row: HelpRequest) -> bool:
+    owner = getattr(effect, "owner", None)
+    if isinstance(effect, RemindOwner | NotifyOwner | NotifyAsker) and owner and row.state != "closed":
+        if isinstance(effect, NotifyOwner) and not requests.is_assignment(effect):
+            return True  # "it moved away from you" is about a former owner
+        return owner == row.owner
+    return not isinstance(effect, RemindOwner) or row.state != "closed"
 
 
 def _pass_over(unreachable: frozenset[str]) -> Decide:

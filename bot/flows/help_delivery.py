@@ -23,6 +23,7 @@ from bot.domain.help.state import (
     RemindOwner,
 )
 from bot.flows.help_directory import resolve_channel
+from bot.services import help_redelivery as redelivery
 from bot.services.help import Delivered, DeliveryContext, is_assignment, record_delivery
 from bot.services.help_directory import topic_title
 from bot.slack.gateway import PostedMessage, SlackError
@@ -41,6 +42,8 @@ class _Run:
     asker_thread: PostedMessage | None = None
     failures: list[tuple[Effect, SlackError]] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
+    later: list[Effect] = field(default_factory=list)  # failed transiently: kept for the help tick to retry
+    waiting: set[str] = field(default_factory=set)  # owners whose new card is among them
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,22 @@ def _owner_first(effect: Effect) -> int:
     return 0 if is_assignment(effect) else 1
 
 
-def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect]) -> HelpDeliveryReport:
+def deliver_effects(
+    deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect], *, attempts: int = 0
+) -> HelpDeliveryReport:
     """Send every effect, refresh the old card, record threads and failures; reports owners Slack cannot reach.
 
     A new owner's DM goes first; when it fails permanently the asker's notice naming that owner is held back,
-    so the asker is never told a person has the question unless that person's DM was delivered.
+    so the asker is never told a person has the question unless that person's DM was delivered. Effects that
+    fail transiently (5xx, timeouts: an outage) are kept with the snapshot and retried by the help tick, in
+    order (bot/services/help_redelivery.py) — the asker's notice naming an owner Slack did not reach waits too.
     """
     run = _Run()
     for effect in sorted(effects, key=_owner_first):
         if isinstance(effect, NotifyAsker) and effect.owner in run.unreachable:
+            continue
+        if isinstance(effect, NotifyAsker) and effect.owner in run.waiting:
+            run.later.append(effect)
             continue
         try:
             posted = _deliver_one(deps, ctx, effect, run)
@@ -76,11 +86,19 @@ def deliver_effects(deps: Deps, ctx: DeliveryContext, effects: Iterable[Effect])
             run.failures.append((effect, exc))
             if isinstance(effect, NotifyOwner) and is_assignment(effect) and exc.permanent:
                 run.unreachable.append(effect.owner)
+            if not exc.permanent:
+                run.later.append(effect)
+                if is_assignment(effect):
+                    run.waiting.add(getattr(effect, "owner", ""))
     try:
         _refresh_cards(deps, ctx, run.card)
     except SlackError as exc:
         log.warning("help request %s: card update failed: %s", ctx.request_id, exc)
     _record(deps, ctx, run)
+    if run.later:
+        reasons = "; ".join(sorted({exc.code for e, exc in run.failures if not exc.permanent}))
+        with session_scope(deps.session_factory) as session:
+            redelivery.keep(session, ctx, run.later, attempts=attempts + 1, error=reasons, now=deps.clock.now())
     gone = [
         e.owner for e, exc in run.failures if isinstance(e, NotifyOwner) and is_assignment(e) and exc.code in GONE_CODES
     ]

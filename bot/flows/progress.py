@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from uuid import uuid4
 
 from bot.db import session_scope
@@ -9,6 +10,9 @@ from bot.deps import Deps
 from bot.domain.activity import Activity
 from bot.flows.home import publish_home
 from bot.ingest.batch import EventItem, ingest_batch
+from bot.slack.gateway import SlackError
+
+log = logging.getLogger(__name__)
 
 
 def record_help_opened(deps: Deps, user_id: str) -> None:
@@ -18,4 +22,7 @@ def record_help_opened(deps: Deps, user_id: str) -> None:
     with session_scope(deps.session_factory) as session:
         outcome = ingest_batch(session, playbook=deps.playbook, items=[EventItem(None, (activity,))], now=now)
     if user_id in outcome.progressed:
-        publish_home(deps, user_id)
+        try:  # the Home tab is redrawn on its next open; a Slack outage must not lose the question being asked
+            publish_home(deps, user_id)
+        except SlackError as exc:
+            log.warning("could not refresh the Home tab of %s: %s", user_id, exc)

@@ -276,7 +276,7 @@ class Simulation:
                 raise PlanRefused(errors)
 
     def _hour(self) -> None:
-        from nudges.help_jobs import tick_help_requests
+        from nudges.help_jobs import check_help_contacts, tick_help_requests
         from nudges.ticks import plan_nudges
         from nudges.wave_jobs import advance_wave_phases
 
@@ -288,6 +288,7 @@ class Simulation:
             if self.worker.tick().claimed == 0:  # the deliver_nudges job's body, one worker for the run
                 break
         tick_help_requests(self.deps)
+        check_help_contacts(self.deps)
         for delivery in self._landed(now):
             self._react(delivery)
         self._settle()

@@ -166,7 +166,9 @@ def plan_evergreen(session: Session, directory: Directory, now: datetime) -> Eve
     gone = deactivated_among(session, people)
     ask: list[str] = []
     flag: list[tuple[str, str]] = []
-    rows = {r.user_id: r for r in session.scalars(select(HelpContactCheck).where(HelpContactCheck.user_id.in_(people)))}
+    # FOR UPDATE: two replicas running the pass at once mark (and so ask) each contact once.
+    checks = select(HelpContactCheck).where(HelpContactCheck.user_id.in_(people)).with_for_update()
+    rows = {r.user_id: r for r in session.scalars(checks)}
     for user_id in people:
         row = rows.get(user_id) or _check_row(session, user_id, now)
         if row.flagged_at is not None:

@@ -15,6 +15,7 @@ def test_the_job_table_is_the_exact_list_of_scheduled_jobs() -> None:
         ("deliver_nudges", 1),
         ("queue_ambassador_digests", 3600),
         ("tick_help_requests", 60),
+        ("check_help_contacts", 3600),
         ("advance_wave_phases", 300),
         ("prune_processed_events", 3600),
     ]

@@ -106,11 +106,13 @@ def test_server_errors_retry_with_backoff_and_check_history_first(
     worker = DeliveryWorker(deps, settings=FAST)
     assert worker.tick().retrying == 1
     row = _row(deps, row_id)
-    assert (row.state, row.attempts, row.due_at) == ("pending", 1, MONDAY_NOON + timedelta(seconds=60))
+    assert (row.state, row.attempts, row.due_at) == ("pending", 1, MONDAY_NOON)  # keeps its place in line
     assert "retrying" in (row.last_error or "")
-    assert worker.tick().claimed == 0  # not due yet
+    assert worker.outage_until == MONDAY_NOON + timedelta(seconds=60)
+    assert worker.tick().claimed == 0  # the worker waits out its back-off
     clock.advance(timedelta(seconds=61))
-    assert worker.tick().sent == 1
+    assert worker.tick().sent == 1  # after an auth.test probe
+    assert worker.outage_until is None
     assert [c.method for c in fake.calls if c.method in ("conversations.history", "chat.postMessage")] == [
         "chat.postMessage",
         "conversations.history",
