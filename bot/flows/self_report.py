@@ -30,6 +30,7 @@ class SelfReport:
     use_case: UseCase | None = None
     ambassadors: list[str] = field(default_factory=list)
     outcome: Outcome | None = None
+    newly_pending: bool = False  # False when an earlier "I did it" already asked the ambassadors
 
 
 def _is_member(deps: Deps, channel_name: str, user_id: str) -> bool:
@@ -71,9 +72,9 @@ def report_done(deps: Deps, *, user_id: str, use_case_key: str) -> SelfReport:
             with session_scope(deps.session_factory) as session:
                 person = get_person(session, user_id)
                 assert person is not None
-                mark_pending(session, person=person, use_case_key=use_case_key, now=deps.clock.now())
+                newly = mark_pending(session, person=person, use_case_key=use_case_key, now=deps.clock.now())
                 ambassadors = ambassadors_of(session, person.department)
-            return SelfReport("pending", use_case, ambassadors=ambassadors)
+            return SelfReport("pending", use_case, ambassadors=ambassadors, newly_pending=newly)
         if verify and (verify.channel_member or verify.app_used):
             return SelfReport("not_verified", use_case)
         return _complete(deps, user_id, use_case, "self_report")

@@ -113,11 +113,10 @@ def _checklist_blocks(items: list[ChecklistItem], loc: str) -> list[Block]:
 
 
 def _optional_blocks(steps: list[OptionalStep], loc: str) -> list[Block]:
-    """One line per optional step with its own "I did it" (a pending one says it waits for confirmation)."""
+    """One line per optional step with its own "I did it"; a pending one says it waits for confirmation and keeps
+    its button, so a step Coach can verify (an app use it has seen since) can be checked again."""
     blocks: list[Block] = []
     for step in steps[:MAX_OPTIONAL_ON_HOME]:
-        if step.pending:
-            blocks.append(section(f":hourglass: {step.title} _({t('home.pending', loc)})_"))
-        else:
-            blocks.append(section(step.title, accessory=button(t("home.did_it", loc), HomeAction.DID_IT, step.key)))
+        text = f":hourglass: {step.title} _({t('home.pending', loc)})_" if step.pending else step.title
+        blocks.append(section(text, accessory=button(t("home.did_it", loc), HomeAction.DID_IT, step.key)))
     return blocks
