@@ -5,7 +5,14 @@ from models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
-from models.progress import Completion, CriterionHit, DailyActivity, ProcessedEvent
+from models.progress import (
+    Completion,
+    CriterionHit,
+    DailyActivity,
+    ImportedActivity,
+    LessonCompletion,
+    ProcessedEvent,
+)
 from models.rollout import PulseResponse, Wave, WaveMembership
 
 __all__ = [
@@ -19,6 +26,8 @@ __all__ = [
     "HelpContactCheck",
     "HelpRequest",
     "HelpStep",
+    "ImportedActivity",
+    "LessonCompletion",
     "NudgeDelivery",
     "Person",
     "ProcessedEvent",

@@ -36,6 +36,19 @@ class Completion(TimestampMixin, Base):
     completed_at: Mapped[datetime]
 
 
+class LessonCompletion(TimestampMixin, Base):
+    """A lesson of a role's training track (playbook `tracks`) that the person marked done."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("person_id", "track", "lesson_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    track: Mapped[str] = mapped_column(String(32))  # the role: sponsor, ambassador, admin
+    lesson_key: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime]
+
+
 class CriterionHit(Base):
     """An event that matched a use case's criteria; counted for `count`/`within_days` criteria."""
 
@@ -69,3 +82,29 @@ class DailyActivity(Base):
     def total(self) -> int:
         """Everything the person did that day: "active" means a non-zero total (in Python or in SQL)."""
         return self.messages + self.replies + self.reactions + self.files + self.apps + self.bot_dms
+
+
+class ImportedActivity(Base):
+    """One member's day from Slack's own member analytics (`admin.analytics.getFile`, type `member`).
+
+    It fills in what Coach cannot see (channels it is not in, huddles, searches, mobile) and is kept apart from
+    the activity Coach observed, marked with its source; a re-import of the same day replaces the row with the
+    same values. Counts and flags only, as in the file — never message text.
+    """
+
+    __tablename__ = "imported_activity"
+    __table_args__ = (UniqueConstraint("person_id", "day", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(16), default="analytics")
+    is_active: Mapped[bool] = mapped_column(default=False)
+    messages: Mapped[int] = mapped_column(default=0)  # messages_posted_count: all messages, DMs included
+    channel_messages: Mapped[int] = mapped_column(default=0)
+    reactions: Mapped[int] = mapped_column(default=0)
+    files: Mapped[int] = mapped_column(default=0)
+    used_apps: Mapped[bool] = mapped_column(default=False)
+    used_workflows: Mapped[bool] = mapped_column(default=False)
+    huddles: Mapped[int] = mapped_column(default=0)
+    searches: Mapped[int] = mapped_column(default=0)

@@ -33,7 +33,9 @@ from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, render_nudge
+from bot.views.track_lessons import render_lesson
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from nudges import tracks
 from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
@@ -257,6 +259,18 @@ class DeliveryWorker:
         expires_after = item.kind.policy.expires_after
         if expires_after is not None and item.created_at < now - expires_after:
             return f"stale: older than {expires_after} when it could be sent"
+        if item.kind is NudgeKind.TRACK_LESSON:
+            with session_scope(self.deps.session_factory) as session:
+                role, lesson = str(item.payload.get("track", "")), item.subject or ""
+                return tracks.stale_reason(
+                    session,
+                    person_id=item.person.id,
+                    role=role,
+                    lesson=lesson,
+                    playbook=self.deps.playbook,
+                    admins=self.deps.settings.coach_admins,
+                    now=now,
+                )
         if not item.kind.policy.planned:
             return ""
         if item.enrolled_at is None:
@@ -330,6 +344,8 @@ class DeliveryWorker:
             departments = [str(d) for d in item.payload.get("departments", [])]
             with session_scope(self.deps.session_factory) as session:
                 return digest_for(session, self.deps.playbook, departments, item.person.effective_locale, now)
+        if item.kind is NudgeKind.TRACK_LESSON:
+            return render_lesson(self.deps.playbook, self._context(item, now))
         return render_nudge(self.deps.playbook, self._context(item, now))
 
     def _outcome_connection(self) -> Connection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.ambassadors import ambassadors
+from bot.cli.analytics import analytics
 from bot.cli.doctor import doctor
 from bot.cli.migrate import migrate
 from bot.cli.outbox import outbox
@@ -33,3 +34,4 @@ main.add_command(waves)
 main.add_command(ambassadors)
 main.add_command(outbox)
 main.add_command(rehearse)
+main.add_command(analytics)

@@ -13,6 +13,7 @@ from bot.cli.common import friendly_errors, settings_for_command
 from bot.manifest import bot_scopes, load_manifest
 from bot.playbook import Playbook, check_playbook, default_playbook_path, load_playbook
 from bot.reachability import unreachable_reason
+from bot.services.people import unfit_reason
 from bot.settings import Settings
 from bot.slack.gateway import SlackError, SlackGateway, make_web_client
 from bot.views.home import EmployeeHomeState, employee_home
@@ -79,7 +80,54 @@ def run_checks(settings: Settings, gateway: SlackGateway, playbook: Playbook | N
     checks.append(_app_token_check(settings, gateway))
     if playbook is not None:
         checks.append(_channels_check(playbook, gateway))
+        checks.append(_people_check(named_people(playbook, settings), gateway))
     return checks
+
+
+def bundled_placeholders() -> frozenset[str]:
+    """The made-up user ids of the bundled playbook (U0ADMIN001, U0SPONSOR1, …): never real people."""
+    return frozenset(named_people(load_playbook(default_playbook_path()), None))
+
+
+def named_people(playbook: Playbook, settings: Settings | None) -> dict[str, list[str]]:
+    """Every Slack user id the playbook and settings name → where (sponsor, contacts, COACH_ADMINS)."""
+    named: dict[str, list[str]] = {}
+    if playbook.purpose.sponsor:
+        named.setdefault(playbook.purpose.sponsor, []).append("purpose.sponsor")
+    for topic in playbook.help.topics:
+        for n, contact in enumerate(topic.contacts, start=1):
+            for role in ("primary", "backup"):
+                user = getattr(contact, role)
+                if user:
+                    named.setdefault(user, []).append(f"help topic {topic.key} contact {n} {role}")
+    for user in settings.coach_admins if settings else ():
+        named.setdefault(user, []).append("COACH_ADMINS")
+    return named
+
+
+def _people_check(named: dict[str, list[str]], gateway: SlackGateway) -> Check:
+    """Each named person exists, is active, is a person (users.info); the bundled placeholders are named as such."""
+    placeholders = bundled_placeholders()
+    problems: list[str] = []
+    for user, where in sorted(named.items()):
+        places = ", ".join(where)
+        if user in placeholders:
+            problems.append(f"{user} ({places}) is a placeholder from the bundled playbook")
+            continue
+        try:
+            reason = unfit_reason(gateway.user_info(user))
+        except SlackError as exc:
+            reason = "does not exist in this workspace" if exc.code == "user_not_found" else f"users.info: {exc.code}"
+        if reason:
+            problems.append(f"{user} ({places}) {reason}")
+    if problems:
+        return Check(
+            "people",
+            False,
+            "; ".join(problems),
+            "put real, active people's Slack ids in the playbook (profile → ⋮ → Copy member ID) or COACH_ADMINS",
+        )
+    return Check("people", True, f"all {len(named)} people the playbook and settings name are active members")
 
 
 def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:

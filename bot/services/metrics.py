@@ -5,7 +5,8 @@ Adoption = logins/activity), counted with set-based SQL:
 - enrolled: people not deactivated with a membership in a wave that is under way (state active or paused — a
   wave paused at its feedback gate is still running). While no wave exists at all, everyone counts (a small
   company can use Coach without waves). A department's enrolled people are the enrolled people in it.
-- active: any DailyActivity counter > 0 on one of the 7 UTC days ending today, or `Person.last_active_at`
+- active: any DailyActivity counter > 0 — or a day Slack's member analytics import marks active — on one of the
+  7 UTC days ending today, or `Person.last_active_at`
   within the last 7 days (an event Coach saw but does not count). For a past date (the week-ago trend) only the
   counters are used: `last_active_at` holds the latest activity, not its history.
 - stages: how many enrolled people are at each stage (Maturity).
@@ -21,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
-from models import DailyActivity, Person, Wave, WaveMembership
+from models import DailyActivity, ImportedActivity, Person, Wave, WaveMembership
 
 IGNITION_LINE = 0.20
 IGNITION_STAGE = 2
@@ -112,12 +113,33 @@ def red_reasons(enrolled: int, active: int, ignited: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def active_days(first_day: date | None = None, last_day: date | None = None) -> Any:
+    """Subquery (pid, day) of every day a person did something: a counter Coach observed, or Slack's own member
+    analytics saying they were active (imported with `coach analytics import`; it sees what Coach cannot)."""
+    observed = select(DailyActivity.person_id.label("pid"), DailyActivity.day.label("day")).where(
+        DailyActivity.total > 0
+    )
+    imported = select(ImportedActivity.person_id.label("pid"), ImportedActivity.day.label("day")).where(
+        ImportedActivity.is_active.is_(True)
+    )
+    if first_day is not None:
+        observed, imported = (
+            observed.where(DailyActivity.day >= first_day),
+            imported.where(ImportedActivity.day >= first_day),
+        )
+    if last_day is not None:
+        observed, imported = (
+            observed.where(DailyActivity.day <= last_day),
+            imported.where(ImportedActivity.day <= last_day),
+        )
+    return union_all(observed, imported).subquery("active_days")
+
+
 def active_condition(now: datetime) -> ColumnElement[bool]:
     """SQL: the person did anything in the last WINDOW_DAYS days."""
     since_day, _ = active_day_range(now)
-    counters = DailyActivity.total
-    did_something = exists().where(DailyActivity.person_id == Person.id, DailyActivity.day >= since_day, counters > 0)
-    return or_(recently_seen(now), did_something)
+    days = active_days(since_day)
+    return or_(recently_seen(now), Person.id.in_(select(days.c.pid)))
 
 
 def _grouped(group_col: Any, now: datetime) -> Select[Any]:
@@ -212,15 +234,10 @@ class Snapshot:
 
 
 def _recently_active(now: datetime) -> Any:
-    """People with a non-zero DailyActivity counter in the window (a range over the day index)."""
+    """People active on a day of the window (`active_days`: observed counters or imported analytics)."""
     since_day, _ = active_day_range(now)
-    counters = DailyActivity.total
-    return (
-        select(DailyActivity.person_id.label("pid"))
-        .where(DailyActivity.day >= since_day, counters > 0)
-        .group_by(DailyActivity.person_id)
-        .subquery()
-    )
+    days = active_days(since_day)
+    return select(days.c.pid).group_by(days.c.pid).subquery()
 
 
 def _enrolled_people(session: Session) -> Any:

@@ -83,6 +83,17 @@ def is_human(user: Mapping[str, Any]) -> bool:
     return not (user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT")
 
 
+def unfit_reason(user: Mapping[str, Any]) -> str | None:
+    """Why a Slack user cannot be a person Coach routes work to (sponsor, contact, admin), or None."""
+    if not is_human(user):
+        return "is a bot, not a person"
+    if user.get("deleted"):
+        return "is deactivated"
+    if user.get("is_restricted") or user.get("is_ultra_restricted"):
+        return "is a guest"
+    return None
+
+
 def department_from_profile(user: Mapping[str, Any], field_name: str | None) -> str | None:
     """A standard profile key (e.g. `title`) or a custom field by id (`Xf…`) or label."""
     if not field_name:

@@ -14,6 +14,7 @@ from bot.cli import main
 def test_every_sub_command_is_registered_explicitly() -> None:
     assert sorted(main.commands) == [
         "ambassadors",
+        "analytics",
         "audit",
         "doctor",
         "import-people",

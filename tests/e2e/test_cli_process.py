@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.playbook import default_playbook_path
 from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
 from bot.simslack.payloads import app_home_opened, event_callback
 from tests.e2e.harness import grant_manifest_scopes
@@ -69,43 +70,68 @@ def test_coach_serve_migrates_a_fresh_database_and_serves_signed_events(serve_pr
     assert fake.wait_for("views.publish")[0].args["user_id"] == "U0BOB0001"
 
 
+REAL_PEOPLE = {  # the bundled playbook's placeholders → people of the fake workspace
+    "U0SPONSOR1": "U0BOB0001",
+    "U0ADMIN001": "U0ALICE01",
+    "U0ADMIN002": "W111",
+    "U0SECOPS01": "U0BOB0001",
+    "U0SECOPS02": "U0ALICE01",
+    "U0HOWTO001": "U0BOB0001",
+    "U0SALES001": "W111",
+}
+
+
+def _doctor(fake: FakeSlack, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        env=_env(fake, tmp_path / "c.db", **extra),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _playbook_with(tmp_path: Path, people: dict[str, str]) -> str:
+    text = default_playbook_path().read_text(encoding="utf-8")
+    for placeholder, real in people.items():
+        text = text.replace(placeholder, real)
+    path = tmp_path / "playbook.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> None:
     grant_manifest_scopes(fake)
     for i, name in enumerate(("company-news", "ask-exec", "ask-it", "proj-apollo", "dept-sales", "coach-admins")):
         fake.add_channel(f"C0CH{i:05d}", name, bot_is_member=name != "ask-it")
-    ok = subprocess.run(
-        [sys.executable, "-m", "bot", "doctor"],
-        env=_env(fake, tmp_path / "c.db", COACH_ADMINS="U0BOB0001"),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ok = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001")
     assert ok.returncode == 1, ok.stdout + ok.stderr
     assert "bot token: bot W23456789" in ok.stdout
-    assert [line for line in ok.stdout.splitlines() if line.startswith("FIX")] == [
-        "FIX  channels: Coach is not in #ask-it"
-    ]
+    fixes = [line for line in ok.stdout.splitlines() if line.startswith("FIX")]
+    assert fixes[0] == "FIX  channels: Coach is not in #ask-it"
+    assert fixes[1].startswith("FIX  people: ") and len(fixes) == 2
+    for placeholder in REAL_PEOPLE:
+        assert placeholder in fixes[1]
+    assert "U0SPONSOR1 (purpose.sponsor) is a placeholder from the bundled playbook" in fixes[1]
+
     fake.add_channel("C0CH00002", "ask-it")
-    ok = subprocess.run(
-        [sys.executable, "-m", "bot", "doctor"],
-        env=_env(fake, tmp_path / "c.db", COACH_ADMINS="U0BOB0001"),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ok = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001", COACH_PLAYBOOK=_playbook_with(tmp_path, REAL_PEOPLE))
     assert ok.returncode == 0, ok.stdout
+    assert "ok   people: all 3 people the playbook and settings name are active members" in ok.stdout
+
+    fake.add_user("U0GONE001", name="gone", deleted=True)
+    fake.add_user("U0BOTBOT1", name="robot", is_bot=True)
+    broken = _playbook_with(tmp_path, {**REAL_PEOPLE, "U0SECOPS01": "U0GONE001", "U0HOWTO001": "U0BOTBOT1"})
+    bad = _doctor(fake, tmp_path, COACH_ADMINS="U0NOBODY1", COACH_PLAYBOOK=broken)
+    assert bad.returncode == 1
+    people = next(line for line in bad.stdout.splitlines() if line.startswith("FIX  people"))
+    assert "U0GONE001 (help topic security contact 1 primary) is deactivated" in people
+    assert "U0BOTBOT1 (help topic how-to contact 1 primary) is a bot, not a person" in people
+    assert "U0NOBODY1 (COACH_ADMINS) does not exist in this workspace" in people
 
     fake.api.granted_scopes = ["chat:write", "commands"]
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot", "doctor"],
-        env=_env(fake, tmp_path / "c.db"),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = _doctor(fake, tmp_path)
     assert bad.returncode == 1
     assert "FIX  scopes: missing: app_mentions:read" in bad.stdout
     assert "set COACH_ADMINS" in bad.stdout

@@ -24,7 +24,6 @@ from bot.services.ambassadors.questions import OpenQuestion, open_questions
 from bot.services.ambassadors.scope import SCOPE_MAX_DEPARTMENTS, Scope, all_departments, scope_for
 from bot.services.ambassadors.self_service import MySummary, is_stopped, my_summary, set_stopped
 from bot.services.ambassadors.status import (
-    ACTIVITY_SUM,
     DepartmentNumbers,
     DepartmentStatus,
     department_numbers,
@@ -35,7 +34,6 @@ from bot.services.ambassadors.stuck import StuckPerson, stuck_people
 from bot.services.metrics import IGNITION_LINE, IGNITION_STAGE
 
 __all__ = [
-    "ACTIVITY_SUM",
     "IGNITION_LINE",
     "IGNITION_STAGE",
     "SCOPE_MAX_DEPARTMENTS",

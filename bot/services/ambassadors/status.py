@@ -15,13 +15,12 @@ from bot.services.metrics import (
     IGNITION_LINE,
     IGNITION_STAGE,
     WINDOW_DAYS,
+    active_days,
     any_wave,
     enrolled_memberships,
     recently_seen,
 )
-from models import Completion, DailyActivity, HelpRequest, Person
-
-ACTIVITY_SUM = DailyActivity.total
+from models import Completion, HelpRequest, Person
 
 
 @dataclass(frozen=True)
@@ -62,15 +61,8 @@ def _active_ids(session: Session, members: Select[Any], at: datetime, *, current
     """Active members by `bot.services.metrics`' rule (a past date has only the counters to go by)."""
     last_day = at.date()
     first_day = last_day - timedelta(days=WINDOW_DAYS - 1)
-    rows = set(
-        session.scalars(
-            select(DailyActivity.person_id)
-            .where(
-                DailyActivity.person_id.in_(members), DailyActivity.day.between(first_day, last_day), ACTIVITY_SUM > 0
-            )
-            .distinct()
-        )
-    )
+    days = active_days(first_day, last_day)
+    rows = set(session.scalars(select(days.c.pid).where(days.c.pid.in_(members)).distinct()))
     if current:
         rows |= set(session.scalars(select(Person.id).where(Person.id.in_(members), recently_seen(at))))
     return rows

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import Playbook
-from bot.services.ambassadors.status import ACTIVITY_SUM, members_query
-from models import Completion, DailyActivity, Person, WaveMembership
+from bot.services.ambassadors.status import members_query
+from bot.services.metrics import active_days
+from models import Completion, Person, WaveMembership
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,10 @@ def stuck_people(
     result: list[StuckPerson] = []
     for department in departments:
         members = members_query(session, department)
-        last_day = dict(
+        active = active_days()
+        last_day: dict[int, date] = dict(
             session.execute(
-                select(DailyActivity.person_id, func.max(DailyActivity.day))
-                .where(DailyActivity.person_id.in_(members), ACTIVITY_SUM > 0)
-                .group_by(DailyActivity.person_id)
+                select(active.c.pid, func.max(active.c.day)).where(active.c.pid.in_(members)).group_by(active.c.pid)
             ).all()
         )
         last_done = dict(
