@@ -39,7 +39,8 @@ def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: 
     loc = _locale(deps, user_id)
     title = report.use_case.title.get(loc) if report.use_case else ""
     if report.result == "pending":
-        _ask_ambassadors(deps, user_id, report.use_case.key if report.use_case else "", report.ambassadors)
+        if report.newly_pending:  # a second click does not ask the ambassadors again
+            _ask_ambassadors(deps, user_id, report.use_case.key if report.use_case else "", report.ambassadors)
         key = "report.pending" if report.ambassadors else "report.pending_nobody"
         text = t(key, loc, title=title, who=", ".join(f"<@{a}>" for a in report.ambassadors))
     else:

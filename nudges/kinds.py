@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -28,6 +29,7 @@ class NudgeKind(StrEnum):
     CELEBRATE = "celebrate"
     AMBASSADOR_DIGEST = "ambassador_digest"
     TRACK_LESSON = "track_lesson"
+    SMALL_TALK = "small_talk"
 
     @property
     def policy(self) -> KindPolicy:
@@ -46,6 +48,7 @@ class KindPolicy:
     planned: bool = False  # queued by the planner; dropped at send time when the person moved on (stale)
     about_a_step: bool = False  # names a use case (`subject`); dropped once that use case is done
     rated_as: str | None = None  # its rating buttons store a PulseResponse of this kind; None: not rated
+    expires_after: timedelta | None = None  # dropped at send time when older than this (a late reply is odd)
 
     @property
     def transactional(self) -> bool:
@@ -60,13 +63,16 @@ def _coaching(
     return KindPolicy(True, True, True, priority, planned=planned, about_a_step=about_a_step, rated_as=rated_as)
 
 
-def _transactional(priority: int) -> KindPolicy:
+def _transactional(priority: int, *, expires_after: timedelta | None = None) -> KindPolicy:
     """A reply to the person's own action: never budgeted, paced or opted out of."""
-    return KindPolicy(budgeted=False, can_opt_out=False, paced=False, priority=priority)
+    return KindPolicy(budgeted=False, can_opt_out=False, paced=False, priority=priority, expires_after=expires_after)
 
 
 POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
     {
+        # The answer to "thanks" / "ok" / "ありがとう" in the DM (bot/domain/small_talk.py): worth sending only
+        # while the person still remembers writing it.
+        NudgeKind.SMALL_TALK: _transactional(95, expires_after=timedelta(hours=2)),
         NudgeKind.HELP_FOLLOW_UP: _transactional(90),
         NudgeKind.CELEBRATE: _transactional(80),
         # The welcome opens the journey (purpose, first use case, where to get help): nobody has had the

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.db import dialect_insert, rowcount
 from bot.playbook import Playbook
+from bot.playbook.schema import MAX_REQUIRED_USE_CASES
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from models.base import UTCDateTime, table_of
 from nudges.config import PlannerSettings
@@ -87,10 +88,10 @@ def iso_week(now: datetime) -> str:
 
 
 def _required_bits(playbook: Playbook) -> dict[str, int]:
-    """One bit per required use case (at most 62, so a mask fits a BIGINT on every backend)."""
-    keys = list(dict.fromkeys(key for stage in playbook.stages for key in stage.required_keys))
-    if len(keys) > 62:
-        raise ValueError("the planner supports at most 62 required use cases")
+    """One bit per required use case (at most MAX_REQUIRED_USE_CASES, so a mask fits a BIGINT on every backend)."""
+    keys = list(playbook.required_use_case_keys)
+    if len(keys) > MAX_REQUIRED_USE_CASES:
+        raise ValueError(f"the planner supports at most {MAX_REQUIRED_USE_CASES} required use cases")
     return {key: 1 << i for i, key in enumerate(keys)}
 
 

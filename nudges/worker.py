@@ -295,6 +295,9 @@ class DeliveryWorker:
 
     def _stale_reason(self, item: _Item, now: datetime) -> str:
         """Why a planned nudge no longer makes sense (the person moved on), or ""."""
+        expires_after = item.kind.policy.expires_after
+        if expires_after is not None and item.created_at < now - expires_after:
+            return f"stale: older than {expires_after} when it could be sent"
         if item.kind is NudgeKind.TRACK_LESSON:
             with session_scope(self.deps.session_factory) as session:
                 role, lesson = str(item.payload.get("track", "")), item.subject or ""

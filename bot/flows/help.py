@@ -25,6 +25,8 @@ from bot.domain.help import actions as action_rules
 from bot.domain.help import escalation as escalation_rules
 from bot.domain.help.question import QuestionError
 from bot.domain.help.state import Effect, HelpState, NotifyAsker, NotifyOwner, RemindOwner, Result
+from bot.domain.small_talk import classify as classify_small_talk
+from bot.flows import small_talk
 from bot.flows.help_delivery import GONE_CODES, deliver_effects, dm
 from bot.flows.people import ensure_person
 from bot.flows.progress import record_help_opened
@@ -415,11 +417,17 @@ def _pass_over(unreachable: frozenset[str]) -> Decide:
 def handle_direct_message(
     deps: Deps, *, user_id: str, text: str, channel: str, ts: str, thread_ts: str | None = None
 ) -> None:
-    """A DM to the bot: a reply in a request's thread is passed on; anything else is a new question.
+    """A DM to the bot: a reply in a request's thread is passed on; small talk is answered; the rest is a question.
 
-    New questions get FAQ answers first (in the DM), then a person. Relayed text is never stored.
+    New questions get FAQ answers first (in the DM), then a person. "thanks", "ok", "👍", "ありがとう" and the like
+    (``bot.domain.small_talk``) get a friendly reply with "I need help" instead, unless they are a reply in a
+    request's thread, which the other side sees as always. Relayed text and small talk are never stored.
     """
     if thread_ts and thread_ts != ts and _relay(deps, user_id=user_id, text=text, channel=channel, thread_ts=thread_ts):
+        return
+    group = classify_small_talk(text)
+    if group is not None:
+        small_talk.reply(deps, user_id=user_id, group=group, ts=ts)
         return
     result = ask(deps, user_id=user_id, text=text, via="dm", show=lambda m: _post(deps, channel, m))
     if result.kind == "invalid" and result.message:

@@ -12,7 +12,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.playbook.paths import Path, describe, locale_label
-from bot.playbook.schema import TEMPLATE_KINDS, TEMPLATE_PLACEHOLDERS, LocalizedKeywords, LocalizedText, Playbook
+from bot.playbook.schema import (
+    MAX_REQUIRED_USE_CASES,
+    TEMPLATE_KINDS,
+    TEMPLATE_PLACEHOLDERS,
+    LocalizedKeywords,
+    LocalizedText,
+    Playbook,
+)
 
 Issue = tuple[Path, str]
 
@@ -25,6 +32,7 @@ def playbook_issues(pb: Playbook) -> list[Issue]:
         *_translation_issues(pb, raw),
         *_key_issues(pb),
         *_stage_issues(pb),
+        *_capacity_issues(pb),
         *_channel_issues(pb),
         *_help_issues(pb),
         *_template_issues(pb),
@@ -115,6 +123,27 @@ def _stage_issues(pb: Playbook) -> Iterator[Issue]:
                 )
             elif key in stage.required[:r]:
                 yield ("stages", s, "required", r), f'stage "{stage.key}" lists "{key}" twice in "required"'
+
+
+def _capacity_issues(pb: Playbook) -> Iterator[Issue]:
+    """More required use cases than the planner's bit mask holds: the first one past the limit is refused."""
+    seen: set[str] = set()
+    for s, stage in enumerate(pb.stages):
+        listed = stage.required is not None
+        for i, key in enumerate(stage.required_keys):
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MAX_REQUIRED_USE_CASES:
+                path: Path = ("stages", s, "required", i) if listed else ("stages", s, "use_cases", i, "key")
+                total = len(pb.required_use_case_keys)
+                yield (
+                    path,
+                    f'"{key}" is required use case {len(seen)} of {total}, but Coach supports at most '
+                    f"{MAX_REQUIRED_USE_CASES} required use cases (the planner keeps one bit per required use case "
+                    'in a 64-bit number); make some optional by listing fewer in the stages\' "required"',
+                )
+                return
 
 
 def _channel_issues(pb: Playbook) -> Iterator[Issue]:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.playbook.checks import playbook_issues
+from bot.playbook.completion_paths import completion_warnings
 from bot.playbook.paths import Path, describe, model_at, owner_of
 from bot.playbook.schema import Playbook
 
@@ -79,6 +80,14 @@ def check_playbook(path: str | FsPath) -> list[PlaybookError]:
     return _load(path)[1]
 
 
+def load_playbook_with_warnings(path: str | FsPath) -> tuple[Playbook, list[PlaybookError]]:
+    """`load_playbook`, plus warnings (reason starting "warning:") that do not stop the playbook from loading."""
+    playbook, errors, warnings = _load_checked(path)
+    if errors or playbook is None:
+        raise PlaybookInvalid(errors)
+    return playbook, warnings
+
+
 def _cycle_line(root: yaml.Node | None) -> int | None:
     """The 1-based line of an alias that points at one of its own ancestors (`a: &x [*x]`), or None.
 
@@ -114,11 +123,25 @@ def _cycle_line(root: yaml.Node | None) -> int | None:
 
 
 def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
+    playbook, errors, _warnings = _load_checked(path)
+    return playbook, errors
+
+
+def _load_checked(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError], list[PlaybookError]]:
+    playbook, errors, node = _load_node(path)
+    if playbook is None or node is None:
+        return playbook, errors, []
+    file = str(path)
+    warnings = [PlaybookError(file, line_of(node, p), r) for p, r in completion_warnings(playbook)]
+    return playbook, errors, sorted(set(warnings))
+
+
+def _load_node(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError], yaml.Node | None]:
     file = str(path)
     try:
         text = FsPath(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [PlaybookError(file, 1, f"cannot read the file: {exc}")]
+        return None, [PlaybookError(file, 1, f"cannot read the file: {exc}")], None
     try:
         loader = _Loader(text)
         try:
@@ -126,25 +149,25 @@ def _load(path: str | FsPath) -> tuple[Playbook | None, list[PlaybookError]]:
             cycle = _cycle_line(node)
             if cycle is not None:
                 reason = "an alias refers to a node that contains it (recursive YAML); write the values out"
-                return None, [PlaybookError(file, cycle, reason)]
+                return None, [PlaybookError(file, cycle, reason)], None
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(file, exc)]
+        return None, [_syntax_error(file, exc)], None
     except yaml.YAMLError as exc:
-        return None, [PlaybookError(file, 1, f"the file is not valid YAML: {exc}")]
+        return None, [PlaybookError(file, 1, f"the file is not valid YAML: {exc}")], None
     if not isinstance(data, dict) or node is None:
         reason = "the playbook must be a set of fields (version, locales, purpose, stages, …)"
-        return None, [PlaybookError(file, 1, reason)]
+        return None, [PlaybookError(file, 1, reason)], None
     errors = [PlaybookError(file, line, reason) for line, reason in _duplicate_keys(node, (), data)]
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as exc:
         errors += [PlaybookError(file, line_of(node, p), r) for p, r in _explain_all(exc, data)]
-        return None, sorted(set(errors))
+        return None, sorted(set(errors)), node
     errors += [PlaybookError(file, line_of(node, p), r) for p, r in playbook_issues(playbook)]
-    return (None if errors else playbook), sorted(set(errors))
+    return (None if errors else playbook), sorted(set(errors)), node
 
 
 def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> PlaybookError:

@@ -55,6 +55,12 @@ TEMPLATE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
     "feedback_question": frozenset({"name", "use_case"}),
 }
 
+# The planner keeps each person's done required use cases as one bit each in a BIGINT (nudges/planner.py): 62 bits
+# fit every backend's signed 64-bit integer with room to spare. `coach playbook check` refuses more.
+MAX_REQUIRED_USE_CASES: Final = 62
+# Optional use cases (in no stage's `required`) are listed on the Home tab with "I did it", at most this many.
+MAX_OPTIONAL_ON_HOME: Final = 8
+
 _KEY = r"^[a-z0-9][a-z0-9-]*$"
 _CHANNEL = re.compile(r"^#[a-z0-9_*?\[][a-z0-9._\-*?\[\]]{0,79}$")
 _USER_ID = r"^[UW][A-Z0-9]{2,}$"
@@ -133,9 +139,14 @@ class Training(Strict):
 
 
 class Verify(Strict):
-    """How the caller confirms an "I did it": a channel membership check and/or an ambassador."""
+    """How Coach checks an "I did it": channel membership, an observed app or workflow use, and/or an ambassador.
+
+    With several, any one that holds completes it; the ambassador's confirmation is the fallback when the
+    others cannot be seen (the self-report then waits as pending).
+    """
 
     channel_member: Channel | None = None
+    app_used: bool = False
     ambassador: bool = False
 
     _channel = field_validator("channel_member")(lambda v: v if v is None else _check_channel(v))
@@ -464,6 +475,16 @@ class Playbook(Strict):
     def counted_keys(self) -> frozenset[str]:
         """Use cases completed by a number of matches, whose earlier match times must be loaded."""
         return frozenset(uc.key for uc in self.all_use_cases() if uc.criteria.count > 1)
+
+    @cached_property
+    def required_use_case_keys(self) -> tuple[str, ...]:
+        """Every stage's required use cases, in ladder order (each once)."""
+        return tuple(dict.fromkeys(key for stage in self.stages for key in stage.required_keys))
+
+    def optional_use_cases(self) -> list[UseCase]:
+        """Use cases no stage requires, in ladder order: the person may do them, they never block a stage."""
+        required = set(self.required_use_case_keys)
+        return [uc for uc in self.all_use_cases() if uc.key not in required]
 
     def all_use_cases(self) -> list[UseCase]:
         """Every use case, in ladder order."""

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.domain.progression import next_use_case
 from bot.playbook import Playbook
+from bot.playbook.schema import MAX_OPTIONAL_ON_HOME
 from bot.services.admin_home import admin_home_state
 from bot.services.callers import load_caller
 from bot.services.people import get_person
 from bot.services.progress import person_progress
 from bot.settings import Settings
 from bot.views.admin_home import AdminHomeState
-from bot.views.home import ChecklistItem, EmployeeHomeState
+from bot.views.home import ChecklistItem, EmployeeHomeState, OptionalStep
 from models import Completion, Person
 
 
@@ -57,6 +58,11 @@ def employee_home_state(session: Session, playbook: Playbook, person: Person) ->
         next_why=nxt.why.get(loc) if nxt else None,
         next_how=nxt.how_to.get(loc) if nxt else None,
         snoozed_until=person.snoozed_until.date().isoformat() if person.snoozed_until else None,
+        optional=[
+            OptionalStep(key=uc.key, title=uc.title.get(loc), pending=uc.key in pending)
+            for uc in playbook.optional_use_cases()
+            if uc.key not in progress.completed
+        ][:MAX_OPTIONAL_ON_HOME],
     )
 
 

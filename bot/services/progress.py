@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.domain.progression import PersonProgress, apply, complete_self_report, complete_use_case, next_use_case
 from bot.ingest.batch import Outcome, ProgressWrites, load_progress_many
 from bot.playbook import Playbook
-from models import Completion, Person
+from models import Completion, DailyActivity, Person
 
 
 def person_progress(session: Session, person: Person) -> PersonProgress:
@@ -82,4 +83,16 @@ def confirm_completion(
         source="ambassador",
         now=now,
         confirmed_by=confirmed_by,
+    )
+
+
+def used_an_app(session: Session, slack_user_id: str) -> bool:
+    """Whether Coach has observed this person use another app or a workflow (`app_used`, counted per day)."""
+    return bool(
+        session.scalar(
+            select(DailyActivity.id)
+            .join(Person, Person.id == DailyActivity.person_id)
+            .where(Person.slack_user_id == slack_user_id, DailyActivity.apps > 0)
+            .limit(1)
+        )
     )

@@ -21,6 +21,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.why": {"en": "*Why it matters:* {text}", "ja": "*なぜ大切か:* {text}"},
     "home.how": {"en": "*How:* {text}", "ja": "*やり方:* {text}"},
     "home.checklist": {"en": "Your checklist", "ja": "チェックリスト"},
+    "home.optional": {"en": "Optional steps", "ja": "任意のステップ"},
     "home.pending": {"en": "waiting for confirmation", "ja": "確認待ち"},
     "home.did_it": {"en": "I did it", "ja": "やりました"},
     "home.need_help": {"en": "I need help", "ja": "助けてほしい"},

@@ -107,4 +107,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "weekly ambassador digest",
         "ja": "アンバサダー週次ダイジェスト",
     },
+    "nudge.kind.small_talk": {
+        "en": "reply",
+        "ja": "返信",
+    },
+    # Replies to small talk in the DM (bot/domain/small_talk.py), one per group; the "I need help" button follows.
+    "nudge.small_talk.thanks": {
+        "en": 'You\'re welcome! If anything else comes up, press "I need help" and a named person answers.',
+        "ja": "どういたしまして！ほかに困ったことがあれば「助けてほしい」を押してください。担当者が回答します。",
+    },
+    "nudge.small_talk.ack": {
+        "en": ':+1: Whenever you need a hand, press "I need help" and a named person answers.',
+        "ja": ":+1: 困ったときはいつでも「助けてほしい」を押してください。担当者が回答します。",
+    },
+    "nudge.small_talk.greeting": {
+        "en": 'Hi! I\'m Coach. Type a question here or press "I need help", and a named person answers.',
+        "ja": "こんにちは、Coach です。質問をここに書くか「助けてほしい」を押してください。担当者が回答します。",
+    },
 }

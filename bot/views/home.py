@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.i18n import t
+from bot.playbook.schema import MAX_OPTIONAL_ON_HOME
 from bot.views.blocks import Block, actions, button, context, divider, header, section
 from bot.views.ids import HelpAction, HomeAction
 
@@ -23,6 +24,15 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True)
+class OptionalStep:
+    """An optional use case on the Home tab: its title and whether an "I did it" waits for confirmation."""
+
+    key: str
+    title: str
+    pending: bool = False
+
+
+@dataclass(frozen=True)
 class EmployeeHomeState:
     locale: str
     name: str
@@ -35,6 +45,7 @@ class EmployeeHomeState:
     next_why: str | None = None
     next_how: str | None = None
     snoozed_until: str | None = None
+    optional: list[OptionalStep] = field(default_factory=list)  # not done yet, at most MAX_OPTIONAL_ON_HOME
 
 
 def employee_home(state: EmployeeHomeState) -> dict[str, object]:
@@ -78,6 +89,10 @@ def employee_home(state: EmployeeHomeState) -> dict[str, object]:
             button(t("home.what_you_know", loc), HomeAction.WHAT_YOU_KNOW),
         )
     )
+    if state.optional:
+        blocks.append(divider())
+        blocks.append(header(t("home.optional", loc)))
+        blocks.extend(_optional_blocks(state.optional, loc))
     if state.checklist:
         blocks.append(divider())
         blocks.append(header(t("home.checklist", loc)))
@@ -95,3 +110,13 @@ def _checklist_blocks(items: list[ChecklistItem], loc: str) -> list[Block]:
         lines.append(f"{mark} {lead}{item.stage}. {item.title}{suffix}")
     # Several lines per section keep even a long ladder far below the 100-block limit.
     return [section("\n".join(lines[i : i + 12])) for i in range(0, len(lines), 12)]
+
+
+def _optional_blocks(steps: list[OptionalStep], loc: str) -> list[Block]:
+    """One line per optional step with its own "I did it"; a pending one says it waits for confirmation and keeps
+    its button, so a step Coach can verify (an app use it has seen since) can be checked again."""
+    blocks: list[Block] = []
+    for step in steps[:MAX_OPTIONAL_ON_HOME]:
+        text = f":hourglass: {step.title} _({t('home.pending', loc)})_" if step.pending else step.title
+        blocks.append(section(text, accessory=button(t("home.did_it", loc), HomeAction.DID_IT, step.key)))
+    return blocks

@@ -180,7 +180,15 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
         )
     if kind == NudgeKind.CELEBRATE:
         return _celebration(playbook, ctx, title)
+    if kind == NudgeKind.SMALL_TALK:
+        return small_talk_reply(str(ctx.payload.get("group", "")), loc)
     return str(ctx.payload.get("message", ""))  # ambassador: their own words
+
+
+def small_talk_reply(group: str, locale: str) -> str:
+    """The answer to "thanks" / "ok" / "hi" (a `SmallTalk` group); an unknown group gets the acknowledgement."""
+    key = f"nudge.small_talk.{group}"
+    return t(key if key in STRINGS else "nudge.small_talk.ack", locale)
 
 
 def _celebration(playbook: Playbook, ctx: NudgeContext, title: str) -> str:

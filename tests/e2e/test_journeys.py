@@ -195,12 +195,14 @@ def test_i_did_it_verifies_membership_or_asks_the_ambassador(app: HttpApp, fake:
     # Membership is checked with conversations.members: Bob is in #company-news.
     _click(app, BOB, "home.did_it", "follow-company-news")
     wait_until(lambda: "follow-company-news" in _done(app, BOB))
-    # No verify rule: the person's word is taken.
+    # App use or the ambassador: Coach has not seen Bob use an app, so the ambassador is asked.
     _click(app, BOB, "home.did_it", "connect-a-tool")
-    wait_until(lambda: "connect-a-tool" in _done(app, BOB))
+    wait_until(lambda: [m for m in fake.messages_in("W111") if m.get("blocks")])
+    assert "connect-a-tool" not in _done(app, BOB)
     # Ambassador verification: pending, the ambassador is asked, a stranger cannot confirm.
     _click(app, BOB, "home.did_it", "approve-in-slack")
-    ask = wait_until(lambda: [m for m in fake.messages_in("W111") if m.get("blocks")])
+    ask = wait_until(lambda: (asks := [m for m in fake.messages_in("W111") if m.get("blocks")])[1:] and asks)
+    assert "approve-in-slack" in ask[-1]["blocks"][-1]["elements"][0]["value"]
     value = next(el["value"] for b in ask[-1]["blocks"] if b["type"] == "actions" for el in b["elements"])
     assert "approve-in-slack" not in _done(app, BOB)
     _click(app, ALICE, "progress.confirm", value)

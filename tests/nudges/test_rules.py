@@ -398,7 +398,7 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST}
+    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.SMALL_TALK}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced
     assert set(NudgeKind) - unpaced - {K.WELCOME} == OPTABLE_KINDS
 
@@ -535,4 +535,12 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         K.PULSE: "pulse",
         K.FEEDBACK: "feedback",
     }
-    assert kind_values(lambda policy: not policy.paced) == {"celebrate", "help_follow_up", "ambassador_digest"}
+    assert kind_values(lambda policy: not policy.paced) == {
+        "celebrate",
+        "help_follow_up",
+        "ambassador_digest",
+        "small_talk",
+    }
+    assert {kind: kind.policy.expires_after for kind in NudgeKind if kind.policy.expires_after} == {
+        K.SMALL_TALK: timedelta(hours=2)
+    }

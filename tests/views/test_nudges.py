@@ -29,6 +29,7 @@ PAYLOADS = {
     NudgeKind.AMBASSADOR: {"message": "Your team now posts updates in #proj-apollo.", "from_user": "U0AMB0001"},
     NudgeKind.HELP_FOLLOW_UP: {"topic": "Setup", "contact": "U0ADMIN001", "request_id": 7},
     NudgeKind.CELEBRATE: {"stage": 1},
+    NudgeKind.SMALL_TALK: {"group": "thanks"},
 }
 
 
