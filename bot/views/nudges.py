@@ -41,6 +41,7 @@ class NudgeContext:
     completed_count: int = 0
     days_inactive: int = 0
     wave_name: str = ""
+    wave_goal: str = ""  # the wave's business goal (the feedback gate asks about it)
     purpose: str = ""  # the wave's own purpose message; the playbook's when empty
     sponsor_user_id: str | None = None
 
@@ -169,7 +170,12 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
     if kind == NudgeKind.PULSE:
         return fill(templates.pulse_question.get(loc), name=name, wave=ctx.wave_name)
     if kind == NudgeKind.FEEDBACK:
-        return fill(templates.feedback_question.get(loc), name=name, use_case=title)
+        return fill(
+            templates.feedback_question.get(loc),
+            name=name,
+            wave=ctx.wave_name.strip() or t("answers.fallback.wave", loc),
+            goal=ctx.wave_goal.strip() or t("answers.fallback.goal", loc),
+        )
     if kind == NudgeKind.HELP_FOLLOW_UP:
         contact = ctx.payload.get("contact")
         return fill(
