@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.waves import Phase
 from bot.playbook import Playbook
-from bot.services import admin_roles, audit, metrics, rollout
+from bot.services import admin_roles, answers, audit, metrics, rollout
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow
 from models import HelpContact
 
@@ -34,7 +34,7 @@ def admin_home_state(
         WaveRow(
             wave=w,
             kpi=numbers.running_waves.get(w.id),
-            feedback=rollout.feedback_summary(session, wave_id=w.id) if w.phase == Phase.FEEDBACK else None,
+            feedback=answers.feedback_summary(session, wave_id=w.id) if w.phase == Phase.FEEDBACK else None,
         )
         for w in page
     ]

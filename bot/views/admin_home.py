@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.answers import FeedbackSummary
 from bot.domain.waves import Phase, WaveState
 from bot.services.audit import AuditRow
 from bot.services.metrics import IGNITION_LINE, GroupKpi, PeopleCounts, pct
-from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.services.rollout import WaveInfo
 from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, context, divider, header, section
 from bot.views.ids import AdminAction
@@ -165,7 +166,7 @@ def _feedback_text(summary: FeedbackSummary) -> str:
     spread = " ".join(f"{score}:{n}" for score, n in sorted(summary.distribution.items()))
     text = f"*Feedback*: {summary.answered} of {summary.asked} answered · average {average} · {spread}"
     if summary.comments:
-        text += "\n" + "\n".join(f"> {c[:200]}" for c in summary.comments)
+        text += "\n" + "\n".join(f"> {c.text[:200]}" for c in summary.comments)
     return text
 
 

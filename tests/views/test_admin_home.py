@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from slack_sdk.models.views import View
 
+from bot.domain.answers import Comment, FeedbackSummary
 from bot.domain.waves import Phase, PhaseSchedule, WaveState
 from bot.services.audit import AuditRow
 from bot.services.metrics import GroupKpi, PeopleCounts
-from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.services.rollout import WaveInfo
 from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home, stage_bars
 from bot.views.ids import AdminAction
 
@@ -43,7 +44,7 @@ def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) 
         WaveRow(
             wave(i, WaveState.ACTIVE, Phase.FEEDBACK),
             kpi,
-            FeedbackSummary(500, 400, 3.5, {1: 10, 5: 390}, ["c" * 500] * 5),
+            FeedbackSummary(1, 500, 400, 3.5, {1: 10, 5: 390}, 5, [Comment("c" * 500, None)] * 5),
         )
         for i in range(min(waves, WAVES_PER_PAGE))
     ]
