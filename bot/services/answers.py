@@ -28,6 +28,7 @@ from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges.kinds import NudgeKind
 
 KIND = NudgeKind.FEEDBACK.value
+ROUNDS_SHOWN = 6  # the open round and five earlier ones (the admin Home counts the rest)
 
 
 class Status(StrEnum):
@@ -181,7 +182,8 @@ def _asked(session: Session, wave: Wave, round_: int) -> int:
 
 
 def feedback_rounds(session: Session, wave_ids: Sequence[int]) -> dict[int, list[FeedbackSummary]]:
-    """wave id → a summary per gate round that was opened, newest first (two grouped queries, then comments)."""
+    """wave id → a summary of each of its newest ROUNDS_SHOWN gate rounds, newest first (with the newest
+    round's comments): one grouped query for the scores, then a count and the comments per wave."""
     if not wave_ids:
         return {}
     waves = {w.id: w for w in session.scalars(select(Wave).where(Wave.id.in_(wave_ids)))}
@@ -200,9 +202,10 @@ def feedback_rounds(session: Session, wave_ids: Sequence[int]) -> dict[int, list
     out: dict[int, list[FeedbackSummary]] = {}
     for wave in waves.values():
         rounds = []
-        for round_ in range(wave.feedback_round, 0, -1):
+        for round_ in range(wave.feedback_round, max(0, wave.feedback_round - ROUNDS_SHOWN), -1):
             key = (wave.id, round_)
-            shown = _comments(session, wave.id, round_) if comment_counts.get(key) else []
+            newest = round_ == wave.feedback_round  # the Home quotes the newest round's comments only
+            shown = _comments(session, wave.id, round_) if newest and comment_counts.get(key) else []
             rounds.append(
                 summarise(round_, _asked(session, wave, round_), scores.get(key, []), comment_counts.get(key, 0), shown)
             )

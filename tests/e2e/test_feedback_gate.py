@@ -17,7 +17,7 @@ from bot.domain.answers import COMMENT_MAX
 from bot.flows.people import sync_people
 from bot.services.people import DepartmentRule
 from bot.simslack import FakeSlack
-from bot.simslack.payloads import block_actions, view_submission
+from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 from bot.views.ids import AdminAction, AnswerAction, AnswerView
 from models import Person, PulseResponse
 from nudges.worker import DeliveryWorker
@@ -190,3 +190,51 @@ def test_the_modal_asks_for_a_rating_trims_long_comments_and_refuses_malformed_v
     emoji = _open_modal(app, fake, EN2)
     assert _submit(app, EN2, emoji, _values(score="5", comment="👍"))["response_action"] == "update"
     assert _answers(app)[EN2].comment == "👍"
+
+
+def _home_with(fake: FakeSlack, text: str) -> str:
+    def latest() -> str | None:
+        views = [json.dumps(c.args["view"], ensure_ascii=False) for c in fake.calls_to("views.publish")]
+        return next((v for v in reversed(views) if text in v), None)
+
+    return str(wait_until(latest, timeout=15))
+
+
+def test_the_admin_reads_the_round_at_the_gate_and_in_the_history(
+    gate: HttpApp, fake: FakeSlack, clock: ManualClock
+) -> None:
+    app = gate
+    _press(app, fake, JA, _rating_buttons(_question(fake, JA))[3])
+    _submit(app, JA, _open_modal(app, fake, JA), _values(comment="とても良い 🎉", show_name=True))
+    _submit(app, EN, _open_modal(app, fake, EN), _values(score="2", comment="too many channels"))
+    pilot = _wave(app, "Pilot")
+
+    fake.reset_calls()
+    app.driver.post_event(event_callback(app_home_opened(ADMIN)))
+    home = _home_with(fake, "Feedback (gate round 1)")
+    assert "*Feedback (gate round 1)*: 2/3 answered · average 3.0/5 · 1:0 2:1 3:0 4:1 5:0 · 2 comments" in home
+    assert f"> とても良い 🎉 — <@{JA}>" in home
+    assert "> too many channels — _anonymous_" in home and f"<@{EN}>" not in home
+
+    # Extend: a week more, then the gate opens again (round 2); round 1 moves into the history.
+    _click(app, AdminAction.WAVE_EXTEND, f"{pilot.id}:7")
+    wait_until(lambda: _wave(app, "Pilot").phase == "refreeze", timeout=15)
+    _tick(app, clock, 7)
+    assert (_wave(app, "Pilot").phase, _wave(app, "Pilot").feedback_round) == ("feedback", 2)
+    DeliveryWorker(app.deps).tick(budget_seconds=10)
+    second = [m for m in fake.messages_in(fake.dm_channel(EN2)) if _rating_buttons(m)][-1]
+    _press(app, fake, EN2, _rating_buttons(second)[4])
+    fake.reset_calls()
+    app.driver.post_event(event_callback(app_home_opened(ADMIN)))
+    home = _home_with(fake, "Feedback (gate round 2)")
+    assert "*Feedback (gate round 2)*: 1/3 answered · average 5.0/5" in home
+    assert "Gate round 1: 2/3 answered · average 3.0/5" in home
+
+    # Advance: the wave completes; both rounds stay in its history, with the last round's numbers.
+    _click(app, AdminAction.WAVE_ADVANCE, str(pilot.id))
+    wait_until(lambda: _wave(app, "Pilot").state == "completed", timeout=15)
+    fake.reset_calls()
+    app.driver.post_event(event_callback(app_home_opened(ADMIN)))
+    home = _home_with(fake, "Feedback history")
+    assert "Gate round 2: 1/3 answered" in home and "Gate round 1: 2/3 answered" in home
+    assert "Feedback (gate round" not in home
