@@ -13,6 +13,7 @@ from bot.services.people import get_person
 from bot.services.snooze import DEFAULT_DAYS, snooze
 from bot.views import answers as answer_views
 from bot.views import nudges as views
+from bot.views import track_lessons as track_views
 from bot.views.ids import NudgeAction
 from nudges import actions
 
@@ -79,8 +80,24 @@ def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond:
         respond(replace_original=True, **views.rating_thanks(result.locale, score).as_kwargs())
 
 
+def handle_lesson_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, deps: Deps) -> None:
+    """ "Done" on a role-track lesson: recorded once, the DM replaced by how far the track is."""
+    ack()
+    user_id, nudge_id, _, _ = _parsed(body, action)
+    with session_scope(deps.session_factory) as session:
+        result = actions.lesson_done(
+            session, user_id=user_id, nudge_id=nudge_id, playbook=deps.playbook, now=deps.clock.now()
+        )
+    if isinstance(result, actions.LessonDone):
+        answer = track_views.lesson_done(
+            result.locale, track=result.track, lesson=result.lesson, done=result.done, total=result.total
+        )
+        respond(replace_original=True, **answer.as_kwargs())
+
+
 def register(app: App) -> None:
     app.action(NudgeAction.STOP_KIND)(handle_stop_kind)
     app.action(NudgeAction.SNOOZE)(handle_nudge_snooze_clicked)
     app.action(NudgeAction.TRY_IT)(handle_try_it)
     app.action(RATE_ACTION)(handle_rate)
+    app.action(NudgeAction.LESSON_DONE)(handle_lesson_done)

@@ -5,7 +5,7 @@ from models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from models.help import HelpContact, HelpContactCheck, HelpRequest, HelpStep
 from models.nudges import NudgeDelivery
 from models.people import Channel, Person, Role
-from models.progress import Completion, CriterionHit, DailyActivity, ProcessedEvent
+from models.progress import Completion, CriterionHit, DailyActivity, LessonCompletion, ProcessedEvent
 from models.rollout import PulseResponse, Wave, WaveMembership
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "HelpContactCheck",
     "HelpRequest",
     "HelpStep",
+    "LessonCompletion",
     "NudgeDelivery",
     "Person",
     "ProcessedEvent",

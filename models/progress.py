@@ -36,6 +36,19 @@ class Completion(TimestampMixin, Base):
     completed_at: Mapped[datetime]
 
 
+class LessonCompletion(TimestampMixin, Base):
+    """A lesson of a role's training track (playbook `tracks`) that the person marked done."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("person_id", "track", "lesson_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    track: Mapped[str] = mapped_column(String(32))  # the role: sponsor, ambassador, admin
+    lesson_key: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime]
+
+
 class CriterionHit(Base):
     """An event that matched a use case's criteria; counted for `count`/`within_days` criteria."""
 

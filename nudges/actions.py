@@ -11,10 +11,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.playbook.schema import Playbook
 from bot.services import answers
 from bot.services.people import get_person
 from bot.views.nudges import NudgeContext
 from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
+from nudges import tracks
 from nudges.kinds import NudgeKind
 
 
@@ -117,3 +119,33 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
     )
     session.flush()
     return ActionResult(True, person.effective_locale)
+
+
+@dataclass(frozen=True)
+class LessonDone:
+    """A role-track lesson marked done, and how far the person's track is now (for the reply)."""
+
+    locale: str
+    track: str
+    lesson: str
+    done: int
+    total: int
+
+
+def lesson_done(
+    session: Session, *, user_id: str, nudge_id: int, playbook: Playbook, now: datetime
+) -> LessonDone | ActionResult:
+    """Record "Done" on the person's own lesson DM (once); an ActionResult(False) when it is not theirs."""
+    person = get_person(session, user_id)
+    row = _own_nudge(session, person, nudge_id) if person else None
+    if person is None or row is None or row.kind != NudgeKind.TRACK_LESSON.value:
+        return ActionResult(False, person.effective_locale if person else "en")
+    _touch(row, now)
+    role, key = str((row.payload or {}).get("track", "")), row.subject or ""
+    progress = tracks.mark_done(session, person=person, role=role, lesson=key, playbook=playbook, now=now)
+    track = playbook.tracks.get(role)
+    lesson = track.lesson(key) if track else None
+    if progress is None or track is None or lesson is None:
+        return ActionResult(False, person.effective_locale, "not in the track")
+    loc = person.effective_locale
+    return LessonDone(loc, track.title.get(loc), lesson.title.get(loc), progress.done, progress.total)

@@ -27,6 +27,7 @@ class NudgeKind(StrEnum):
     AMBASSADOR = "ambassador"
     CELEBRATE = "celebrate"
     AMBASSADOR_DIGEST = "ambassador_digest"
+    TRACK_LESSON = "track_lesson"
 
     @property
     def policy(self) -> KindPolicy:
@@ -72,6 +73,9 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # chance to opt out before it, so it cannot be opted out of, but it still uses the budget.
         NudgeKind.WELCOME: KindPolicy(budgeted=True, can_opt_out=False, paced=True, priority=70),
         NudgeKind.AMBASSADOR: _coaching(60),
+        # A lesson of the person's role track (sponsor, ambassador, admin): coaching like the rest, planned
+        # by nudges/tracks.py for people with a role whether or not they are in a wave.
+        NudgeKind.TRACK_LESSON: _coaching(55),
         NudgeKind.NEXT_USE_CASE: _coaching(50, planned=True, about_a_step=True),
         NudgeKind.TRAINING: _coaching(40, planned=True, about_a_step=True, rated_as="training"),
         NudgeKind.REENGAGE: _coaching(35, planned=True, about_a_step=True),

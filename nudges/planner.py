@@ -136,8 +136,8 @@ def _zone_due_at(session: Session, rules: CadenceRules, now: datetime) -> Column
     return case(*((Person.tz == tz, literal(at, UTCDateTime())) for tz, at in moments.items()), else_=default)
 
 
-def _eligible(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
-    """Person-row rules shared by every planned kind."""
+def person_rules(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
+    """Person-row rules shared by every planned kind (and by role-track lessons, nudges/tracks.py)."""
     waiting = aliased(NudgeDelivery)
     pending_paced = exists().where(
         waiting.person_id == Person.id,
@@ -186,7 +186,7 @@ class _Plan:
         query = query.join(self.enrolled, self.enrolled.c.person_id == Person.id)
         if next_step:
             query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
-        return query.where(*_eligible(kind, self.now), *extra).subquery(kind.value)
+        return query.where(*person_rules(kind, self.now), *extra).subquery(kind.value)
 
     def rows(
         self, kind: NudgeKind, sub: Any, subject: ColumnElement[Any], *key: ColumnElement[Any] | str

@@ -33,7 +33,9 @@ from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, render_nudge
+from bot.views.track_lessons import render_lesson
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from nudges import tracks
 from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
@@ -254,6 +256,18 @@ class DeliveryWorker:
 
     def _stale_reason(self, item: _Item, now: datetime) -> str:
         """Why a planned nudge no longer makes sense (the person moved on), or ""."""
+        if item.kind is NudgeKind.TRACK_LESSON:
+            with session_scope(self.deps.session_factory) as session:
+                role, lesson = str(item.payload.get("track", "")), item.subject or ""
+                return tracks.stale_reason(
+                    session,
+                    person_id=item.person.id,
+                    role=role,
+                    lesson=lesson,
+                    playbook=self.deps.playbook,
+                    admins=self.deps.settings.coach_admins,
+                    now=now,
+                )
         if not item.kind.policy.planned:
             return ""
         if item.enrolled_at is None:
@@ -328,6 +342,8 @@ class DeliveryWorker:
             departments = [str(d) for d in item.payload.get("departments", [])]
             with session_scope(self.deps.session_factory) as session:
                 return digest_for(session, self.deps.playbook, departments, item.person.effective_locale, now)
+        if item.kind is NudgeKind.TRACK_LESSON:
+            return render_lesson(self.deps.playbook, self._context(item, now))
         return render_nudge(self.deps.playbook, self._context(item, now))
 
     def _outcome_connection(self) -> Connection:

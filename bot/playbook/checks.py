@@ -51,6 +51,9 @@ def _localized(value: Any, path: Path) -> Iterator[tuple[Path, dict[str, Any], b
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _localized(item, (*path, i))
+    elif isinstance(value, dict):  # e.g. `tracks`, keyed by role
+        for key, item in value.items():
+            yield from _localized(item, (*path, key))
 
 
 def _translation_issues(pb: Playbook, raw: dict[str, Any]) -> Iterator[Issue]:

@@ -354,6 +354,42 @@ class Phases(Strict):
     feedback: PhaseContent
 
 
+TRACK_ROLES: tuple[str, ...] = ("sponsor", "ambassador", "admin", "employee")
+
+
+class Lesson(Strict):
+    """One short lesson of a role's track: what to do and why, and something to try now."""
+
+    key: Key
+    title: LocalizedText
+    body: LocalizedText
+    try_it: LocalizedText | None = None
+
+
+class Track(Strict):
+    """Training for one role (seed 000: executives, Slack admins, employees, champions each learn their own use
+    cases). The employee track is the ladder itself (`ladder: true`); the others are a few lessons each."""
+
+    title: LocalizedText
+    summary: LocalizedText
+    ladder: bool = False
+    lessons: list[Lesson] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ladder_or_lessons(self) -> Track:
+        if self.ladder and self.lessons:
+            raise _problem("a track that follows the ladder (ladder: true) has no lessons of its own")
+        if not self.ladder and not self.lessons:
+            raise _problem("a track needs at least one lesson, or `ladder: true` to follow the stages")
+        keys = [lesson.key for lesson in self.lessons]
+        if len(set(keys)) != len(keys):
+            raise _problem("lesson keys must be unique within a track")
+        return self
+
+    def lesson(self, key: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.key == key), None)
+
+
 class Departments(Strict):
     """Where a person's department comes from: a profile field, user groups, or a CSV import."""
 
@@ -385,6 +421,16 @@ class Playbook(Strict):
     templates: Templates
     phases: Phases
     departments: Departments = Field(default_factory=lambda: Departments(source="csv"))
+    tracks: dict[str, Track] = Field(default_factory=dict)
+
+    @field_validator("tracks")
+    @classmethod
+    def _track_roles(cls, value: dict[str, Track]) -> dict[str, Track]:
+        for role in value:
+            if role not in TRACK_ROLES:
+                roles = ", ".join(TRACK_ROLES)
+                raise _problem('"{role}" is not a role with a track; use one of {roles}', role=role, roles=roles)
+        return value
 
     @field_validator("channels")
     @classmethod

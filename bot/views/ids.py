@@ -42,6 +42,7 @@ class NudgeAction(StrEnum):
     STOP_KIND = "nudge.stop_kind"  # "don't send me this kind"
     SNOOZE = "nudge.snooze"
     DONE = "nudge.done"
+    LESSON_DONE = "nudge.lesson_done"  # a role-track lesson marked done
 
 
 class AnswerAction(StrEnum):
