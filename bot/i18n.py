@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, commands, core, nudges, privacy, tracks
+from bot.strings import ambassador, answers, commands, core, nudges, privacy, tracks
 from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
@@ -23,6 +23,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     help_strings.STRINGS,
     commands.STRINGS,
     ambassador.STRINGS,
+    answers.STRINGS,
     tracks.STRINGS,
 )
 

@@ -11,6 +11,7 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.services.people import get_person
 from bot.services.snooze import DEFAULT_DAYS, snooze
+from bot.views import answers as answer_views
 from bot.views import nudges as views
 from bot.views import track_lessons as track_views
 from bot.views.ids import NudgeAction
@@ -68,6 +69,13 @@ def handle_rate(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond:
     score = int(extra) if extra.isdigit() else 0
     with session_scope(deps.session_factory) as session:
         result = actions.rate(session, user_id=user_id, nudge_id=nudge_id, score=score, now=deps.clock.now())
+    if result.detail.startswith("feedback."):  # the feedback gate: counted once, then a comment may follow
+        if result.applied:
+            respond(replace_original=True, **answer_views.counted(result.locale, nudge_id, score).as_kwargs())
+        else:
+            notice = answer_views.notice(result.detail.removeprefix("feedback."), result.locale)
+            respond(replace_original=False, response_type="ephemeral", **notice.as_kwargs())
+        return
     if result.applied or result.detail == "already rated":
         respond(replace_original=True, **views.rating_thanks(result.locale, score).as_kwargs())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
@@ -62,9 +62,16 @@ class WaveMembership(TimestampMixin, Base):
 
 
 class PulseResponse(TimestampMixin, Base):
-    """Sentiment: a short score (and optional comment) a member gave about the change."""
+    """Sentiment: a short score (and optional comment) a member gave about the change.
+
+    Stage, department, wave and gate round are copied from the moment of answering, so answers can be read
+    by stage or department later without guessing where the person was then. Two unique constraints make
+    a double click count once: one answer per delivered question (`nudge_id`), and one per person, wave,
+    kind and gate round (NULL rounds, i.e. answers outside a gate, are not constrained by the second).
+    """
 
     __tablename__ = "pulse_responses"
+    __table_args__ = (UniqueConstraint("person_id", "wave_id", "kind", "round"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -73,3 +80,12 @@ class PulseResponse(TimestampMixin, Base):
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
+    nudge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nudge_deliveries.id", ondelete="SET NULL"), unique=True
+    )  # the delivered question this answers
+    round: Mapped[int | None]  # the wave's feedback round (gate answers)
+    stage: Mapped[int | None]  # the person's stage when they answered
+    department: Mapped[str | None] = mapped_column(String(128))  # their department when they answered
+    show_name: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )  # the person ticked "show my name" with a comment

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.playbook.schema import Playbook
+from bot.services import answers
 from bot.services.people import get_person
-from bot.services.rollout import record_feedback
 from bot.views.nudges import NudgeContext
 from models import NudgeDelivery, Person, PulseResponse, Wave, WaveMembership
 from nudges import tracks
@@ -93,16 +93,14 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
         or (rated_as := NudgeKind(row.kind).policy.rated_as) is None
     ):
         return ActionResult(False, person.effective_locale if person else "en")
+    if NudgeKind(row.kind) is NudgeKind.FEEDBACK:
+        # A wave's feedback gate: counted once per question and round (bot/services/answers.py).
+        answer = answers.record_feedback(session, user_id=user_id, nudge_id=nudge_id, score=score, now=now)
+        return ActionResult(answer.counted, person.effective_locale, f"feedback.{answer.status.value}")
     _touch(row, now)
     if "rated" in (row.payload or {}):
         return ActionResult(False, person.effective_locale, "already rated")
     row.payload = {**(row.payload or {}), "rated": score}
-    if NudgeKind(row.kind) is NudgeKind.FEEDBACK and str(row.payload.get("wave_id", "")).isdigit():
-        # A wave's feedback gate: the rollout decides who was asked and keeps one answer per round.
-        recorded = record_feedback(
-            session, slack_user_id=user_id, wave_id=int(row.payload["wave_id"]), score=score, now=now
-        )
-        return ActionResult(recorded, person.effective_locale, "" if recorded else "the question is closed")
     wave_id = (row.payload or {}).get("wave_id") or session.scalar(
         select(WaveMembership.wave_id)
         .join(Wave, Wave.id == WaveMembership.wave_id)

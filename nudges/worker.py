@@ -342,6 +342,7 @@ class DeliveryWorker:
             completed_count=len(item.done),
             days_inactive=max(0, (now - quiet_since).days),
             wave_name=item.wave.name if item.wave else "",
+            wave_goal=(item.wave.goal or "") if item.wave else "",
             purpose=item.wave.purpose_message if item.wave else "",
             sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
         )

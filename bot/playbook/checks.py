@@ -219,7 +219,13 @@ def _template_issues(pb: Playbook) -> Iterator[Issue]:
                 )
                 continue
             for name in names:
-                if name not in allowed:
+                if kind == "feedback_question" and name == "use_case":
+                    yield (
+                        path,
+                        f'template "feedback_question" ({locale}) uses {{use_case}}, but the feedback gate asks '
+                        "about the whole wave, not one use case, so it would read empty; use {wave} and {goal}",
+                    )
+                elif name not in allowed:
                     options = ", ".join(f"{{{a}}}" for a in sorted(allowed))
                     yield (
                         path,

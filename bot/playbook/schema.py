@@ -52,7 +52,7 @@ TEMPLATE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
     "celebrate_stage": frozenset({"name", "stage", "stage_number", "next_stage"}),
     "pulse_question": frozenset({"name", "wave"}),
     "help_follow_up": frozenset({"name", "topic", "contact"}),
-    "feedback_question": frozenset({"name", "use_case"}),
+    "feedback_question": frozenset({"name", "wave", "goal"}),
 }
 
 # The planner keeps each person's done required use cases as one bit each in a BIGINT (nudges/planner.py): 62 bits

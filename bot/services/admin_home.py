@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.waves import Phase
 from bot.playbook import Playbook
-from bot.services import admin_roles, audit, metrics, rollout
+from bot.services import admin_roles, answers, audit, metrics, rollout
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow
 from models import HelpContact
 
@@ -25,19 +24,13 @@ def _clamp(page: int, total: int, per_page: int) -> int:
 def admin_home_state(
     session: Session, *, playbook: Playbook, now: datetime, wave_page: int = 0, dept_page: int = 0
 ) -> AdminHomeState:
-    """Everything the admin view shows: waves (one page, with KPIs and gate feedback), KPIs, contacts, audit."""
+    """Everything the admin view shows: waves (one page, with KPIs and gate feedback rounds), KPIs, contacts, audit."""
     waves = rollout.list_waves(session)
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
     numbers = metrics.snapshot(session, now=now)
-    rows = [
-        WaveRow(
-            wave=w,
-            kpi=numbers.running_waves.get(w.id),
-            feedback=rollout.feedback_summary(session, wave_id=w.id) if w.phase == Phase.FEEDBACK else None,
-        )
-        for w in page
-    ]
+    feedback = answers.feedback_rounds(session, [w.id for w in page if w.feedback_round])
+    rows = [WaveRow(wave=w, kpi=numbers.running_waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
     return AdminHomeState(
         now=now,
         playbook_version=playbook.version,

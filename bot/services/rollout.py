@@ -3,13 +3,14 @@
 Every admin change is audited in the same transaction. Membership is resolved when a wave starts (and
 again, additively, when a running wave is edited): departments, Slack user groups and named people, minus
 deactivated people and anyone already in another running wave. Starting enqueues one welcome per member
-in the outbox; opening the feedback gate enqueues one feedback question per member.
+in the outbox; opening the feedback gate enqueues one feedback question per member (its answers:
+`bot/services/answers.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.domain import waves as domain
 from bot.domain.waves import Phase, PhaseSchedule, TransitionError, WaveCommand, WaveForm, WaveState
 from bot.services import audit
-from models import Person, PulseResponse, Wave, WaveMembership
+from models import Person, Wave, WaveMembership
 from nudges import outbox
 
 UsergroupMembers = Callable[[str], list[str]]
@@ -81,15 +82,6 @@ class AdvanceResult:
     completed: WaveInfo
     started: WaveInfo | None
     enrolment: Enrolment | None
-
-
-@dataclass(frozen=True)
-class FeedbackSummary:
-    asked: int
-    answered: int
-    average: float | None
-    distribution: dict[int, int] = field(default_factory=dict)
-    comments: list[str] = field(default_factory=list)
 
 
 def _info(wave: Wave, members: int = 0) -> WaveInfo:
@@ -424,55 +416,3 @@ def tick_waves(session: Session, *, now: datetime, usergroup_members: UsergroupM
         )  # fmt: skip
         changes.append(TickChange(wave.id, wave.state, wave.phase, enrolled, asked))
     return changes
-
-
-def record_feedback(
-    session: Session, *, slack_user_id: str, wave_id: int, score: int, now: datetime, comment: str | None = None
-) -> bool:
-    """A member's answer at the gate (one per round: answering again replaces it); False if not asked."""
-    if not 1 <= score <= 5:
-        return False
-    row = session.execute(
-        select(Person.id, Wave.phase, Wave.phase_started_at)
-        .join(WaveMembership, WaveMembership.person_id == Person.id)
-        .join(Wave, Wave.id == WaveMembership.wave_id)
-        .where(Person.slack_user_id == slack_user_id, Wave.id == wave_id)
-    ).first()
-    if row is None or row.phase != Phase.FEEDBACK:
-        return False
-    existing = session.scalar(
-        select(PulseResponse).where(
-            PulseResponse.person_id == row.id,
-            PulseResponse.wave_id == wave_id,
-            PulseResponse.kind == "feedback",
-            PulseResponse.answered_at >= row.phase_started_at,
-        )
-    )
-    if existing is None:
-        existing = PulseResponse(person_id=row.id, wave_id=wave_id, kind="feedback", score=score, answered_at=now)
-        session.add(existing)
-    existing.score, existing.comment, existing.answered_at = score, comment, now
-    session.flush()
-    return True
-
-
-def feedback_summary(session: Session, *, wave_id: int) -> FeedbackSummary:
-    """What members said at the current gate (answers since it opened)."""
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.phase_started_at is None:
-        return FeedbackSummary(0, 0, None)
-    asked = session.scalar(
-        select(func.count()).where(WaveMembership.wave_id == wave_id, WaveMembership.running.is_(True))
-    )
-    stmt = select(PulseResponse.score, PulseResponse.comment).where(
-        PulseResponse.wave_id == wave_id, PulseResponse.kind == "feedback"
-    )
-    if wave.phase == Phase.FEEDBACK:
-        stmt = stmt.where(PulseResponse.answered_at >= wave.phase_started_at)
-    rows = session.execute(stmt).all()
-    distribution = {s: 0 for s in range(1, 6)}
-    for score, _ in rows:
-        distribution[score] = distribution.get(score, 0) + 1
-    average = sum(s for s, _ in rows) / len(rows) if rows else None
-    comments = [c for _, c in rows if c][:5]
-    return FeedbackSummary(int(asked or 0), len(rows), average, distribution, comments)

@@ -92,8 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "ヘルプのフォローアップ",
     },
     "nudge.kind.feedback": {
-        "en": "lesson feedback",
-        "ja": "レッスンの感想",
+        "en": "wave feedback",
+        "ja": "ウェーブへのフィードバック",
     },
     "nudge.kind.ambassador": {
         "en": "ambassador",

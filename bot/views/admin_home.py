@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.answers import FeedbackSummary
 from bot.domain.waves import Phase, WaveState
 from bot.services.audit import AuditRow
 from bot.services.metrics import IGNITION_LINE, GroupKpi, PeopleCounts, pct
-from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.services.rollout import WaveInfo
 from bot.views.admin_roles import contact_actions, roles_blocks
-from bot.views.blocks import Block, actions, button, context, divider, header, section
+from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
 from bot.views.ids import AdminAction
 
 MAX_HOME_BLOCKS = 100
@@ -24,13 +25,15 @@ DEPARTMENTS_PER_PAGE = 25
 RED_LISTED = 8
 BAR_WIDTH = 20
 EXTEND_DAYS = 7
+HISTORY_ROUNDS = 5
+COMMENT_SHOWN_CHARS = 200
 
 
 @dataclass(frozen=True)
 class WaveRow:
     wave: WaveInfo
     kpi: GroupKpi | None = None
-    feedback: FeedbackSummary | None = None
+    feedback: tuple[FeedbackSummary, ...] = ()  # every gate round opened so far, newest first
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,14 @@ def _wave_blocks(row: WaveRow, now: datetime) -> list[Block]:
     blocks: list[Block] = [section("\n".join(lines), block_id=f"wave.{wave.id}")]
     if row.kpi is not None and row.kpi.enrolled:
         blocks.append(context(_kpi_line(row.kpi)))
-    if at_gate and row.feedback is not None:
-        blocks.append(section(_feedback_text(row.feedback)))
+    current = row.feedback[0] if at_gate and row.feedback and row.feedback[0].round == wave.feedback_round else None
+    if current is not None:
+        blocks.append(section(_feedback_text(current), block_id=f"wave.{wave.id}.feedback"))
+    past = [r for r in row.feedback if r is not current]
+    if past:
+        earlier = max(0, (past[-1].round - 1) if past else 0)
+        text = _history_text(past, earlier=earlier, with_comments=current is None)
+        blocks.append(section(text, block_id=f"wave.{wave.id}.history"))
     buttons = _wave_buttons(wave, at_gate)
     if buttons:
         blocks.append(actions(*buttons, block_id=f"wave.{wave.id}.actions"))
@@ -160,13 +169,39 @@ def _kpi_line(kpi: GroupKpi) -> str:
     )
 
 
-def _feedback_text(summary: FeedbackSummary) -> str:
+def _numbers(summary: FeedbackSummary) -> str:
+    """answered/asked · average · the 1–5 spread · comment count."""
     average = f"{summary.average:.1f}/5" if summary.average is not None else "–"
     spread = " ".join(f"{score}:{n}" for score, n in sorted(summary.distribution.items()))
-    text = f"*Feedback*: {summary.answered} of {summary.asked} answered · average {average} · {spread}"
-    if summary.comments:
-        text += "\n" + "\n".join(f"> {c[:200]}" for c in summary.comments)
-    return text
+    comments = f"{summary.comment_count:,} comment" + ("" if summary.comment_count == 1 else "s")
+    return f"{summary.answered:,}/{summary.asked:,} answered · average {average} · {spread} · {comments}"
+
+
+def _comment_lines(summary: FeedbackSummary) -> list[str]:
+    """Up to five comments, quoted on one line each; a name only where the person agreed to show it."""
+    lines = []
+    for c in summary.comments:
+        text = " ".join(c.text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        who = f"<@{c.slack_user_id}>" if c.slack_user_id else "_anonymous_"
+        lines.append(f"> {clip(text, COMMENT_SHOWN_CHARS)} — {who}")
+    return lines
+
+
+def _feedback_text(summary: FeedbackSummary) -> str:
+    lines = [f"*Feedback (gate round {summary.round})*: {_numbers(summary)}", *_comment_lines(summary)]
+    return clip("\n".join(lines), 3000)
+
+
+def _history_text(rounds: list[FeedbackSummary], *, earlier: int, with_comments: bool) -> str:
+    """Earlier gate rounds, newest first; after the gate, the newest round's comments too."""
+    lines = ["*Feedback history*"]
+    lines += [f"Gate round {r.round}: {_numbers(r)}" for r in rounds[:HISTORY_ROUNDS]]
+    earlier += max(0, len(rounds) - HISTORY_ROUNDS)
+    if earlier:
+        lines.append(f"_…and {earlier} earlier round{'' if earlier == 1 else 's'}._")
+    if with_comments:
+        lines += _comment_lines(rounds[0])
+    return clip("\n".join(lines), 3000)
 
 
 def stage_bars(stages: dict[int, int]) -> str:

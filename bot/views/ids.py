@@ -45,6 +45,19 @@ class NudgeAction(StrEnum):
     LESSON_DONE = "nudge.lesson_done"  # a role-track lesson marked done
 
 
+class AnswerAction(StrEnum):
+    COMMENT = "answers.comment"  # "Add a comment" on the feedback question (opens the modal)
+
+
+class AnswerView(StrEnum):
+    COMMENT = "answers.comment_modal"
+    DONE = "answers.done_modal"
+    # block ids (= action ids) of the modal inputs
+    SCORE = "answers.score"
+    TEXT = "answers.text"
+    SHOW_NAME = "answers.show_name"
+
+
 class AdminAction(StrEnum):
     WAVE_NEW = "admin.wave_new"
     WAVE_EDIT = "admin.wave_edit"

@@ -15,7 +15,7 @@ from typing import Any
 from bot.i18n import STRINGS, t
 from bot.playbook.schema import Playbook, UseCase
 from bot.views.blocks import Block, actions, button, clip, context, section
-from bot.views.ids import HelpAction, NudgeAction
+from bot.views.ids import AnswerAction, HelpAction, NudgeAction
 from nudges.kinds import NudgeKind
 
 TEXT_MAX = 3000
@@ -41,6 +41,7 @@ class NudgeContext:
     completed_count: int = 0
     days_inactive: int = 0
     wave_name: str = ""
+    wave_goal: str = ""  # the wave's business goal (the feedback gate asks about it)
     purpose: str = ""  # the wave's own purpose message; the playbook's when empty
     sponsor_user_id: str | None = None
 
@@ -102,6 +103,11 @@ def controls(ctx: NudgeContext, *first: Block) -> Block:
     if kind.policy.paced:
         elements.append(button(t("nudge.snooze", ctx.locale), NudgeAction.SNOOZE, value))
     return actions(*elements, block_id=f"nudge.{ctx.nudge_id}")
+
+
+def comment_button(locale: str, nudge_id: int) -> Block:
+    """ "Add a comment" on the feedback question: opens the comment modal (bot/views/answers.py)."""
+    return button(t("answers.add_comment", locale), AnswerAction.COMMENT, action_value(nudge_id, NudgeKind.FEEDBACK))
 
 
 def rating_row(ctx: NudgeContext) -> Block:
@@ -169,7 +175,12 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
     if kind == NudgeKind.PULSE:
         return fill(templates.pulse_question.get(loc), name=name, wave=ctx.wave_name)
     if kind == NudgeKind.FEEDBACK:
-        return fill(templates.feedback_question.get(loc), name=name, use_case=title)
+        return fill(
+            templates.feedback_question.get(loc),
+            name=name,
+            wave=ctx.wave_name.strip() or t("answers.fallback.wave", loc),
+            goal=ctx.wave_goal.strip() or t("answers.fallback.goal", loc),
+        )
     if kind == NudgeKind.HELP_FOLLOW_UP:
         contact = ctx.payload.get("contact")
         return fill(
@@ -218,7 +229,10 @@ def render_nudge(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:
     value = action_value(ctx.nudge_id, ctx.kind)
     if ctx.kind == NudgeKind.AMBASSADOR and ctx.payload.get("from_user"):
         blocks.append(context(t("nudge.from_ambassador", ctx.locale, user=ctx.payload["from_user"])))
-    if ctx.kind in (NudgeKind.PULSE, NudgeKind.FEEDBACK):
+    if ctx.kind == NudgeKind.FEEDBACK:
+        blocks.append(rating_row(ctx))
+        blocks.append(controls(ctx, comment_button(ctx.locale, ctx.nudge_id)))
+    elif ctx.kind == NudgeKind.PULSE:
         blocks.append(rating_row(ctx))
         blocks.append(controls(ctx))
     elif ctx.kind == NudgeKind.TRAINING:

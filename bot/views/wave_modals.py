@@ -1,4 +1,4 @@
-"""The wave editor modal, reading its submission back into a WaveForm, and the member feedback question.
+"""The wave editor modal and reading its submission back into a WaveForm.
 
 Departments and user groups are multi_static_select up to Slack's 100 options; beyond that they become
 multi_external_select served by the (role-checked) options handler.

@@ -199,7 +199,11 @@ def test_a_whole_wave_from_modal_to_the_next_wave(running: HttpApp, fake: FakeSl
     gate_view = json.dumps(
         wait_until(lambda: _published_home_with(fake, "Feedback gate"), timeout=15), ensure_ascii=False
     )
-    assert "Feedback gate" in gate_view and "3 of 5 answered" in gate_view and "average 3.7/5" in gate_view
+    assert (
+        "Feedback gate" in gate_view
+        and "Feedback (gate round 1)*: 3/5 answered" in gate_view
+        and "average 3.7/5" in gate_view
+    )
     assert "Ignition 40%" in gate_view  # 2 of 5 active at stage ≥ 2
     assert AdminAction.WAVE_ADVANCE.value in gate_view
 

@@ -71,7 +71,7 @@ templates:
   celebrate_stage: {en: "{stage}", ja: "{stage}"}
   pulse_question: {en: "How is it?", ja: "どうですか？"}
   help_follow_up: {en: "{contact}", ja: "{contact}"}
-  feedback_question: {en: "{use_case}?", ja: "{use_case}？"}
+  feedback_question: {en: "{wave}: {goal}?", ja: "{wave}：{goal}？"}
 phases:
   unfreeze: {intro: {en: "Why", ja: "なぜ"}}
   change: {intro: {en: "How", ja: "どう"}}

@@ -74,6 +74,13 @@ CASES = [
         "{name}, {purpose}, {sponsor}, {wave}",
     ),
     (
+        "feedback-question-about-a-use-case",
+        _edit('feedback_question: {en: "{wave}: {goal}?"', 'feedback_question: {en: "{use_case}?"'),
+        ('feedback_question: {en: "{use_case}?"', 1),
+        'template "feedback_question" (en) uses {use_case}, but the feedback gate asks about the whole wave, '
+        "not one use case, so it would read empty; use {wave} and {goal}",
+    ),
+    (
         "unmatched-brace",
         _edit('ja: "{name}さん、{purpose}"', 'ja: "{nameさん"'),
         ("{nameさん", 1),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 from slack_sdk.models.views import View
 
+from bot.domain.answers import Comment, FeedbackSummary
 from bot.domain.waves import Phase, PhaseSchedule, WaveState
 from bot.services.audit import AuditRow
 from bot.services.metrics import GroupKpi, PeopleCounts
-from bot.services.rollout import FeedbackSummary, WaveInfo
+from bot.services.rollout import WaveInfo
 from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home, stage_bars
 from bot.views.ids import AdminAction
 
@@ -32,7 +34,7 @@ def wave(i: int, state: WaveState, phase: Phase) -> WaveInfo:
         phase_started_at=NOW,
         phase_ends_at=NOW,
         selectors={},
-        feedback_round=1,
+        feedback_round=9,
         members=20_000,
     )
 
@@ -43,7 +45,10 @@ def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) 
         WaveRow(
             wave(i, WaveState.ACTIVE, Phase.FEEDBACK),
             kpi,
-            FeedbackSummary(500, 400, 3.5, {1: 10, 5: 390}, ["c" * 500] * 5),
+            tuple(
+                FeedbackSummary(r, 500, 400, 3.5, {1: 10, 5: 390}, 5, [Comment("c" * 500, None)] * 5)
+                for r in (9, 8, 7, 6, 5, 4, 3, 2, 1)
+            ),
         )
         for i in range(min(waves, WAVES_PER_PAGE))
     ]
@@ -91,3 +96,50 @@ def test_stage_bars_are_a_readable_text_chart() -> None:
     assert lines[0].startswith("stage  0 ██████████░░░░░░░░░░  50%")
     assert lines[2].startswith("stage  2 ░░░░░░░░░░░░░░░░░░░░   0%")
     assert stage_bars({}) == "_Nobody enrolled yet._"
+
+
+def _gate_row(phase: Phase, state_: WaveState, rounds: tuple[FeedbackSummary, ...]) -> WaveRow:
+    return WaveRow(replace(wave(1, state_, phase), feedback_round=2, name="Pilot"), None, rounds)
+
+
+ROUNDS = (
+    FeedbackSummary(
+        2,
+        5,
+        2,
+        4.5,
+        {1: 0, 2: 0, 3: 0, 4: 1, 5: 1},
+        2,
+        [Comment("Great <!channel>\nthanks", "U0HANA01"), Comment("slow", None)],
+    ),
+    FeedbackSummary(1, 5, 3, 3.0, {1: 1, 2: 0, 3: 1, 4: 0, 5: 1}, 1, [Comment("meh", None)]),
+)
+
+
+def _home_text(row: WaveRow) -> str:
+    view = admin_home(AdminHomeState(NOW, "v", PeopleCounts(5, 5, 0), GroupKpi("all", 5, 1, 1), [row], 1, []))
+    View(**view).validate_json()
+    return json.dumps(view, ensure_ascii=False)
+
+
+def test_the_gate_shows_its_round_comments_with_names_only_where_agreed_and_the_history() -> None:
+    text = _home_text(_gate_row(Phase.FEEDBACK, WaveState.ACTIVE, ROUNDS))
+    assert "*Feedback (gate round 2)*: 2/5 answered · average 4.5/5 · 1:0 2:0 3:0 4:1 5:1 · 2 comments" in text
+    assert "> Great &lt;!channel&gt; thanks — <@U0HANA01>" in text and "> slow — _anonymous_" in text
+    assert "Gate round 1: 3/5 answered · average 3.0/5 · 1:1 2:0 3:1 4:0 5:1 · 1 comment" in text
+    assert "meh" not in text, "at the gate, comments are the current round's"
+    for action in (AdminAction.WAVE_ADVANCE, AdminAction.WAVE_EXTEND, AdminAction.WAVE_ADJUST):
+        assert action.value in text
+
+
+def test_after_the_gate_every_round_is_history() -> None:
+    text = _home_text(_gate_row(Phase.DONE, WaveState.COMPLETED, ROUNDS))
+    assert "Feedback (gate round" not in text and "*Feedback history*" in text
+    assert "Gate round 2: 2/5 answered" in text and "Gate round 1: 3/5 answered" in text
+    assert "> slow — _anonymous_" in text
+
+
+def test_a_long_history_names_how_many_earlier_rounds_it_leaves_out() -> None:
+    text = json.dumps(admin_home(state(1, 0)))
+    assert "Feedback (gate round 9)" in text and "Gate round 4:" in text and "Gate round 3:" not in text
+    assert "and 3 earlier rounds." in text

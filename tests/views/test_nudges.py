@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -104,3 +105,27 @@ def test_training_follow_up_and_answers_are_valid(playbook: Playbook) -> None:
     _validate(rating_thanks("ja", 4))
     _validate(stopped_kind("en", "training", allowed=True))
     assert "cannot be turned off" in stopped_kind("en", "celebrate", allowed=False).text
+
+
+@pytest.mark.parametrize("locale", ["en", "ja"])
+def test_the_feedback_question_names_the_wave_and_its_goal(playbook: Playbook, locale: str) -> None:
+    base = _ctx(NudgeKind.FEEDBACK, locale)
+    named = render_nudge(playbook, replace(base, wave_name="Pilot", wave_goal="cut order lead time by 20%"))
+    assert "Pilot" in named.text and "cut order lead time by 20%" in named.text
+    blank = render_nudge(playbook, replace(base, wave_name=" ", wave_goal="", subject=None))
+    fallbacks = {
+        "en": ("this wave", "getting more of our work done in Slack"),
+        "ja": ("このウェーブ", "Slackでもっと仕事を進めること"),
+    }[locale]
+    for message in (named, blank):
+        assert "{" not in message.text and "**" not in message.text and "「」" not in message.text
+        assert "lesson" not in message.text and "レッスン" not in message.text
+    assert all(text in blank.text for text in fallbacks)
+
+
+@pytest.mark.parametrize("locale", ["en", "ja"])
+def test_no_template_renders_an_empty_placeholder_for_the_feedback_gate(playbook: Playbook, locale: str) -> None:
+    from bot.rehearsal.checks import _empty_names
+
+    ctx = replace(_ctx(NudgeKind.FEEDBACK, locale), wave_name="", wave_goal="", subject=None)
+    assert _empty_names(playbook, "feedback_question", locale, ctx) == []
