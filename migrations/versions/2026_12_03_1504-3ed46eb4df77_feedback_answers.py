@@ -1,7 +1,7 @@
 """feedback answers: the delivered question, gate round, stage, department and "show my name" per answer
 
 Revision ID: 3ed46eb4df77
-Revises: 7f42abb22513
+Revises: ae687920d21e
 Create Date: 2026-12-03 15:04:03.988194
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3ed46eb4df77"
-down_revision: str | None = "7f42abb22513"
+down_revision: str | None = "ae687920d21e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
