@@ -24,7 +24,7 @@ from bot.domain.help import actions as action_rules
 from bot.domain.help import escalation as escalation_rules
 from bot.domain.help.question import QuestionError
 from bot.domain.help.state import Effect, HelpState, Result
-from bot.flows.help_delivery import GONE_CODES, deliver_effects, dm
+from bot.flows.help_delivery import GONE_CODES, deliver_effects
 from bot.flows.people import ensure_person
 from bot.flows.progress import record_help_opened
 from bot.i18n import t
@@ -35,6 +35,8 @@ from bot.services.people import ensure_bare_person
 from bot.slack.gateway import SlackError
 from bot.views import help as views
 from models import HelpRequest
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,7 @@ def ask(
     if stored.faq:
         message = views.faq_message(stored.locale, stored.request_id, views.faq_entries(stored.faq, stored.locale))
         try:
-            (show or (lambda m: _dm_only(deps, user_id, m)))(message)
+            (show or (lambda m: _faq_dm(deps, user_id, stored.request_id, m)))(message)
             return AskResult("faq", stored.request_id)
         except SlackError as exc:
             log.warning("could not show FAQ answers for request %s (%s); routing it", stored.request_id, exc)
@@ -153,8 +155,11 @@ def ask(
     return AskResult("routed" if outcome.ok else "invalid", stored.request_id, outcome.message)
 
 
-def _dm_only(deps: Deps, user_id: str, message: views.Message) -> None:
-    dm(deps, user_id, message)
+def _faq_dm(deps: Deps, user_id: str, request_id: int, message: views.Message) -> None:
+    """FAQ answers to the asker's own question, through the outbox like every DM (raises when Slack refused)."""
+    key = direct_key(NudgeKind.HELP_ASKER, user_id, request_id, "faq")
+    outgoing = DirectMessage(NudgeKind.HELP_ASKER, key, user_id, message["text"], message["blocks"])
+    send_direct(deps, outgoing)
 
 
 def faq_solved(deps: Deps, *, request_id: int, actor: str) -> HelpOutcome:
@@ -386,13 +391,10 @@ def handle_direct_message(
     """
     if thread_ts and thread_ts != ts and _relay(deps, user_id=user_id, text=text, channel=channel, thread_ts=thread_ts):
         return
-    result = ask(deps, user_id=user_id, text=text, via="dm", show=lambda m: _post(deps, channel, m))
+    result = ask(deps, user_id=user_id, text=text, via="dm")  # FAQ answers go to this DM, through the outbox
     if result.kind == "invalid" and result.message:
-        deps.slack.post_message(channel, result.message)
-
-
-def _post(deps: Deps, channel: str, message: views.Message) -> None:
-    deps.slack.post_message(channel, message["text"], blocks=message["blocks"])
+        key = direct_key(NudgeKind.HELP_ASKER, user_id, "invalid", ts)
+        send_direct(deps, DirectMessage(NudgeKind.HELP_ASKER, key, user_id, result.message))
 
 
 def _relay(deps: Deps, *, user_id: str, text: str, channel: str, thread_ts: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.help.directory import Directory, FaqItem
@@ -72,6 +72,7 @@ class DeliveryContext:
     admin_channel: str
     locales: Mapping[str, str]
     history: tuple[tuple[datetime, str], ...] = ()
+    revision: str = ""  # this transition among the request's, for the idempotency keys of its messages
 
     def locale(self, user_id: str) -> str:
         return self.locales.get(user_id, "en")
@@ -306,6 +307,7 @@ def _snapshot(session: Session, row: HelpRequest, result: Transition, card_owner
         steps = session.scalars(select(HelpStep).where(HelpStep.request_id == row.id).order_by(HelpStep.id))
         history = tuple((s.at, f"{s.kind} {s.actor or ''} {s.note or ''}".strip()) for s in steps)
     asker = persons.get(state.asker)
+    steps_so_far = session.scalar(select(func.count()).select_from(HelpStep).where(HelpStep.request_id == row.id))
     return DeliveryContext(
         request_id=row.id,
         question=truncate(row.question, 2800),
@@ -323,6 +325,7 @@ def _snapshot(session: Session, row: HelpRequest, result: Transition, card_owner
         admin_channel=state.chain[-1].who,
         locales={uid: p.effective_locale for uid, p in persons.items()},
         history=history,
+        revision=f"{row.version}.{steps_so_far or 0}",
     )
 
 
