@@ -4,8 +4,10 @@ Several workers (threads, processes, replicas) can run at once: a claim moves ro
 'sending' in one statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite the single
 `UPDATE … WHERE id IN (SELECT … LIMIT n) AND state = 'pending' RETURNING id` runs under the database's
 write lock), so each row has exactly one owner. The order of work follows STYLE §3: claim, then send,
-then record. The DM carries the row id as message metadata, so a crash between sending and recording is
-resolved from the DM history (nudges/reconcile.py) and never produces a second message.
+then record. The DM carries the row id, kind and key as message metadata (`event_type: coach_nudge`), so
+a crash between sending and recording is resolved from the DM history (nudges/reconcile.py) and never
+produces a second message. Prerendered kinds (nudges/direct.py) are sent as their flow rendered them, to
+their `address`; urgent ones skip the cadence rules (nudges/kinds.py).
 
 Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
 pauses *all* its sends for `Retry-After` (chat.postMessage is limited per workspace as well as per

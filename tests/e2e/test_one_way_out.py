@@ -17,8 +17,10 @@ from bot.db import session_scope
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import slash_command
 from models import HelpRequest, HelpStep, NudgeDelivery
+from nudges.outbox import enqueue
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.nudges.factories import active_wave, person
 from tests.services.conftest import ASKER, MONDAY_10_JST, seed_help_people
 
 PRIMARY = "U0ADMIN001"
@@ -104,3 +106,20 @@ def test_a_help_dm_slack_failed_is_retried_by_the_worker_and_its_card_recorded(
         assert request is not None and request.thread_ts == card["ts"]  # thread replies still reach the asker
     assert deliver_nudges(app.deps).sent == 0  # once
     assert len(fake.messages_in(fake.dm_channel(PRIMARY))) == 1
+
+
+def test_every_dm_the_worker_sends_carries_its_row_id_kind_and_key(app: HttpApp, fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE01", name="alice", tz="Asia/Tokyo", locale="ja-JP")
+    with session_scope(app.deps.session_factory) as s:
+        alice = person(s, "U0ALICE01", wave=active_wave(s), enrolled_at=MONDAY_10_JST, tz="Asia/Tokyo")
+        for kind in ("training", "celebrate", "pulse"):
+            subject = "find-help" if kind == "training" else None
+            enqueue(s, person_id=alice.id, kind=kind, idempotency_key=kind, due_at=MONDAY_10_JST, subject=subject)
+    deliver_nudges(app.deps)
+    sent = {r.id: r for r in rows(app, NudgeDelivery.person_id.is_not(None), NudgeDelivery.state == "sent")}
+    messages = fake.messages_in(fake.dm_channel("U0ALICE01"))
+    assert messages and len(messages) == len(sent)
+    for message in messages:
+        payload = coach_metadata(message)
+        row = sent[payload["nudge_id"]]
+        assert (payload["kind"], payload["key"]) == (row.kind, row.idempotency_key)
