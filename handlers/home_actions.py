@@ -19,9 +19,12 @@ from bot.services.callers import load_caller
 from bot.services.people import get_person
 from bot.services.progress import confirm_completion
 from bot.services.snooze import DEFAULT_DAYS, snooze
+from bot.slack.gateway import SlackError
 from bot.views.blocks import actions, button, section
 from bot.views.ids import HomeAction, ProgressAction
 from bot.views.privacy import deleted_modal, what_you_know_modal
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,12 @@ def _ask_ambassadors(deps: Deps, user_id: str, use_case_key: str, ambassadors: l
             section(text),
             actions(button(t("confirm.button", loc), ProgressAction.CONFIRM, value, style="primary")),
         ]
-        deps.slack.send_dm(ambassador, text, blocks=blocks)
+        # A confirmation ask, through the outbox: once per person and use case, in the ambassador's working hours.
+        key = direct_key(NudgeKind.CONFIRM_ASK, ambassador, user_id, use_case_key)
+        try:
+            send_direct(deps, DirectMessage(NudgeKind.CONFIRM_ASK, key, ambassador, text, blocks))
+        except SlackError as exc:
+            log.warning("confirmation ask to %s failed: %s", ambassador, exc)
 
 
 def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:

@@ -37,7 +37,7 @@ class NudgeKind(StrEnum):
     HELP_ROUTED = "help_routed"  # a help question (or its news) to a contact
     HELP_ASKER = "help_asker"  # the asker told who has their question, and what happened to it
     ADMIN_POST = "admin_post"  # a card or notice in the admin channel (no person)
-    CONFIRM_ASK = "confirm_ask"  # the evergreen "are you still the right contact?"
+    CONFIRM_ASK = "confirm_ask"  # asks to confirm: "still the right help contact?", "did they do it?" (ambassador)
     CHEER = "cheer"  # an ambassador's `/coach celebrate`
 
     @property
@@ -128,7 +128,8 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # The weekly digest is a report the ambassador's role brings, not coaching: never budgeted, paced or
         # opted out of (giving up the role stops it), but it keeps working hours and do-not-disturb.
         NudgeKind.AMBASSADOR_DIGEST: _transactional(5),
-        # Every 90 days a help contact is asked whether they are still the right person: the role brings it.
+        # Every 90 days a help contact is asked whether they are still the right person, and an ambassador is
+        # asked to confirm a self-reported step: the role brings them; they wait for working hours and DND.
         NudgeKind.CONFIRM_ASK: _transactional(4, prerendered=True),
     }
 )
