@@ -20,6 +20,7 @@ but it posts through here, so the message is still one row of `nudge_deliveries`
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -181,6 +182,15 @@ def _failed(deps: Deps, row_id: int, exc: SlackError, now: datetime) -> None:
             row.state, row.last_error = "pending", f"{exc.code}; retrying"
             row.due_at = now + timedelta(seconds=settings.retry_base_seconds)
     log.warning("direct message (outbox row %s) failed: %s", row_id, exc)
+
+
+def reply(deps: Deps, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None, *, about: str) -> None:
+    """Answer the person's own click in their DM, through the outbox (a Slack failure is retried, not raised)."""
+    key = direct_key(NudgeKind.REPLY, user_id, about, deps.clock.now().isoformat(), secrets.token_hex(4))
+    try:
+        send_direct(deps, DirectMessage(NudgeKind.REPLY, key, user_id, text, blocks))
+    except SlackError as exc:
+        log.warning("reply to %s (%s) failed: %s", user_id, about, exc)
 
 
 def record_after_send(session: Session, payload: dict[str, Any], posted: PostedMessage, now: datetime) -> None:

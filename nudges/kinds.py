@@ -39,6 +39,7 @@ class NudgeKind(StrEnum):
     ADMIN_POST = "admin_post"  # a card or notice in the admin channel (no person)
     CONFIRM_ASK = "confirm_ask"  # asks to confirm: "still the right help contact?", "did they do it?" (ambassador)
     CHEER = "cheer"  # an ambassador's `/coach celebrate`
+    REPLY = "reply"  # the answer to the person's own click ("snoozed until …", "sent to your ambassador")
 
     @property
     def policy(self) -> KindPolicy:
@@ -111,6 +112,7 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         NudgeKind.HELP_ROUTED: _urgent(99),
         NudgeKind.HELP_ASKER: _urgent(98),
         NudgeKind.ADMIN_POST: _urgent(97),
+        NudgeKind.REPLY: _urgent(96),  # answers a click the person made a moment ago
         NudgeKind.HELP_FOLLOW_UP: _transactional(90),
         NudgeKind.CELEBRATE: _transactional(80, celebration=True),
         # An ambassador's word of praise: a celebration like Coach's own (at most one an hour), never budgeted.

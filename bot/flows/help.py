@@ -387,9 +387,14 @@ def handle_direct_message(
 ) -> None:
     """A DM to the bot: a reply in a request's thread is passed on; anything else is a new question.
 
-    New questions get FAQ answers first (in the DM), then a person. Relayed text is never stored.
+    New questions get FAQ answers first (in the DM), then a person. Relayed text is kept in the outbox only
+    until Slack took it (nudges/direct.py), never in the request.
     """
-    if thread_ts and thread_ts != ts and _relay(deps, user_id=user_id, text=text, channel=channel, thread_ts=thread_ts):
+    if (
+        thread_ts
+        and thread_ts != ts
+        and _relay(deps, user_id=user_id, text=text, channel=channel, ts=ts, thread_ts=thread_ts)
+    ):
         return
     result = ask(deps, user_id=user_id, text=text, via="dm")  # FAQ answers go to this DM, through the outbox
     if result.kind == "invalid" and result.message:
@@ -397,7 +402,7 @@ def handle_direct_message(
         send_direct(deps, DirectMessage(NudgeKind.HELP_ASKER, key, user_id, result.message))
 
 
-def _relay(deps: Deps, *, user_id: str, text: str, channel: str, thread_ts: str) -> bool:
+def _relay(deps: Deps, *, user_id: str, text: str, channel: str, ts: str, thread_ts: str) -> bool:
     """Pass a thread reply between the owner's card thread and the asker's thread; False if no match."""
     with session_scope(deps.session_factory) as session:
         target = requests.relay_target(session, channel=channel, thread_ts=thread_ts)
@@ -405,6 +410,13 @@ def _relay(deps: Deps, *, user_id: str, text: str, channel: str, thread_ts: str)
         return False
     if not target.channel or not target.ts or not text.strip():
         return True
-    deps.slack.post_message(target.channel, views.relay(user_id, text), thread_ts=target.ts)
+    # Through the outbox like every message; the relayed words are kept only until Slack took them.
+    kind = NudgeKind.HELP_ASKER if target.to_asker else NudgeKind.HELP_ROUTED
+    key = direct_key(kind, target.channel, target.request_id, "relay", user_id, ts)
+    message = DirectMessage(kind, key, target.channel, views.relay(user_id, text), thread_ts=target.ts)
+    try:
+        send_direct(deps, message)
+    except SlackError as exc:
+        log.warning("relay on help request %s failed: %s", target.request_id, exc)
     log.debug("relayed a reply on help request %s", target.request_id)
     return True

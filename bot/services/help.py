@@ -122,6 +122,7 @@ class RelayTarget:
     request_id: int
     channel: str | None
     ts: str | None
+    to_asker: bool = False  # the reply goes to the asker's thread (else to the owner's card)
 
 
 Decide = Callable[[HelpRequest, HelpState | None, RoutingEnv, str | None], "Result | str"]
@@ -371,5 +372,5 @@ def relay_target(session: Session, *, channel: str, thread_ts: str) -> RelayTarg
         return None
     from_owner = row.thread_channel == channel and row.thread_ts == thread_ts
     if from_owner:
-        return RelayTarget(row.id, row.asker_channel, row.asker_ts)
+        return RelayTarget(row.id, row.asker_channel, row.asker_ts, to_asker=True)
     return RelayTarget(row.id, row.thread_channel, row.thread_ts)

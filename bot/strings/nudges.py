@@ -116,4 +116,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "nudge.kind.admin_post": {"en": "admin channel post", "ja": "管理チャンネルへの投稿"},
     "nudge.kind.confirm_ask": {"en": "help contact check", "ja": "問い合わせ窓口の確認"},
     "nudge.kind.cheer": {"en": "celebration from your ambassador", "ja": "アンバサダーからのお祝い"},
+    "nudge.kind.reply": {"en": "reply to your click", "ja": "操作への返信"},
 }

@@ -399,7 +399,7 @@ def test_start_of_local_day_on_a_midnight_jump():
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
     unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.CHEER, K.CONFIRM_ASK}
-    urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST}
+    urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
     assert {kind for kind in NudgeKind if kind.policy.urgent} == urgent
     assert set(NudgeKind) - unpaced - urgent - {K.WELCOME} == OPTABLE_KINDS
@@ -570,6 +570,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "admin_post",
         "confirm_ask",
         "cheer",
+        "reply",
     }
     assert kind_values(lambda policy: policy.celebration) == {"celebrate", "cheer"}
     assert kind_values(lambda policy: policy.prerendered) == {
@@ -578,4 +579,5 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "admin_post",
         "confirm_ask",
         "cheer",
+        "reply",
     }
