@@ -30,6 +30,7 @@ from bot.views.wave_modals import (
     submission_problems,
     wave_editor_modal,
 )
+from nudges.direct import reply
 
 log = logging.getLogger(__name__)
 NOT_ADMIN = "Only Coach admins can change the rollout."
@@ -54,7 +55,7 @@ def _wave_id(body: dict[str, Any]) -> int | None:
 
 
 def _tell(deps: Deps, user_id: str, text: str) -> None:
-    deps.slack.send_dm(user_id, text)
+    reply(deps, user_id, text, about="admin")
 
 
 def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:

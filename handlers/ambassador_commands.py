@@ -18,6 +18,8 @@ from bot.services.callers import Caller
 from bot.slack.gateway import SlackError
 from bot.views import ambassador as views
 from nudges.config import cadence_rules
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -127,21 +129,26 @@ def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
     if not targets:
         respond(**views.celebration_result([], [], caller.locale))
         return
+    sent: list[str] = []
+    queued: list[str] = []
     if public and allowed:
         respond(**views.celebration_public(caller.user_id, [t.user_id for t in allowed], message, caller.locale))
         sent = [t.user_id for t in allowed]
-    else:
-        sent = []
-        for target in allowed:
-            dm = views.celebration_dm(
-                caller.user_id, target.stage, stage_titles(deps.playbook, target.locale), message, target.locale
-            )
-            try:
-                deps.slack.send_dm(target.user_id, dm["text"], dm["blocks"])
-                sent.append(target.user_id)
-            except SlackError as exc:
+    for target in [] if public else allowed:
+        dm = views.celebration_dm(
+            caller.user_id, target.stage, stage_titles(deps.playbook, target.locale), message, target.locale
+        )
+        # Through the outbox: ledgered, with metadata, in the person's working hours, one celebration an hour.
+        key = direct_key(NudgeKind.CHEER, target.user_id, caller.user_id, deps.clock.now().isoformat())
+        try:
+            posted = send_direct(deps, DirectMessage(NudgeKind.CHEER, key, target.user_id, dm["text"], dm["blocks"]))
+            (sent if posted is not None else queued).append(target.user_id)
+        except SlackError as exc:
+            if exc.permanent:
                 skipped.append((target.user_id, exc.code))
-    respond(**views.celebration_result(sent, skipped, caller.locale))
+            else:
+                queued.append(target.user_id)  # the outbox worker retries it
+    respond(**views.celebration_result(sent, skipped, caller.locale, queued=queued))
 
 
 def run_questions(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:

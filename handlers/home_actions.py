@@ -19,9 +19,12 @@ from bot.services.callers import load_caller
 from bot.services.people import get_person
 from bot.services.progress import confirm_completion
 from bot.services.snooze import DEFAULT_DAYS, snooze
+from bot.slack.gateway import SlackError
 from bot.views.blocks import actions, button, section
 from bot.views.ids import HomeAction, ProgressAction
 from bot.views.privacy import deleted_modal, what_you_know_modal
+from nudges.direct import DirectMessage, direct_key, reply, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ def handle_did_it(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: 
     else:
         how = report.use_case.how_to.get(loc) if report.use_case else ""
         text = t(f"report.{report.result}", loc, title=title, how=how)
-    deps.slack.send_dm(user_id, text)
+    reply(deps, user_id, text, about="did_it")
     publish_home(deps, user_id)
 
 
@@ -60,7 +63,12 @@ def _ask_ambassadors(deps: Deps, user_id: str, use_case_key: str, ambassadors: l
             section(text),
             actions(button(t("confirm.button", loc), ProgressAction.CONFIRM, value, style="primary")),
         ]
-        deps.slack.send_dm(ambassador, text, blocks=blocks)
+        # A confirmation ask, through the outbox: once per person and use case, in the ambassador's working hours.
+        key = direct_key(NudgeKind.CONFIRM_ASK, ambassador, user_id, use_case_key)
+        try:
+            send_direct(deps, DirectMessage(NudgeKind.CONFIRM_ASK, key, ambassador, text, blocks))
+        except SlackError as exc:
+            log.warning("confirmation ask to %s failed: %s", ambassador, exc)
 
 
 def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
@@ -88,10 +96,10 @@ def handle_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps:
             )
     if not allowed:
         log.warning("refused confirm by %s for %s", clicker, user_id)
-        deps.slack.send_dm(clicker, t("confirm.refused", loc, user=user_id))
+        reply(deps, clicker, t("confirm.refused", loc, user=user_id), about="confirm")
         return
     title = deps.playbook.use_case(use_case_key).title.get(loc) if use_case_key in deps.playbook.ladder_index else ""
-    deps.slack.send_dm(clicker, t("confirm.done", loc, user=user_id, title=title))
+    reply(deps, clicker, t("confirm.done", loc, user=user_id, title=title), about="confirm")
     publish_home(deps, user_id)
 
 
@@ -104,7 +112,7 @@ def handle_home_snooze_clicked(ack: Ack, body: dict[str, Any], deps: Deps) -> No
         if person is None:
             return
         result = snooze(session, person, days=DEFAULT_DAYS, now=deps.clock.now())
-    deps.slack.send_dm(user_id, t("snooze.done", result.locale, until=result.local_until))
+    reply(deps, user_id, t("snooze.done", result.locale, until=result.local_until), about="snooze")
     publish_home(deps, user_id)
 
 

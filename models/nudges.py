@@ -16,13 +16,17 @@ class NudgeDelivery(TimestampMixin, Base):
 
     `subject` is what the nudge is about (a use-case key, a stage number) so the planner can ask "was the
     step for X sent already?" in SQL; `last_error` holds the latest deferral, skip or failure reason.
+    Prerendered kinds (nudges/direct.py) carry their text in `payload` only until Slack took it.
     """
 
     __tablename__ = "nudge_deliveries"
     __table_args__ = (Index("ix_nudge_deliveries_state_due_at", "state", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # None for a post in a channel (the admin channel) or to someone Coach has no person row for.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # Where a prerendered message goes (a user id for a DM, or a channel id); None: the person's DM.
+    address: Mapped[str | None] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

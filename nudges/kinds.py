@@ -1,10 +1,17 @@
-# The kinds of message the coach sends, and the policy each follows.
+# The kinds of message the coach sends, and the policy each follows: every message Coach sends to a person or
+# a channel is one of these kinds and one row in the outbox (`nudge_deliveries`), so `POLICIES` below is the
+# one place that says, per kind, what holds it back.
 #
 # Coaching nudges (next use case, training, tips, surveys, ...) are *paced*: they count against the weekly
 # budget, respect snooze, the minimum gap and back-off, and a person can opt out of each kind.
 # Transactional messages answer something the person just did (a celebration of a completed use case, the
 # follow-up on their own help request): they are not budgeted, not paced and cannot be opted out of, but they
 # still respect deactivation, working hours and Slack do-not-disturb (see nudges/rules.py).
+# Urgent messages (a question routed to its contact, the asker told who has it, a card in the admin channel)
+# cannot wait for tomorrow morning: they skip the budget, the working-hours wait and do-not-disturb (Slack
+# itself silences the notification during DND), and are still ledgered, idempotent and retried.
+# Prerendered kinds are rendered by the flow that sends them (nudges/direct.py): the outbox keeps their text
+# only until Slack took it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -30,6 +37,12 @@ class NudgeKind(StrEnum):
     AMBASSADOR_DIGEST = "ambassador_digest"
     TRACK_LESSON = "track_lesson"
     SMALL_TALK = "small_talk"
+    HELP_ROUTED = "help_routed"  # a help question (or its news) to a contact
+    HELP_ASKER = "help_asker"  # the asker told who has their question, and what happened to it
+    ADMIN_POST = "admin_post"  # a card or notice in the admin channel (no person)
+    CONFIRM_ASK = "confirm_ask"  # asks to confirm: "still the right help contact?", "did they do it?" (ambassador)
+    CHEER = "cheer"  # an ambassador's `/coach celebrate`
+    REPLY = "reply"  # the answer to the person's own click ("snoozed until …", "sent to your ambassador")
 
     @property
     def policy(self) -> KindPolicy:
@@ -49,11 +62,21 @@ class KindPolicy:
     about_a_step: bool = False  # names a use case (`subject`); dropped once that use case is done
     rated_as: str | None = None  # its rating buttons store a PulseResponse of this kind; None: not rated
     expires_after: timedelta | None = None  # dropped at send time when older than this (a late reply is odd)
+    waits_for_working_hours: bool = True  # held until the person's working hours on a working day
+    respects_dnd: bool = True  # held while Slack do-not-disturb is on (when the playbook says `quiet: true`)
+    prerendered: bool = False  # the sending flow renders it (nudges/direct.py); the text is cleared once sent
+    celebration: bool = False  # at most one celebration an hour per person, bursts merged (nudges/celebrations.py)
+    ledgered: bool = True  # a row in the outbox before it is sent (every kind: there is no other way out)
 
     @property
     def transactional(self) -> bool:
         """A reply to the person's own action: never budgeted, paced or opted out of."""
         return not (self.budgeted or self.can_opt_out or self.paced)
+
+    @property
+    def urgent(self) -> bool:
+        """Cannot wait: no budget, pacing, working-hours wait or do-not-disturb hold (still ledgered, retried)."""
+        return self.transactional and not (self.waits_for_working_hours or self.respects_dnd)
 
 
 def _coaching(
@@ -63,9 +86,32 @@ def _coaching(
     return KindPolicy(True, True, True, priority, planned=planned, about_a_step=about_a_step, rated_as=rated_as)
 
 
-def _transactional(priority: int, *, expires_after: timedelta | None = None) -> KindPolicy:
+def _transactional(
+    priority: int, *, prerendered: bool = False, celebration: bool = False, expires_after: timedelta | None = None
+) -> KindPolicy:
     """A reply to the person's own action: never budgeted, paced or opted out of."""
-    return KindPolicy(budgeted=False, can_opt_out=False, paced=False, priority=priority, expires_after=expires_after)
+    return KindPolicy(
+        budgeted=False,
+        can_opt_out=False,
+        paced=False,
+        priority=priority,
+        prerendered=prerendered,
+        celebration=celebration,
+        expires_after=expires_after,
+    )
+
+
+def _urgent(priority: int) -> KindPolicy:
+    """Help that cannot wait: sent at once by its flow (nudges/direct.py), retried by the worker if Slack failed."""
+    return KindPolicy(
+        budgeted=False,
+        can_opt_out=False,
+        paced=False,
+        priority=priority,
+        waits_for_working_hours=False,
+        respects_dnd=False,
+        prerendered=True,
+    )
 
 
 POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
@@ -73,8 +119,14 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # The answer to "thanks" / "ok" / "ありがとう" in the DM (bot/domain/small_talk.py): worth sending only
         # while the person still remembers writing it.
         NudgeKind.SMALL_TALK: _transactional(95, expires_after=timedelta(hours=2)),
+        NudgeKind.HELP_ROUTED: _urgent(99),
+        NudgeKind.HELP_ASKER: _urgent(98),
+        NudgeKind.ADMIN_POST: _urgent(97),
+        NudgeKind.REPLY: _urgent(96),  # answers a click the person made a moment ago
         NudgeKind.HELP_FOLLOW_UP: _transactional(90),
-        NudgeKind.CELEBRATE: _transactional(80),
+        NudgeKind.CELEBRATE: _transactional(80, celebration=True),
+        # An ambassador's word of praise: a celebration like Coach's own (at most one an hour), never budgeted.
+        NudgeKind.CHEER: _transactional(75, prerendered=True, celebration=True),
         # The welcome opens the journey (purpose, first use case, where to get help): nobody has had the
         # chance to opt out before it, so it cannot be opted out of, but it still uses the budget.
         NudgeKind.WELCOME: KindPolicy(budgeted=True, can_opt_out=False, paced=True, priority=70),
@@ -91,6 +143,9 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # The weekly digest is a report the ambassador's role brings, not coaching: never budgeted, paced or
         # opted out of (giving up the role stops it), but it keeps working hours and do-not-disturb.
         NudgeKind.AMBASSADOR_DIGEST: _transactional(5),
+        # Every 90 days a help contact is asked whether they are still the right person, and an ambassador is
+        # asked to confirm a self-reported step: the role brings them; they wait for working hours and DND.
+        NudgeKind.CONFIRM_ASK: _transactional(4, prerendered=True),
     }
 )
 

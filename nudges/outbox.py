@@ -35,9 +35,17 @@ def outbox_key_sql(kind: str, person_id: ColumnElement[Any], *parts: ColumnEleme
     return func.substr(key, 1, KEY_LENGTH)
 
 
+PRERENDERED_FIELDS = ("text", "blocks")  # what a prerendered row carries only until Slack took it
+
+
+def scrubbed(payload: dict[str, Any] | None) -> dict[str, Any]:
+    """A row's payload without its message text (privacy: the outbox does not keep what was said)."""
+    return {k: v for k, v in (payload or {}).items() if k not in PRERENDERED_FIELDS}
+
+
 def outbox_row(
     *,
-    person_id: int,
+    person_id: int | None,
     kind: str,
     idempotency_key: str,
     due_at: datetime,
@@ -46,12 +54,14 @@ def outbox_row(
     state: str = "pending",
     reason: str | None = None,
     created_at: datetime | None = None,
+    address: str | None = None,
 ) -> dict[str, Any]:
     """The column values of one new outbox row (for `enqueue` and for producers that insert in bulk)."""
     values: dict[str, Any] = {"created_at": created_at} if created_at else {}
     return {
         **values,
         "person_id": person_id,
+        "address": address,
         "kind": kind,
         "subject": subject,
         "idempotency_key": idempotency_key[:KEY_LENGTH],

@@ -1,6 +1,6 @@
 """Recovering rows a dead worker left in 'sending': was the DM posted or not?
 
-Every nudge DM carries its row id as Slack message metadata (`event_type` "coach_nudge"). A row whose
+Every message Coach posts carries its row id as Slack message metadata (`event_type` "coach_nudge"). A row whose
 worker died between posting and recording is looked up in the person's DM history: found → recorded as
 sent with its channel and ts; not found → back to pending. So a crash never sends a nudge twice and
 never loses one. A claim is abandoned when its lease ran out, or at once when the claiming process ran on
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import rowcount, session_scope
@@ -30,9 +30,13 @@ METADATA_EVENT = "coach_nudge"
 HOST = socket.gethostname()[:40]
 
 
-def message_metadata(nudge_id: int, key: str) -> dict[str, Any]:
-    """The metadata every nudge DM carries, so a post can be found again after a crash."""
-    return {"event_type": METADATA_EVENT, "event_payload": {"nudge_id": nudge_id, "key": key[:200]}}
+def message_metadata(nudge_id: int, key: str, kind: str) -> dict[str, Any]:
+    """The metadata every message Coach posts carries: its outbox row, key and kind (found again after a crash).
+
+    Slack's format: `{"event_type": ..., "event_payload": {...}}` (chat.postMessage `metadata`).
+    """
+    payload = {"nudge_id": nudge_id, "kind": str(kind), "key": key[:200]}
+    return {"event_type": METADATA_EVENT, "event_payload": payload}
 
 
 def nudge_id_of(message: dict[str, Any]) -> int | None:
@@ -44,9 +48,14 @@ def nudge_id_of(message: dict[str, Any]) -> int | None:
     return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
 
 
-def find_posted(gateway: SlackGateway, user_id: str, nudge_id: int) -> PostedMessage | None:
-    """The DM posted for this row, if any (the newest 200 messages of the DM: a crash is recent)."""
-    channel = gateway.open_dm(user_id)
+def is_user_id(address: str) -> bool:
+    """A person (their DM with the bot) rather than a channel: Slack user ids start with U or W."""
+    return address[:1] in ("U", "W")
+
+
+def find_posted(gateway: SlackGateway, address: str, nudge_id: int) -> PostedMessage | None:
+    """The message posted for this row, if any (the newest 200 of the DM or channel: a crash is recent)."""
+    channel = gateway.open_dm(address) if is_user_id(address) else address
     for message in gateway.history(channel, limit=200):
         if nudge_id_of(message) == nudge_id:
             return PostedMessage(channel=channel, ts=str(message["ts"]))
@@ -115,8 +124,8 @@ def reconcile_abandoned(
             if not _take_over(session, row_id, previous, worker_id=worker_id, now=now):
                 continue
             user_id = session.scalar(
-                select(Person.slack_user_id)
-                .join(NudgeDelivery, NudgeDelivery.person_id == Person.id)
+                select(func.coalesce(NudgeDelivery.address, Person.slack_user_id))
+                .outerjoin(Person, NudgeDelivery.person_id == Person.id)
                 .where(NudgeDelivery.id == row_id)
             )
         try:

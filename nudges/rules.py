@@ -5,10 +5,11 @@
 #   1. skip:  deactivated people get nothing; a kind the person opted out of is skipped (transactional kinds,
 #             see nudges/kinds.py, cannot be opted out of); a weekly budget of 0 pauses budgeted kinds.
 #   2. holds: each pushes the send time to a lower bound: snooze (paced kinds), Slack do-not-disturb
-#             (every kind, when `respect_dnd`), the weekly budget (budgeted kinds), the minimum gap and
-#             back-off since the last nudge (paced kinds).
+#             (kinds that respect it, when `respect_dnd`), the weekly budget (budgeted kinds), the minimum gap
+#             and back-off since the last nudge (paced kinds).
 #   3. calendar: the latest bound is moved into the person's working hours, on a working weekday that is not
-#             a holiday, in *their* time zone (unknown or missing zones fall back to UTC).
+#             a holiday, in *their* time zone (unknown or missing zones fall back to UTC); urgent kinds
+#             (nudges/kinds.py) do not wait for working hours.
 # The deferral time is therefore a fixed point: deciding again at it, with nothing else changed, sends.
 #
 # Back-off: with `min_gap_hours` g and `backoff_after_ignored` n, the gap after the last nudge is g while
@@ -294,7 +295,7 @@ def _holds(rules: CadenceRules, recipient: Recipient, policy: KindPolicy, now: d
     holds: list[_Hold] = []
     if policy.paced and recipient.snoozed_until is not None and recipient.snoozed_until > now:
         holds.append(_Hold(ReasonCode.SNOOZED, _as_utc(recipient.snoozed_until)))
-    if rules.respect_dnd and recipient.dnd_until is not None and recipient.dnd_until > now:
+    if policy.respects_dnd and rules.respect_dnd and recipient.dnd_until is not None and recipient.dnd_until > now:
         holds.append(_Hold(ReasonCode.DND, _as_utc(recipient.dnd_until)))
     if policy.budgeted and rules.weekly_budget > 0:  # a zero budget is a skip in `decide`, not a time
         free_at = _budget_used(rules, recipient, now)[1]
@@ -318,7 +319,7 @@ def next_allowed_time(
     now = _as_utc(now)
     policy = (kind or NudgeKind.NEXT_USE_CASE).policy
     bounds = [now, *(hold.until for hold in _holds(rules, recipient, policy, now))]
-    return next_working_moment(rules, recipient.tz, max(bounds))
+    return next_working_moment(rules, recipient.tz, max(bounds)) if policy.waits_for_working_hours else max(bounds)
 
 
 def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: datetime) -> CadenceDecision:
@@ -332,7 +333,9 @@ def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: date
     if policy.budgeted and rules.weekly_budget == 0:
         return CadenceDecision.skip("weekly budget is 0", ReasonCode.BUDGET_ZERO)
     holds = _holds(rules, recipient, policy, now)
-    at = next_working_moment(rules, recipient.tz, max([now, *(hold.until for hold in holds)]))
+    at = max([now, *(hold.until for hold in holds)])
+    if policy.waits_for_working_hours:
+        at = next_working_moment(rules, recipient.tz, at)
     if at == now:
         return CadenceDecision.send_now()
     if holds:

@@ -63,7 +63,7 @@ def history_by_person(session: Session, person_ids: Iterable[int], *, now: datet
         .order_by(NudgeDelivery.person_id, NudgeDelivery.sent_at.desc())
     )
     for person_id, kind, sent_at, interacted_at in rows:
-        if len(found[person_id]) < HISTORY_DEPTH:
+        if person_id is not None and len(found[person_id]) < HISTORY_DEPTH:
             found[person_id].append(SentNudge(kind, sent_at or now, interacted_at is not None))
     return found
 

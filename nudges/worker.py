@@ -4,8 +4,10 @@ Several workers (threads, processes, replicas) can run at once: a claim moves ro
 'sending' in one statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite the single
 `UPDATE … WHERE id IN (SELECT … LIMIT n) AND state = 'pending' RETURNING id` runs under the database's
 write lock), so each row has exactly one owner. The order of work follows STYLE §3: claim, then send,
-then record. The DM carries the row id as message metadata, so a crash between sending and recording is
-resolved from the DM history (nudges/reconcile.py) and never produces a second message.
+then record. The DM carries the row id, kind and key as message metadata (`event_type: coach_nudge`), so
+a crash between sending and recording is resolved from the DM history (nudges/reconcile.py) and never
+produces a second message. Prerendered kinds (nudges/direct.py) are sent as their flow rendered them, to
+their `address`; urgent ones skip the cadence rules (nudges/kinds.py).
 
 Slack's limits: the worker's own WebClient does not retry, so a 429 comes straight back; the worker then
 pauses *all* sends for `Retry-After` — on PostgreSQL every replica's, through the shared pace
@@ -38,17 +40,20 @@ from bot.db import rowcount, session_scope
 from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
-from bot.views.nudges import NudgeContext, render_nudge
+from bot.views.nudges import NudgeContext, OutgoingMessage, render_nudge
 from bot.views.track_lessons import render_lesson
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
 from nudges import tracks
+from nudges.celebrations import celebration_slot, coalesce
 from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
+from nudges.direct import record_after_send
 from nudges.kinds import NudgeKind
+from nudges.outbox import scrubbed
 from nudges.pacing import DndCache, dnd_until
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
-from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
+from nudges.rules import CadenceDecision, CadenceRules, ReasonCode, Recipient, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
 from nudges.shared_pace import make_pace
 
@@ -88,10 +93,16 @@ class _Item:
     attempts: int
     created_at: datetime
     due_at: datetime
-    person: Person
+    person: Person | None  # None: a channel post, or a DM to someone without a person row (prerendered kinds)
     enrolled_at: datetime | None
     done: frozenset[str]
     wave: Wave | None = None
+    address: str | None = None  # where a prerendered message goes; None: the person's DM
+
+    @property
+    def to(self) -> str:
+        """The user id or channel the message is posted to."""
+        return self.address or (self.person.slack_user_id if self.person else "")
 
 
 @dataclass
@@ -236,7 +247,7 @@ class DeliveryWorker:
                     NudgeDelivery.claimed_by == self.worker_id,
                 )
             ).all()
-            person_ids = {row.person_id for row in rows}
+            person_ids = {row.person_id for row in rows if row.person_id is not None}
             people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
             enrolled = dict(
                 session.execute(
@@ -264,9 +275,10 @@ class DeliveryWorker:
                     attempts=row.attempts,
                     created_at=row.created_at,
                     due_at=row.due_at,
-                    person=people[row.person_id],
-                    enrolled_at=enrolled.get(row.person_id),
-                    done=frozenset(done.get(row.person_id, ())),
+                    person=people.get(row.person_id) if row.person_id is not None else None,
+                    address=row.address,
+                    enrolled_at=enrolled.get(row.person_id) if row.person_id is not None else None,
+                    done=frozenset(done.get(row.person_id, ())) if row.person_id is not None else frozenset(),
                     wave=waves.get(int(row.payload["wave_id"]))
                     if str(row.payload.get("wave_id", "")).isdigit()
                     else None,
@@ -281,24 +293,53 @@ class DeliveryWorker:
         stale = self._stale_reason(item, now)
         if stale:
             return self._finish(item.id, state="skipped", reason=stale)
-        dnd = dnd_until(self.dnd.info(item.person.slack_user_id), now) if self.rules.respect_dnd else None
-        recipient = recipient_of(item.person, batch.history.get(item.person.id, []), now=now, dnd_until=dnd)
+        if item.kind.policy.celebration and item.person is not None:
+            held = self._coalesce(item, now)
+            if held:
+                return held
+        if item.kind.policy.urgent:
+            return self._send(item, now)  # help that cannot wait: no budget, hours or DND (nudges/kinds.py)
+        if item.person is None:
+            recipient = Recipient(user_id=item.to)
+        else:
+            respect = self.rules.respect_dnd and item.kind.policy.respects_dnd
+            dnd = dnd_until(self.dnd.info(item.person.slack_user_id), now) if respect else None
+            recipient = recipient_of(item.person, batch.history.get(item.person.id, []), now=now, dnd_until=dnd)
         decision = decide(self.rules, recipient, item.kind, now)
         if decision.verdict is Verdict.SKIP:
             return self._finish(item.id, state="skipped", reason=decision.reason)
         if decision.verdict is Verdict.DEFER:
             return self._defer(item.id, decision)
         outcome = self._send(item, now)
-        if outcome == "sent":
+        if outcome == "sent" and item.person is not None:
             batch.history.setdefault(item.person.id, []).insert(0, SentNudge(item.kind.value, now, False))
         return outcome
+
+    def _coalesce(self, item: _Item, now: datetime) -> str:
+        """Hold a celebration until an hour after the last one, then merge the person's others into it."""
+        assert item.person is not None
+        with session_scope(self.deps.session_factory) as session:
+            row = session.get(NudgeDelivery, item.id)
+            if row is None or row.state != "sending" or row.claimed_by != self.worker_id:
+                return "skipped"  # merged into another celebration of this batch
+            slot = celebration_slot(session, item.person.id, now)
+            if slot is not None and slot > now:
+                reason = f"celebrated within the hour; next at {slot:%H:%M} UTC"
+                return self._defer(item.id, CadenceDecision.defer_until(slot, reason, ReasonCode.MIN_GAP))
+            if item.kind is not NudgeKind.CELEBRATE:
+                return ""
+            payload = coalesce(session, item.id, worker_id=self.worker_id)
+        if payload is None:
+            return "skipped"  # merged into another celebration in this batch
+        item.payload = payload
+        return ""
 
     def _stale_reason(self, item: _Item, now: datetime) -> str:
         """Why a planned nudge no longer makes sense (the person moved on), or ""."""
         expires_after = item.kind.policy.expires_after
         if expires_after is not None and item.created_at < now - expires_after:
             return f"stale: older than {expires_after} when it could be sent"
-        if item.kind is NudgeKind.TRACK_LESSON:
+        if item.kind is NudgeKind.TRACK_LESSON and item.person is not None:
             with session_scope(self.deps.session_factory) as session:
                 role, lesson = str(item.payload.get("track", "")), item.subject or ""
                 return tracks.stale_reason(
@@ -318,6 +359,7 @@ class DeliveryWorker:
             return f"{item.subject} is already done"
         if (
             item.kind is NudgeKind.REENGAGE
+            and item.person is not None
             and item.person.last_active_at
             and item.person.last_active_at > item.created_at
         ):
@@ -328,6 +370,7 @@ class DeliveryWorker:
 
     def _context(self, item: _Item, now: datetime) -> NudgeContext:
         person = item.person
+        assert person is not None
         quiet_since = person.last_active_at or item.enrolled_at or now
         return NudgeContext(
             nudge_id=item.id,
@@ -349,17 +392,19 @@ class DeliveryWorker:
 
     def _first_step(self, item: _Item) -> str | None:
         """For a welcome queued without a subject (waves), the person's next step from their progress."""
-        if item.kind is not NudgeKind.WELCOME:
+        if item.kind is not NudgeKind.WELCOME or item.person is None:
             return None
         step = next_use_case(self.deps.playbook, PersonProgress(item.done, item.person.current_stage))
         return step.key if step else None
 
     def _send(self, item: _Item, now: datetime) -> str:
         """Post the DM (after checking an earlier attempt did not already post it) and record the result."""
-        user_id = item.person.slack_user_id
+        address = item.to
+        thread_ts = str(item.payload["thread_ts"]) if item.payload.get("thread_ts") else None
+        metadata = message_metadata(item.id, item.key, item.kind.value)
         try:
             if item.attempts > 0:
-                earlier = find_posted(self.gateway, user_id, item.id)
+                earlier = find_posted(self.gateway, address, item.id)
                 if earlier is not None:
                     return self._record_sent(item, earlier, now)
             message = self._render(item, now)
@@ -367,7 +412,7 @@ class DeliveryWorker:
                 self.throttle.wait()
                 try:
                     posted = self.gateway.post_message(
-                        user_id, message.text, blocks=message.blocks, metadata=message_metadata(item.id, item.key)
+                        address, message.text, blocks=message.blocks, thread_ts=thread_ts, metadata=metadata
                     )
                     break
                 except SlackError as exc:
@@ -380,6 +425,11 @@ class DeliveryWorker:
         return self._record_sent(item, posted, self.deps.clock.now())
 
     def _render(self, item: _Item, now: datetime) -> Any:
+        if item.kind.policy.prerendered:
+            return OutgoingMessage(
+                text=str(item.payload.get("text", "")), blocks=list(item.payload.get("blocks") or [])
+            )
+        assert item.person is not None
         if item.kind is NudgeKind.AMBASSADOR_DIGEST:
             departments = [str(d) for d in item.payload.get("departments", [])]
             with session_scope(self.deps.session_factory) as session:
@@ -445,7 +495,10 @@ class DeliveryWorker:
             self._conn = None
 
     def _record_sent(self, item: _Item, posted: PostedMessage, now: datetime) -> str:
-        self._set(
+        extra: dict[str, Any] = {"payload": scrubbed(item.payload)} if item.kind.policy.prerendered else {}
+        if item.kind is NudgeKind.CELEBRATE:
+            extra["payload"] = item.payload  # the merged celebration says what it named
+        recorded = self._set(
             item.id,
             state="sent",
             channel_id=posted.channel,
@@ -453,7 +506,11 @@ class DeliveryWorker:
             sent_at=now,
             attempts=item.attempts + 1,
             last_error=None,
+            **extra,
         )
+        if recorded and item.kind.policy.prerendered:
+            with session_scope(self.deps.session_factory) as session:
+                record_after_send(session, item.payload, posted, now)
         return "sent"
 
     def _finish(self, row_id: int, *, state: str, reason: str) -> str:
@@ -471,7 +528,9 @@ class DeliveryWorker:
         attempts = item.attempts + 1
         if exc.permanent:
             reason = exc.code
-            if self._set(item.id, state="failed", attempts=attempts, last_error=reason) and exc.code in GONE_ERRORS:
+            extra: dict[str, Any] = {"payload": scrubbed(item.payload)} if item.kind.policy.prerendered else {}
+            failed = self._set(item.id, state="failed", attempts=attempts, last_error=reason, **extra)
+            if failed and exc.code in GONE_ERRORS and item.person is not None and item.to == item.person.slack_user_id:
                 with self.deps.engine.begin() as conn:
                     conn.execute(update(Person).where(Person.id == item.person.id).values(deactivated=True))
             log.warning("nudge %s failed: %s", item.id, exc)

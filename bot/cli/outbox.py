@@ -37,13 +37,15 @@ def outbox_counts(session: Session) -> dict[str, int]:
 def list_outbox(session: Session, *, states: Sequence[str], limit: int) -> list[OutboxRow]:
     """Rows in `states`, failed and oldest-due first."""
     rows = session.execute(
-        select(NudgeDelivery, Person.slack_user_id)
-        .join(Person, Person.id == NudgeDelivery.person_id)
+        select(NudgeDelivery, func.coalesce(Person.slack_user_id, NudgeDelivery.address))
+        .outerjoin(Person, Person.id == NudgeDelivery.person_id)  # channel posts have an address, no person
         .where(NudgeDelivery.state.in_(states))
         .order_by(NudgeDelivery.due_at, NudgeDelivery.id)
         .limit(limit)
     )
-    return [OutboxRow(d.id, user_id, d.kind, d.state, d.due_at, d.attempts, d.last_error or "") for d, user_id in rows]
+    return [
+        OutboxRow(d.id, user_id or "", d.kind, d.state, d.due_at, d.attempts, d.last_error or "") for d, user_id in rows
+    ]
 
 
 def retry_failed(session: Session, *, now: datetime, row_id: int | None = None) -> int:

@@ -27,7 +27,7 @@ from bot.domain.help.question import QuestionError
 from bot.domain.help.state import Effect, HelpState, NotifyAsker, NotifyOwner, RemindOwner, Result
 from bot.domain.small_talk import classify as classify_small_talk
 from bot.flows import small_talk
-from bot.flows.help_delivery import GONE_CODES, deliver_effects, dm
+from bot.flows.help_delivery import GONE_CODES, deliver_effects
 from bot.flows.people import ensure_person
 from bot.flows.progress import record_help_opened
 from bot.i18n import t
@@ -39,6 +39,8 @@ from bot.services.people import ensure_bare_person
 from bot.slack.gateway import SlackError
 from bot.views import help as views
 from models import HelpRequest
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +151,7 @@ def ask(
     if stored.faq:
         message = views.faq_message(stored.locale, stored.request_id, views.faq_entries(stored.faq, stored.locale))
         try:
-            (show or (lambda m: _dm_only(deps, user_id, m)))(message)
+            (show or (lambda m: _faq_dm(deps, user_id, stored.request_id, m)))(message)
             return AskResult("faq", stored.request_id)
         except SlackError as exc:
             log.warning("could not show FAQ answers for request %s (%s); routing it", stored.request_id, exc)
@@ -157,8 +159,11 @@ def ask(
     return AskResult("routed" if outcome.ok else "invalid", stored.request_id, outcome.message)
 
 
-def _dm_only(deps: Deps, user_id: str, message: views.Message) -> None:
-    dm(deps, user_id, message)
+def _faq_dm(deps: Deps, user_id: str, request_id: int, message: views.Message) -> None:
+    """FAQ answers to the asker's own question, through the outbox like every DM (raises when Slack refused)."""
+    key = direct_key(NudgeKind.HELP_ASKER, user_id, request_id, "faq")
+    outgoing = DirectMessage(NudgeKind.HELP_ASKER, key, user_id, message["text"], message["blocks"])
+    send_direct(deps, outgoing)
 
 
 def faq_solved(deps: Deps, *, request_id: int, actor: str) -> HelpOutcome:
@@ -421,24 +426,26 @@ def handle_direct_message(
 
     New questions get FAQ answers first (in the DM), then a person. "thanks", "ok", "👍", "ありがとう" and the like
     (``bot.domain.small_talk``) get a friendly reply with "I need help" instead, unless they are a reply in a
-    request's thread, which the other side sees as always. Relayed text and small talk are never stored.
+    request's thread, which the other side sees as always. Small talk is never stored; relayed text is kept in the
+    outbox only until Slack took it (nudges/direct.py), never in the request.
     """
-    if thread_ts and thread_ts != ts and _relay(deps, user_id=user_id, text=text, channel=channel, thread_ts=thread_ts):
+    if (
+        thread_ts
+        and thread_ts != ts
+        and _relay(deps, user_id=user_id, text=text, channel=channel, ts=ts, thread_ts=thread_ts)
+    ):
         return
     group = classify_small_talk(text)
     if group is not None:
         small_talk.reply(deps, user_id=user_id, group=group, ts=ts)
         return
-    result = ask(deps, user_id=user_id, text=text, via="dm", show=lambda m: _post(deps, channel, m))
+    result = ask(deps, user_id=user_id, text=text, via="dm")  # FAQ answers go to this DM, through the outbox
     if result.kind == "invalid" and result.message:
-        deps.slack.post_message(channel, result.message)
+        key = direct_key(NudgeKind.HELP_ASKER, user_id, "invalid", ts)
+        send_direct(deps, DirectMessage(NudgeKind.HELP_ASKER, key, user_id, result.message))
 
 
-def _post(deps: Deps, channel: str, message: views.Message) -> None:
-    deps.slack.post_message(channel, message["text"], blocks=message["blocks"])
-
-
-def _relay(deps: Deps, *, user_id: str, text: str, channel: str, thread_ts: str) -> bool:
+def _relay(deps: Deps, *, user_id: str, text: str, channel: str, ts: str, thread_ts: str) -> bool:
     """Pass a thread reply between the owner's card thread and the asker's thread; False if no match."""
     with session_scope(deps.session_factory) as session:
         target = requests.relay_target(session, channel=channel, thread_ts=thread_ts)
@@ -446,6 +453,13 @@ def _relay(deps: Deps, *, user_id: str, text: str, channel: str, thread_ts: str)
         return False
     if not target.channel or not target.ts or not text.strip():
         return True
-    deps.slack.post_message(target.channel, views.relay(user_id, text), thread_ts=target.ts)
+    # Through the outbox like every message; the relayed words are kept only until Slack took them.
+    kind = NudgeKind.HELP_ASKER if target.to_asker else NudgeKind.HELP_ROUTED
+    key = direct_key(kind, target.channel, target.request_id, "relay", user_id, ts)
+    message = DirectMessage(kind, key, target.channel, views.relay(user_id, text), thread_ts=target.ts)
+    try:
+        send_direct(deps, message)
+    except SlackError as exc:
+        log.warning("relay on help request %s failed: %s", target.request_id, exc)
     log.debug("relayed a reply on help request %s", target.request_id)
     return True

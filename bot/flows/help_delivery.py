@@ -2,6 +2,11 @@
 
 Runs after the decision is committed, from the snapshot the transaction took (``DeliveryContext``). A
 failed message is recorded on the request, never raised to whoever clicked.
+
+Every message goes out through the outbox's direct path (nudges/direct.py): posted now, but ledgered as a
+`help_routed` (to a contact), `help_asker` (to the asker) or `admin_post` row keyed by the request, the
+transition and the effect, so it is sent once, carries `coach_nudge` metadata, and a Slack failure is retried
+by the outbox worker (which then records where the card or the asker's thread landed).
 """
 
 from __future__ import annotations
@@ -9,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
@@ -28,6 +32,8 @@ from bot.services.help import Delivered, DeliveryContext, is_assignment, record_
 from bot.services.help_directory import topic_title
 from bot.slack.gateway import PostedMessage, SlackError
 from bot.views import help as views
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +111,38 @@ def deliver_effects(
     return HelpDeliveryReport(gone=gone, unreachable=run.unreachable)
 
 
-def dm(deps: Deps, user_id: str, message: views.Message) -> PostedMessage:
-    return deps.slack.send_dm(user_id, message["text"], blocks=message["blocks"])
+def dm(
+    deps: Deps,
+    ctx: DeliveryContext,
+    effect: Effect,
+    user_id: str,
+    message: views.Message,
+    *,
+    kind: NudgeKind,
+    records: str | None = None,
+) -> PostedMessage | None:
+    """One help message to a person, through the outbox (None: sent before, or waiting for a retry)."""
+    return _send(deps, ctx, effect, user_id, message, kind=kind, records=records)
 
 
-def _msg(message: views.Message) -> dict[str, Any]:
-    return {"text": message["text"], "blocks": message["blocks"]}
+def _send(
+    deps: Deps,
+    ctx: DeliveryContext,
+    effect: Effect,
+    address: str,
+    message: views.Message,
+    *,
+    kind: NudgeKind,
+    thread_ts: str | None = None,
+    records: str | None = None,
+    part: str = "",
+) -> PostedMessage | None:
+    key = direct_key(
+        kind, address, ctx.request_id, ctx.revision or "-", type(effect).__name__, getattr(effect, "kind", ""), part
+    )
+    after = {"help_request": ctx.request_id, "records": records} if records else {}
+    outgoing = DirectMessage(kind, key, address, message["text"], message["blocks"], thread_ts=thread_ts, after=after)
+    return send_direct(deps, outgoing)
 
 
 def _topic(deps: Deps, ctx: DeliveryContext, locale: str) -> str:
@@ -149,34 +181,37 @@ def _deliver_one(deps: Deps, ctx: DeliveryContext, effect: Effect, run: _Run) ->
         template = deps.playbook.templates.help_follow_up.get(locale)
         person_name = views.mention(ctx.asker)
         text = template.format(name=person_name, contact=views.mention(effect.owner), topic=_topic(deps, ctx, locale))
-        return dm(deps, ctx.asker, views.confirm_message(locale, ctx.request_id, text))
+        confirm = views.confirm_message(locale, ctx.request_id, text)
+        return dm(deps, ctx, effect, ctx.asker, confirm, kind=NudgeKind.HELP_ASKER)
     if isinstance(effect, AskAskerToRate):
-        return dm(deps, ctx.asker, views.rate_message(ctx.locale(ctx.asker), ctx.request_id))
+        rate = views.rate_message(ctx.locale(ctx.asker), ctx.request_id)
+        return dm(deps, ctx, effect, ctx.asker, rate, kind=NudgeKind.HELP_ASKER)
     if isinstance(effect, NotifyOwner):
         locale = ctx.locale(effect.owner)
         if is_assignment(effect):
             message = views.question_card(_card(deps, ctx, locale, note=effect.note), locale)
-            posted = dm(deps, effect.owner, message)
-            _post_history(deps, ctx, posted, locale)
+            posted = dm(deps, ctx, effect, effect.owner, message, kind=NudgeKind.HELP_ROUTED, records="card")
+            _post_history(deps, ctx, effect, posted, locale)
             return posted
         notice = views.owner_notice(
             effect.kind, locale, request_id=ctx.request_id, asker=ctx.asker, due=effect.due, note=effect.note
         )
-        return dm(deps, effect.owner, notice)
+        return dm(deps, ctx, effect, effect.owner, notice, kind=NudgeKind.HELP_ROUTED)
     if isinstance(effect, RemindOwner):
         locale = ctx.locale(effect.owner)
         notice = views.owner_notice("reminder", locale, request_id=ctx.request_id, asker=ctx.asker, due=effect.due)
-        return dm(deps, effect.owner, notice)
+        return dm(deps, ctx, effect, effect.owner, notice, kind=NudgeKind.HELP_ROUTED)
     if isinstance(effect, PostToAdminChannel):
         return _post_to_admins(deps, ctx, effect)
     raise TypeError(f"unknown help effect {effect!r}")
 
 
-def _post_to_admins(deps: Deps, ctx: DeliveryContext, effect: PostToAdminChannel) -> PostedMessage:
+def _post_to_admins(deps: Deps, ctx: DeliveryContext, effect: PostToAdminChannel) -> PostedMessage | None:
     channel = resolve_channel(deps, ctx.admin_channel)
     if is_assignment(effect):
-        posted = deps.slack.post_message(channel, **_msg(views.admin_card(_card(deps, ctx, "en", note=effect.note))))
-        _post_history(deps, ctx, posted, "en")
+        card = views.admin_card(_card(deps, ctx, "en", note=effect.note))
+        posted = _send(deps, ctx, effect, channel, card, kind=NudgeKind.ADMIN_POST, records="card")
+        _post_history(deps, ctx, effect, posted, "en")
         return posted
     message = views.admin_post(
         effect.kind,
@@ -188,14 +223,15 @@ def _post_to_admins(deps: Deps, ctx: DeliveryContext, effect: PostToAdminChannel
         note=effect.note,
     )
     thread = ctx.card[1] if ctx.card and ctx.card[0] == channel else None
-    return deps.slack.post_message(channel, **_msg(message), thread_ts=thread)
+    return _send(deps, ctx, effect, channel, message, kind=NudgeKind.ADMIN_POST, thread_ts=thread)
 
 
-def _post_history(deps: Deps, ctx: DeliveryContext, card: PostedMessage, locale: str) -> None:
+def _post_history(deps: Deps, ctx: DeliveryContext, effect: Effect, card: PostedMessage | None, locale: str) -> None:
     """A new owner sees what happened before, in the card's thread: the request keeps its history."""
-    if len(ctx.history) > 2:
+    if card is not None and len(ctx.history) > 2:
         message = views.history_message(ctx.history, locale)
-        deps.slack.post_message(card.channel, **_msg(message), thread_ts=card.ts)
+        kind = NudgeKind.HELP_ROUTED if card.channel.startswith("D") else NudgeKind.ADMIN_POST
+        _send(deps, ctx, effect, card.channel, message, kind=kind, thread_ts=card.ts, part="history")
 
 
 def _tell_asker(deps: Deps, ctx: DeliveryContext, effect: NotifyAsker, run: _Run) -> PostedMessage | None:
@@ -210,8 +246,10 @@ def _tell_asker(deps: Deps, ctx: DeliveryContext, effect: NotifyAsker, run: _Run
         due=effect.expected_reply_by,
         topic=_topic(deps, ctx, locale),
     )
-    posted = dm(deps, ctx.asker, message)
-    if effect.kind == "routed" or (effect.kind == "rerouted" and ctx.asker_thread is None):
+    starts_thread = effect.kind == "routed" or (effect.kind == "rerouted" and ctx.asker_thread is None)
+    records = "asker_thread" if starts_thread else None
+    posted = dm(deps, ctx, effect, ctx.asker, message, kind=NudgeKind.HELP_ASKER, records=records)
+    if starts_thread:
         run.asker_thread = posted
     return posted
 

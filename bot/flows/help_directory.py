@@ -19,6 +19,8 @@ from bot.services.help_directory import (
 )
 from bot.slack.gateway import SlackError
 from bot.views import help as views
+from nudges.direct import DirectMessage, direct_key, send_direct
+from nudges.kinds import NudgeKind
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +53,26 @@ def check_contacts(deps: Deps) -> EvergreenWork:
     topics = topics_by_person(directory)
     for user_id in work.ask:
         message = views.evergreen_ask(locales.get(user_id, "en"), topics.get(user_id, []))
-        try:
-            deps.slack.send_dm(user_id, message["text"], blocks=message["blocks"])
+        key = direct_key(NudgeKind.CONFIRM_ASK, user_id, now.date().isoformat())
+        try:  # in the contact's working hours: the outbox holds it until then
+            send_direct(deps, DirectMessage(NudgeKind.CONFIRM_ASK, key, user_id, message["text"], message["blocks"]))
         except SlackError as exc:
             log.warning("evergreen question to %s failed: %s", user_id, exc)
     if work.flag:
         channel = resolve_channel(deps, directory.admin_channel)
         for user_id, reason in work.flag:
-            flag = views.contact_flag(user_id, reason)
-            try:
-                deps.slack.post_message(channel, flag["text"], blocks=flag["blocks"])
-            except SlackError as exc:
-                log.warning("could not flag contact %s to admins: %s", user_id, exc)
+            _flag(deps, channel, user_id, reason, now.date().isoformat())
     return work
+
+
+def _flag(deps: Deps, channel: str, user_id: str, reason: str, when: str) -> None:
+    """A contact flagged to the admin channel, through the outbox (no person: the row has only an address)."""
+    flag = views.contact_flag(user_id, reason)
+    key = direct_key(NudgeKind.ADMIN_POST, channel, "contact", user_id, reason, when)
+    try:
+        send_direct(deps, DirectMessage(NudgeKind.ADMIN_POST, key, channel, flag["text"], flag["blocks"]))
+    except SlackError as exc:
+        log.warning("could not flag contact %s to admins: %s", user_id, exc)
 
 
 def contact_answered(deps: Deps, *, user_id: str, still_me: bool) -> str:
@@ -73,8 +82,7 @@ def contact_answered(deps: Deps, *, user_id: str, still_me: bool) -> str:
         answer_evergreen(session, user_id=user_id, still_me=still_me, now=now)
         locale = locale_of(session, user_id)
     if not still_me:
-        flag = views.contact_flag(user_id, "declined")
         channel = resolve_channel(deps, deps.playbook.help.admin_channel)
-        deps.slack.post_message(channel, flag["text"], blocks=flag["blocks"])
+        _flag(deps, channel, user_id, "declined", now.isoformat())
         return t("help.evergreen.noted", locale)
     return t("help.evergreen.thanks", locale)

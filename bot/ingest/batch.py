@@ -27,6 +27,7 @@ from bot.playbook import Playbook
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
 from models.base import table_of
 from models.people import PERSON_DEFAULTS
+from nudges.celebrations import CELEBRATION_WAIT
 from nudges.kinds import NudgeKind
 from nudges.outbox import outbox_key, outbox_row
 
@@ -335,10 +336,14 @@ class ProgressWrites:
 
 
 def _celebration(pid: int, part: str, at: datetime, payload: dict[str, Any], subject: str) -> dict[str, Any]:
-    """An outbox row; the idempotency key makes each celebration happen once, however often it is decided."""
+    """An outbox row; the idempotency key makes each celebration happen once, however often it is decided.
+
+    Due `CELEBRATION_WAIT` later, so the rest of a burst joins it in one message (nudges/celebrations.py).
+    """
     key = outbox_key(NudgeKind.CELEBRATE, pid, part)
+    due = at + CELEBRATION_WAIT
     return outbox_row(
-        person_id=pid, kind=NudgeKind.CELEBRATE, idempotency_key=key, due_at=at, payload=payload, subject=subject
+        person_id=pid, kind=NudgeKind.CELEBRATE, idempotency_key=key, due_at=due, payload=payload, subject=subject
     )
 
 

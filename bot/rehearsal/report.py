@@ -42,14 +42,18 @@ def build_report(config: Config, trace: Trace) -> dict[str, Any]:
     by_phase: dict[str, Counter[str]] = defaultdict(Counter)
     per_week: Counter[tuple[str, int]] = Counter()
     hours = dict.fromkeys(range(24), 0)
-    outside = 0
+    outside = urgent_outside = 0
     for s in trace.sent:
         by_phase[s.phase][s.kind] += 1
         if NudgeKind(s.kind).policy.budgeted:  # replies to the person's own action are outside the budget
             per_week[(s.user, (s.at - trace.start) // timedelta(weeks=1))] += 1
         p = people[s.user]
         hours[s.at.astimezone(ZoneInfo(p.tz)).hour] += 1
-        outside += outside_working_hours(pb, p, s.at)
+        late = outside_working_hours(pb, p, s.at)
+        if NudgeKind(s.kind).policy.waits_for_working_hours:
+            outside += late
+        else:  # urgent help (a routed question, the asker's news, a reply to a click) goes out at once
+            urgent_outside += late
     histogram: Counter[int] = Counter()
     for p in trace.workspace.people:
         for w in range(weeks):
@@ -80,6 +84,7 @@ def build_report(config: Config, trace: Trace) -> dict[str, Any]:
         "max_messages_per_person_week": max(per_week.values(), default=0),
         "messages_by_local_hour": {str(h): n for h, n in hours.items()},
         "messages_outside_working_hours": outside,
+        "urgent_messages_outside_working_hours": urgent_outside,
         "people_never_reached": never,
         "stage_counts_by_week": dict(sorted(trace.stages.items())),
         "ignition_week_by_department": ignition,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.help.directory import Directory, FaqItem
@@ -72,6 +72,7 @@ class DeliveryContext:
     admin_channel: str
     locales: Mapping[str, str]
     history: tuple[tuple[datetime, str], ...] = ()
+    revision: str = ""  # this transition among the request's, for the idempotency keys of its messages
 
     def locale(self, user_id: str) -> str:
         return self.locales.get(user_id, "en")
@@ -121,6 +122,7 @@ class RelayTarget:
     request_id: int
     channel: str | None
     ts: str | None
+    to_asker: bool = False  # the reply goes to the asker's thread (else to the owner's card)
 
 
 Decide = Callable[[HelpRequest, HelpState | None, RoutingEnv, str | None], "Result | str"]
@@ -306,6 +308,7 @@ def _snapshot(session: Session, row: HelpRequest, result: Transition, card_owner
         steps = session.scalars(select(HelpStep).where(HelpStep.request_id == row.id).order_by(HelpStep.id))
         history = tuple((s.at, f"{s.kind} {s.actor or ''} {s.note or ''}".strip()) for s in steps)
     asker = persons.get(state.asker)
+    steps_so_far = session.scalar(select(func.count()).select_from(HelpStep).where(HelpStep.request_id == row.id))
     return DeliveryContext(
         request_id=row.id,
         question=truncate(row.question, 2800),
@@ -323,6 +326,7 @@ def _snapshot(session: Session, row: HelpRequest, result: Transition, card_owner
         admin_channel=state.chain[-1].who,
         locales={uid: p.effective_locale for uid, p in persons.items()},
         history=history,
+        revision=f"{row.version}.{steps_so_far or 0}",
     )
 
 
@@ -368,5 +372,5 @@ def relay_target(session: Session, *, channel: str, thread_ts: str) -> RelayTarg
         return None
     from_owner = row.thread_channel == channel and row.thread_ts == thread_ts
     if from_owner:
-        return RelayTarget(row.id, row.asker_channel, row.asker_ts)
+        return RelayTarget(row.id, row.asker_channel, row.asker_ts, to_asker=True)
     return RelayTarget(row.id, row.thread_channel, row.thread_ts)

@@ -94,6 +94,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": ":tada: <@{sender}> さんから {names} へ拍手！",
     },
     "ambassador.celebrate.sent": {"en": ":tada: Celebrated {names}.", "ja": ":tada: {names} をたたえました。"},
+    "ambassador.celebrate.queued": {
+        "en": ":hourglass: {names} will get it in their working hours (at most one celebration an hour).",
+        "ja": ":hourglass: {names} には勤務時間内に届きます（お祝いは1時間に1回まで）。",
+    },
     "ambassador.celebrate.nobody": {
         "en": "Whom should I celebrate? `/coach celebrate @person [public] [message]`.",
         "ja": "誰をたたえますか？ `/coach celebrate @相手 [public] [メッセージ]`。",

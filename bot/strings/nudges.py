@@ -63,6 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Still stuck",
         "ja": "まだ困っています",
     },
+    "nudge.celebrate_also": {
+        "en": "Everything you completed just now: {use_cases}.",
+        "ja": "今回達成したこと: {use_cases}。",
+    },
     "nudge.kind.welcome": {
         "en": "welcome",
         "ja": "ウェルカム",
@@ -124,4 +128,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": 'Hi! I\'m Coach. Type a question here or press "I need help", and a named person answers.',
         "ja": "こんにちは、Coach です。質問をここに書くか「助けてほしい」を押してください。担当者が回答します。",
     },
+    "nudge.kind.help_routed": {"en": "help question for you", "ja": "あなた宛ての質問"},
+    "nudge.kind.help_asker": {"en": "news on your help question", "ja": "あなたの質問の状況"},
+    "nudge.kind.admin_post": {"en": "admin channel post", "ja": "管理チャンネルへの投稿"},
+    "nudge.kind.confirm_ask": {"en": "help contact check", "ja": "問い合わせ窓口の確認"},
+    "nudge.kind.cheer": {"en": "celebration from your ambassador", "ja": "アンバサダーからのお祝い"},
+    "nudge.kind.reply": {"en": "reply to your click", "ja": "操作への返信"},
 }

@@ -261,10 +261,14 @@ def celebration_public(sender: str, user_ids: Sequence[str], message: str, local
     return {"text": clip(text, 3000), "blocks": [section(text)], "response_type": "in_channel"}
 
 
-def celebration_result(sent: Sequence[str], skipped: Sequence[tuple[str, str]], locale: str) -> dict[str, Any]:
+def celebration_result(
+    sent: Sequence[str], skipped: Sequence[tuple[str, str]], locale: str, *, queued: Sequence[str] = ()
+) -> dict[str, Any]:
     lines = []
     if sent:
         lines.append(t("ambassador.celebrate.sent", locale, names=names_list(sent, locale)))
+    if queued:
+        lines.append(t("ambassador.celebrate.queued", locale, names=names_list(queued, locale)))
     if skipped:
         shown = ", ".join(f"<@{u}> ({_reason(code, locale)})" for u, code in skipped[:NAMES_LIMIT])
         lines.append(t("ambassador.nudge.skipped", locale, names=shown + _more(len(skipped), locale)))

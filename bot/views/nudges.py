@@ -203,23 +203,33 @@ def small_talk_reply(group: str, locale: str) -> str:
 
 
 def _celebration(playbook: Playbook, ctx: NudgeContext, title: str) -> str:
+    """One use case or stage; a burst merged into one row (`use_cases`, nudges/celebrations.py) names all of it."""
     loc = ctx.locale
     stage = int(ctx.payload.get("stage") or 0)
+    keys = [str(k) for k in ctx.payload.get("use_cases") or ()]
+    titles = [uc.title.get(loc) for k in keys if (uc := _use_case(playbook, k)) is not None]
+    also = t("nudge.celebrate_also", loc, use_cases=_listing(titles, loc)) if titles else ""
     if stage:
-        return fill(
+        text = fill(
             playbook.templates.celebrate_stage.get(loc),
             name=ctx.name,
             stage=_stage_title(playbook, stage, loc),
             stage_number=stage,
             next_stage=_stage_title(playbook, stage + 1, loc),
         )
+        return f"{text}\n{also}" if also else text
     next_case = _use_case(playbook, ctx.payload.get("next_use_case"))
-    return fill(
+    text = fill(
         playbook.templates.celebrate_use_case.get(loc),
         name=ctx.name,
-        use_case=title,
+        use_case=titles[-1] if titles else title,
         next_use_case=next_case.title.get(loc) if next_case else "",
     )
+    return f"{text}\n{also}" if len(titles) > 1 else text
+
+
+def _listing(titles: list[str], locale: str) -> str:
+    return "、".join(f"「{x}」" for x in titles) if locale == "ja" else ", ".join(f"*{x}*" for x in titles)
 
 
 def render_nudge(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:

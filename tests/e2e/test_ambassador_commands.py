@@ -6,17 +6,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import block_actions, slash_command
 from models import Completion, DailyActivity, HelpRequest, NudgeDelivery, Person, Role
 from nudges.kinds import OPTABLE_KINDS
+from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -178,7 +181,14 @@ def test_slow_work_continues_after_the_ack(app: HttpApp, fake: FakeSlack) -> Non
 
 def test_celebrate_by_dm_and_in_public(app: HttpApp, fake: FakeSlack) -> None:
     answer = run(app, fake, 'celebrate <@U0BOB0001|bob> "great first thread"', ALICE)
+    with session_scope(app.deps.session_factory) as s:
+        [cheer] = s.scalars(select(NudgeDelivery).where(NudgeDelivery.kind == "cheer")).all()
+        assert cheer.address == BOB and cheer.state in ("sent", "pending")
+    if cheer.state == "pending":  # outside Bob's working hours (the app runs on the real clock): the outbox waits
+        assert "working hours" in answer["text"]
+        deliver_nudges(replace(app.deps, clock=ManualClock(cheer.due_at)))
     posted = fake.wait_for("chat.postMessage")[0]
+    assert posted.args["metadata"]["event_payload"]["kind"] == "cheer"
     assert posted.args["channel"] == fake.dm_channel(BOB)
     assert "great first thread" in posted.args["text"] and "celebrate" in posted.args["text"]  # Bob reads English
     assert BOB in answer["text"]

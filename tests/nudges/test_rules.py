@@ -398,9 +398,30 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.SMALL_TALK}
-    assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced
-    assert set(NudgeKind) - unpaced - {K.WELCOME} == OPTABLE_KINDS
+    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.CHEER, K.CONFIRM_ASK, K.SMALL_TALK}
+    urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
+    assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
+    assert {kind for kind in NudgeKind if kind.policy.urgent} == urgent
+    assert set(NudgeKind) - unpaced - urgent - {K.WELCOME} == OPTABLE_KINDS
+    assert all(kind.policy.ledgered for kind in NudgeKind)  # there is no way out but the outbox
+
+
+def test_urgent_kinds_skip_budget_hours_and_dnd_but_not_deactivation():
+    rules = CadenceRules()
+    saturday_night = utc(2026, 2, 7, 23)
+    spent = Recipient(
+        "U1",
+        tz="Europe/London",
+        sent_in_last_7_days=3,
+        last_sent_at=saturday_night - timedelta(hours=1),
+        dnd_until=saturday_night + timedelta(hours=8),
+    )
+    assert decide(rules, spent, K.HELP_ROUTED, saturday_night).verdict is Verdict.SEND_NOW
+    assert decide(rules, spent, K.HELP_ASKER, saturday_night).verdict is Verdict.SEND_NOW
+    celebration = decide(rules, spent, K.CELEBRATE, saturday_night)
+    assert celebration.verdict is Verdict.DEFER and celebration.code is ReasonCode.DND
+    gone = Recipient("U1", deactivated=True)
+    assert decide(rules, gone, K.HELP_ROUTED, saturday_night).verdict is Verdict.SKIP
 
 
 def test_kinds_by_priority():
@@ -500,7 +521,12 @@ def in_working_hours(rules: CadenceRules, tz: str | None, moment: datetime) -> b
 
 
 @settings(max_examples=400, deadline=None)
-@given(data=st.data(), rules=cadence_rules(), kind=st.sampled_from(list(NudgeKind)), now=moments())
+@given(
+    data=st.data(),
+    rules=cadence_rules(),
+    kind=st.sampled_from([k for k in NudgeKind if k.policy.waits_for_working_hours]),
+    now=moments(),
+)
 def test_decide_sends_only_in_working_hours_and_deferrals_are_fixed_points(data, rules, kind, now):
     recipient = data.draw(recipients(now))
     decision = decide(rules, recipient, kind, now)
@@ -539,8 +565,23 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "celebrate",
         "help_follow_up",
         "ambassador_digest",
+        "help_routed",
+        "help_asker",
+        "admin_post",
+        "confirm_ask",
+        "cheer",
+        "reply",
         "small_talk",
     }
     assert {kind: kind.policy.expires_after for kind in NudgeKind if kind.policy.expires_after} == {
         K.SMALL_TALK: timedelta(hours=2)
+    }
+    assert kind_values(lambda policy: policy.celebration) == {"celebrate", "cheer"}
+    assert kind_values(lambda policy: policy.prerendered) == {
+        "help_routed",
+        "help_asker",
+        "admin_post",
+        "confirm_ask",
+        "cheer",
+        "reply",
     }

@@ -125,7 +125,7 @@ def test_a_retry_finds_an_earlier_post_instead_of_posting_again(deps: Deps, fake
     [user] = _people(deps, fake, 1)
     [row_id] = _queue(deps, [user])
     gateway = SlackGateway(make_web_client(fake.bot_token, fake.api_url))
-    gateway.post_message(user, "hello", metadata=message_metadata(row_id, "k"))  # the post that "timed out"
+    gateway.post_message(user, "hello", metadata=message_metadata(row_id, "k", "training"))  # the post that "timed out"
     with session_scope(deps.session_factory) as s:
         s.get(NudgeDelivery, row_id).attempts = 1
     assert DeliveryWorker(deps, settings=FAST).tick().sent == 1

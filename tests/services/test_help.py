@@ -15,7 +15,8 @@ from bot.services.help_metrics import help_numbers
 from bot.simslack import FakeSlack
 from bot.slack.gateway import SlackError
 from bot.views.ids import HelpAction
-from models import HelpRequest, HelpStep, Person, Role
+from models import HelpRequest, HelpStep, NudgeDelivery, Person, Role
+from nudges.ticks import deliver_nudges
 from tests.services.conftest import AMBASSADOR, ASKER
 
 LOGIN = "My login password does not work since this morning"  # topic "setup", no FAQ entry matches
@@ -292,7 +293,15 @@ def test_evergreen_contacts_are_asked_every_90_days_and_flagged(deps: Deps, fake
     assert check_contacts(deps).ask == []  # first sight starts the 90 days
     clock.advance(timedelta(days=91))
     work = check_contacts(deps)
-    assert PRIMARY in work.ask and "still the right person" in texts_to(fake, PRIMARY)[-1]
+    assert PRIMARY in work.ask
+    with session_scope(deps.session_factory) as session:  # the ask is an outbox row: it waits for working hours
+        [ask] = session.scalars(
+            select(NudgeDelivery).where(NudgeDelivery.kind == "confirm_ask", NudgeDelivery.address == PRIMARY)
+        ).all()
+    if ask.state == "pending":
+        clock.set(ask.due_at)
+        deliver_nudges(deps)
+    assert "still the right person" in texts_to(fake, PRIMARY)[-1]
     assert contact_answered(deps, user_id=PRIMARY, still_me=True) == "Thanks for confirming!"
     assert "told the admins" in contact_answered(deps, user_id="U0SECOPS01", still_me=False)
     clock.advance(timedelta(days=8))
@@ -304,6 +313,14 @@ def test_evergreen_contacts_are_asked_every_90_days_and_flagged(deps: Deps, fake
     admin = [m["text"] for m in fake.messages_in("C0ADMINS01")]
     assert any("<@U0ADMIN002>" in t and "did not confirm" in t for t in admin)
     assert any("<@U0SECOPS01>" in t and "no longer" in t for t in admin)
+    with session_scope(deps.session_factory) as session:  # admin posts are outbox rows too, with no person
+        posts = {r.id: r for r in session.scalars(select(NudgeDelivery).where(NudgeDelivery.kind == "admin_post"))}
+        assert posts and all(
+            r.person_id is None and r.state == "sent" and "text" not in r.payload for r in posts.values()
+        )
+    for message in fake.messages_in("C0ADMINS01"):
+        assert message["metadata"]["event_type"] == "coach_nudge"
+        assert posts[message["metadata"]["event_payload"]["nudge_id"]].kind == "admin_post"
 
 
 def test_admin_contact_row_overrides_the_playbook(deps: Deps, fake: FakeSlack, clock: ManualClock):
