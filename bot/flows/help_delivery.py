@@ -87,6 +87,11 @@ def deliver_effects(
             posted = _deliver_one(deps, ctx, effect, run)
             if posted is not None and is_assignment(effect):
                 run.card = posted
+            elif posted is None and isinstance(effect, NotifyOwner) and is_assignment(effect):
+                # Its outbox row waits for a retry by the worker: look again next pass (the row is keyed, so
+                # nothing is sent twice), and the asker hears only once that DM went out.
+                run.waiting.add(effect.owner)
+                run.later.append(effect)
         except SlackError as exc:
             log.warning("help request %s: %s failed: %s", ctx.request_id, type(effect).__name__, exc)
             run.failures.append((effect, exc))

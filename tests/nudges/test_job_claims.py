@@ -15,6 +15,7 @@ from bot.deps import Deps, build_deps
 from bot.simslack import FakeSlack
 from nudges import scheduler as sched
 from nudges.job_claims import ClaimedJob, claim_slot, finish_slot, slot_of
+from nudges.ticks import deliver_nudges
 from tests.e2e.harness import grant_manifest_scopes, settings_for
 from tests.services.conftest import CONTACTS, MONDAY_10_JST, seed_help_people
 
@@ -132,6 +133,9 @@ def test_three_replicas_ask_each_contact_the_evergreen_question_once(db_url: str
         for _ in range(3):  # every replica fires three times within the hour, all at the same instant
             at_once(list(ticks))
             clock.advance(timedelta(minutes=10))
+        clock.advance(timedelta(hours=12))  # the asks go out through the outbox, in working hours
+        for deps in replicas:  # any replica's worker may send them; each goes out once
+            deliver_nudges(deps)
         asks = Counter(
             user_id
             for user_id in CONTACTS
