@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
@@ -39,6 +39,7 @@ from nudges.config import DeliverySettings, cadence_rules
 from nudges.digest_jobs import digest_for
 from nudges.kinds import NudgeKind
 from nudges.pacing import DndCache, Throttle, dnd_until
+from nudges.phases import HELD_PREFIX, PhasePolicy, describe, policy_for
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
 from nudges.rules import CadenceDecision, CadenceRules, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
@@ -58,6 +59,7 @@ class DeliveryReport:
     skipped: int = 0
     failed: int = 0
     retrying: int = 0
+    held: int = 0
     rate_limited: int = 0
     recovered: int = 0
     released: int = 0
@@ -81,7 +83,14 @@ class _Item:
     person: Person
     enrolled_at: datetime | None
     done: frozenset[str]
-    wave: Wave | None = None
+    wave: Wave | None = None  # the wave the row names (welcome, feedback), else the person's running wave
+    running: Wave | None = None  # the person's running (active or paused) wave
+
+    @property
+    def phase_policy(self) -> PhasePolicy:
+        """What the person's wave allows now (nudges/phases.py)."""
+        wave = self.running
+        return policy_for(wave.state if wave else None, wave.phase if wave else None)
 
 
 @dataclass
@@ -198,14 +207,18 @@ class DeliveryWorker:
             ).all()
             person_ids = {row.person_id for row in rows}
             people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-            enrolled = dict(
-                session.execute(
-                    select(WaveMembership.person_id, func.max(WaveMembership.enrolled_at))
+            running = {
+                person_id: (enrolled_at, wave)
+                for person_id, enrolled_at, wave in session.execute(
+                    select(WaveMembership.person_id, WaveMembership.enrolled_at, Wave)
                     .join(Wave, Wave.id == WaveMembership.wave_id)
-                    .where(Wave.state == "active", WaveMembership.person_id.in_(person_ids))
-                    .group_by(WaveMembership.person_id)
+                    .where(
+                        Wave.state.in_(("active", "paused")),
+                        WaveMembership.running.is_(True),
+                        WaveMembership.person_id.in_(person_ids),
+                    )
                 ).all()
-            )
+            }
             done: dict[int, set[str]] = {}
             for person_id, key in session.execute(
                 select(Completion.person_id, Completion.use_case_key).where(Completion.person_id.in_(person_ids))
@@ -224,11 +237,12 @@ class DeliveryWorker:
                     attempts=row.attempts,
                     created_at=row.created_at,
                     person=people[row.person_id],
-                    enrolled_at=enrolled.get(row.person_id),
+                    enrolled_at=running[row.person_id][0] if row.person_id in running else None,
                     done=frozenset(done.get(row.person_id, ())),
                     wave=waves.get(int(row.payload["wave_id"]))
                     if str(row.payload.get("wave_id", "")).isdigit()
-                    else None,
+                    else running.get(row.person_id, (None, None))[1],
+                    running=running.get(row.person_id, (None, None))[1],
                 )
                 for row in rows
             ]
@@ -237,9 +251,15 @@ class DeliveryWorker:
     # -- one row -----------------------------------------------------------------------------------
     def _deliver_one(self, item: _Item, batch: _Batch) -> str:
         now = self.deps.clock.now()
-        stale = self._stale_reason(item, now)
+        policy = item.phase_policy
+        verdict = policy.verdict(item.kind) if item.kind.policy.planned else "send"
+        stale = self._stale_reason(item, now, holding=verdict == "hold")
         if stale:
             return self._finish(item.id, state="skipped", reason=stale)
+        if verdict == "hold":  # new-stage while the wave does not allow it: wait for the admin (nudges.holds)
+            return self._hold(item.id, f"{HELD_PREFIX}the wave is {describe(policy)}")
+        if verdict == "drop":
+            return self._finish(item.id, state="skipped", reason=f"not sent while the wave is {describe(policy)}")
         dnd = dnd_until(self.dnd.info(item.person.slack_user_id), now) if self.rules.respect_dnd else None
         recipient = recipient_of(item.person, batch.history.get(item.person.id, []), now=now, dnd_until=dnd)
         decision = decide(self.rules, recipient, item.kind, now)
@@ -252,8 +272,11 @@ class DeliveryWorker:
             batch.history.setdefault(item.person.id, []).insert(0, SentNudge(item.kind.value, now, False))
         return outcome
 
-    def _stale_reason(self, item: _Item, now: datetime) -> str:
-        """Why a planned nudge no longer makes sense (the person moved on), or ""."""
+    def _stale_reason(self, item: _Item, now: datetime, *, holding: bool = False) -> str:
+        """Why a planned nudge no longer makes sense (the person moved on), or "".
+
+        A row about to be held does not expire: the wait is the admin's, and a release re-dates it.
+        """
         if not item.kind.policy.planned:
             return ""
         if item.enrolled_at is None:
@@ -266,7 +289,7 @@ class DeliveryWorker:
             and item.person.last_active_at > item.created_at
         ):
             return "active again"
-        if item.created_at < now - self.settings.stale_after:
+        if item.created_at < now - self.settings.stale_after and not holding:
             return "expired: not deliverable within a week"
         return ""
 
@@ -380,6 +403,11 @@ class DeliveryWorker:
     def _finish(self, row_id: int, *, state: str, reason: str) -> str:
         self._set(row_id, state=state, last_error=reason[:1000])
         return "skipped" if state == "skipped" else "failed"
+
+    def _hold(self, row_id: int, reason: str) -> str:
+        """Park a row as 'held': never claimed again until the admin's decision releases or drops it."""
+        self._set(row_id, state="held", last_error=reason, claimed_by=None, claimed_at=None)
+        return "held"
 
     def _defer(self, row_id: int, decision: CadenceDecision) -> str:
         self._set(
