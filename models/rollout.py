@@ -73,3 +73,6 @@ class PulseResponse(TimestampMixin, Base):
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
+    # Who answered, as they were at that moment, so Sentiment can be read by stage and department later.
+    stage: Mapped[int | None]
+    department: Mapped[str | None] = mapped_column(String(128))

@@ -18,7 +18,9 @@ follow the ladder order. Kinds are planned in this order, each skipping people t
                  once per such period, naming the next step;
   next_use_case  the next step, at most once per ISO week per step;
   training       the lesson for the next step, once per step, a day after its next-step nudge went out;
-  reinforcement  a tip a couple of days after a stage is reached, so people do not slide back.
+  reinforcement  a tip a couple of days after a stage is reached, so people do not slide back;
+  pulse          a one-question survey 3–14 days after a new stage and every `pulse_every_weeks` weeks,
+                 at least a week apart.
 """
 
 from __future__ import annotations
@@ -286,4 +288,45 @@ def plan(
     )
     stage = cast(sub.c.stage, String)
     queued[kind] = _insert(session, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1))
+    queued[NudgeKind.PULSE] = _plan_pulses(session, p, playbook, settings)
     return PlanReport(queued={str(k): v for k, v in queued.items()})
+
+
+def _plan_pulses(session: Session, p: _Plan, playbook: Playbook, settings: PlannerSettings) -> int:
+    """Pulse surveys (Sentiment, seed 001): once 3–14 days after a new stage, and every N weeks per person.
+
+    Never two within `pulse_min_gap`; the periodic one waits N weeks after enrolment and after the last
+    pulse. Only in the phases that plan pulses (never at the gate, where the feedback question asks; never
+    while paused); a pulse the worker dropped (state 'skipped') does not count as asked.
+    """
+    kind, now = NudgeKind.PULSE, p.now
+    earlier = aliased(NudgeDelivery)
+
+    def asked_since(moment: datetime) -> ColumnElement[bool]:
+        return exists().where(
+            earlier.person_id == Person.id,
+            earlier.kind == kind.value,
+            earlier.state != "skipped",
+            earlier.created_at > moment,
+        )
+
+    after_stage = p.candidates(
+        kind,
+        Person.current_stage >= 1,
+        Person.stage_reached_at <= now - settings.pulse_after_stage,
+        Person.stage_reached_at > now - settings.pulse_after_stage_within,
+        not_(asked_since(now - settings.pulse_min_gap)),
+        next_step=False,
+    )
+    stage = cast(after_stage.c.stage, String)
+    # every INSERT … SELECT here has a WHERE: SQLite cannot tell a bare FROM's ON CONFLICT from a join's ON
+    queued = _insert(session, p.rows(kind, after_stage, null(), "stage", stage).where(after_stage.c.stage >= 1))
+    every = timedelta(weeks=playbook.cadence.pulse_every_weeks)
+    periodic = p.candidates(
+        kind,
+        p.enrolled.c.enrolled_at <= now - every,
+        not_(asked_since(now - max(every, settings.pulse_min_gap))),
+        next_step=False,
+    )
+    rows = p.rows(kind, periodic, null(), "every", iso_week(now)).where(periodic.c.person_id.is_not(None))
+    return queued + _insert(session, rows)

@@ -22,7 +22,7 @@ from bot.services.people import DepartmentRule
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import block_actions, view_submission
 from bot.views.ids import AdminAction, AdminView, WaveField
-from models import NudgeDelivery, Person, Wave
+from models import NudgeDelivery, Person, PulseResponse, Wave
 from nudges.outbox import enqueue, outbox_key
 from nudges.reconcile import nudge_id_of
 from nudges.ticks import deliver_nudges, plan_nudges
@@ -55,7 +55,7 @@ def _field(block: WaveField, value: dict) -> dict:
     return {block.value: {block.value: value}}
 
 
-def _wave_values(name: str) -> dict:
+def _wave_values(name: str, change_days: int = 7) -> dict:
     sales = {"text": {"type": "plain_text", "text": "Sales"}, "value": "Sales"}
     return {
         **_field(WaveField.NAME, {"type": "plain_text_input", "value": name}),
@@ -64,19 +64,25 @@ def _wave_values(name: str) -> dict:
         **_field(WaveField.PURPOSE, {"type": "plain_text_input", "value": "Orders move to Slack."}),
         **_field(WaveField.DEPARTMENTS, {"type": "multi_static_select", "selected_options": [sales]}),
         **_field(WaveField.UNFREEZE_DAYS, {"type": "number_input", "value": "2"}),
-        **_field(WaveField.CHANGE_DAYS, {"type": "number_input", "value": "7"}),
+        **_field(WaveField.CHANGE_DAYS, {"type": "number_input", "value": str(change_days)}),
         **_field(WaveField.REFREEZE_DAYS, {"type": "number_input", "value": "5"}),
     }
 
 
-def _submit_editor(app: HttpApp, fake: FakeSlack, action: AdminAction, value: str, name: str) -> None:
+def _submit_editor(
+    app: HttpApp, fake: FakeSlack, action: AdminAction, value: str, name: str, change_days: int = 7
+) -> None:
     """Click a Home button that opens the wave editor, then submit the modal Slack opened."""
     fake.reset_calls()
     app.driver.post_interaction(block_actions(ADMIN, action.value, value, view=HOME))
     modal = fake.wait_for("views.open", timeout=15)[0].args["view"]
     resp = app.driver.post_interaction(
         view_submission(
-            ADMIN, AdminView.WAVE_EDITOR.value, _wave_values(name), modal["private_metadata"], blocks=modal["blocks"]
+            ADMIN,
+            AdminView.WAVE_EDITOR.value,
+            _wave_values(name, change_days),
+            modal["private_metadata"],
+            blocks=modal["blocks"],
         )
     )
     assert resp.status == 200 and resp.body in ("", "{}"), resp.body
@@ -93,8 +99,8 @@ def _click(app: HttpApp, action: AdminAction, value: str) -> None:
     assert app.driver.post_interaction(block_actions(ADMIN, action.value, value, view=HOME)).status == 200
 
 
-def _start_pilot(app: HttpApp, fake: FakeSlack) -> Wave:
-    _submit_editor(app, fake, AdminAction.WAVE_NEW, "new", "Pilot")
+def _start_pilot(app: HttpApp, fake: FakeSlack, *, change_days: int = 7) -> Wave:
+    _submit_editor(app, fake, AdminAction.WAVE_NEW, "new", "Pilot", change_days)
     _click(app, AdminAction.WAVE_START, str(_wave(app).id))
     wait_until(lambda: _wave(app).state == "active", timeout=15)
     return _wave(app)
@@ -113,7 +119,7 @@ class Watch:
         self.seen: dict[str, int] = defaultdict(int)
         self.log: list[tuple[str, str, str, dict]] = []
 
-    def run(self, days: float, *, step_hours: float = 3) -> list[tuple[str, str, str, dict]]:
+    def run(self, days: float, *, step_hours: float = 6) -> list[tuple[str, str, str, dict]]:
         start = len(self.log)
         end = self.clock.now() + timedelta(days=days)
         while self.clock.now() < end:
@@ -208,16 +214,17 @@ def test_the_gate_holds_new_stage_nudges_until_the_admin_adjusts(
     step = coach.deps.playbook.stages[1].required_keys[0]
     held_id = _queue_next_step(coach, AKI, step)
 
-    # The admin never decides: over two weeks of ticks nothing new-stage leaves, the row stays held.
-    gate = watch.run(14, step_hours=6)
-    assert not {kind for _, kind, _, _ in gate} & NEW_STAGE
+    # The admin never decides: over two weeks of ticks nothing new-stage leaves, the row stays held; and no
+    # pulse, although four weeks (the default pulse cadence) have passed since the members joined.
+    gate = watch.run(16, step_hours=6)
+    assert not {kind for _, kind, _, _ in gate} & (NEW_STAGE | {"pulse"})
     row = _row(coach, held_id)
     assert row.state == "held" and row.last_error == "held: the wave is at its feedback gate"
     with session_scope(coach.deps.session_factory) as s:
         planned = s.scalars(
             select(NudgeDelivery.kind).where(NudgeDelivery.created_at > START + timedelta(days=14.2))
         ).all()
-    assert not set(planned) & NEW_STAGE  # nor is any planned
+    assert not set(planned) & (NEW_STAGE | {"pulse"})  # nor is any planned
 
     # The admin chooses Adjust (the editor opens; they save it): the wave runs change again, the row goes out.
     _submit_editor(coach, fake, AdminAction.WAVE_ADJUST, str(wave.id), "Pilot")
@@ -272,3 +279,60 @@ def test_a_paused_wave_plans_nothing_and_holds_until_it_resumes(
     watch.run(2, step_hours=3)
     assert _row(coach, held_id).state == "sent"
     assert json.dumps(_row(coach, held_id).last_error) == "null"
+
+
+def _rate(app: HttpApp, fake: FakeSlack, user: str, message: dict, score: int) -> None:
+    button = next(
+        el
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for el in block["elements"]
+        if el["action_id"] == f"nudge.rate.{score}"
+    )
+    before = len(fake.calls_to("response_url"))
+    payload = block_actions(user, button["action_id"], button["value"], response_url=fake.response_url("actions"))
+    assert app.driver.post_interaction(payload).status == 200
+    wait_until(lambda: len(fake.calls_to("response_url")) > before, timeout=15)
+
+
+def test_a_pulse_every_four_weeks_stored_with_stage_department_and_wave(
+    coach: HttpApp, fake: FakeSlack, clock: ManualClock
+) -> None:
+    wave = _start_pilot(coach, fake, change_days=90)
+    watch = Watch(coach, fake, clock)
+    first_month = watch.run(28 - 0.5, step_hours=12)
+    assert "pulse" not in {kind for _, kind, _, _ in first_month}
+    month = watch.run(7)
+    pulses = [(user, m) for user, kind, _, m in month if kind == "pulse"]
+    assert sorted(user for user, _ in pulses) == [AKI, BEN]
+    texts = {user: m["text"] for user, m in pulses}
+    assert "how well is Slack working for you?" in texts[BEN]
+    assert "Slackはあなたの仕事にどのくらい役立っていますか" in texts[AKI]
+    assert "{" not in texts[AKI] + texts[BEN]
+    # the answer carries who they were at that moment
+    with session_scope(coach.deps.session_factory) as s:
+        s.execute(update(Person).where(Person.slack_user_id == BEN).values(current_stage=2))
+    _rate(coach, fake, BEN, dict(pulses)[BEN], 4)
+    with session_scope(coach.deps.session_factory) as s:
+        [answer] = s.scalars(select(PulseResponse)).all()
+        assert (answer.kind, answer.score, answer.stage, answer.department, answer.wave_id) == (
+            "pulse", 4, 2, "Sales", wave.id,
+        )  # fmt: skip
+        assert answer.comment is None
+    # the next one is four weeks on, not sooner
+    assert "pulse" not in {kind for _, kind, _, _ in watch.run(21, step_hours=12)}
+
+
+def test_a_pulse_after_a_new_stage_once(coach: HttpApp, fake: FakeSlack, clock: ManualClock) -> None:
+    _start_pilot(coach, fake, change_days=60)
+    watch = Watch(coach, fake, clock)
+    watch.run(3, step_hours=6)
+    reached = clock.now()
+    _reach_stage_one(coach, reached)
+    after = watch.run(14)
+    pulses = [(user, m) for user, kind, _, m in after if kind == "pulse"]
+    assert sorted(user for user, _ in pulses) == [AKI, BEN]  # once each
+    with session_scope(coach.deps.session_factory) as s:
+        rows = s.scalars(select(NudgeDelivery).where(NudgeDelivery.kind == "pulse")).all()
+    assert all(reached + timedelta(days=3) <= r.sent_at <= reached + timedelta(days=14) for r in rows)
+    assert {tuple(r.idempotency_key.split(":")[2:]) for r in rows} == {("stage", "1")}
