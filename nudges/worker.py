@@ -311,6 +311,8 @@ class DeliveryWorker:
             wave_name=item.wave.name if item.wave else "",
             purpose=item.wave.purpose_message if item.wave else "",
             sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
+            goal=item.wave.goal or "" if item.wave else "",
+            phase=item.running.phase if item.running and item.running.state == "active" else "",
         )
 
     def _first_step(self, item: _Item) -> str | None:

@@ -187,10 +187,17 @@ def test_what_a_member_receives_in_each_phase(coach: HttpApp, fake: FakeSlack, c
     with session_scope(coach.deps.session_factory) as s:  # unfreeze asks for the first tiny step only
         subjects = set(s.scalars(select(NudgeDelivery.subject).where(NudgeDelivery.kind == "next_use_case")))
     assert subjects == {first_step}
+    welcome = json.dumps(next(m for u, k, _, m in unfreeze if u == BEN and k == "welcome")["blocks"])
+    unfreeze_content = coach.deps.playbook.phases.unfreeze
+    assert "answer customers in one day" in welcome and unfreeze_content.intro.get("en")[:40] in welcome
+    assert all(json.dumps(tip.get("en"))[1:-1] in welcome for tip in unfreeze_content.tips)
 
     change = watch.run(7)
     assert _wave(coach).phase == "change"
     assert {"next_use_case", "training"} <= watch.kinds(change)["change"] <= NEW_STAGE | {"reinforcement", "pulse"}
+    tips = [tip.get("en") for tip in coach.deps.playbook.phases.change.tips]
+    for _, _, _, m in [e for e in change if e[0] == BEN and e[1] in ("next_use_case", "training")]:
+        assert any(json.dumps(tip)[1:-1] in json.dumps(m["blocks"]) for tip in tips)  # carries a change tip
 
     _reach_stage_one(coach, clock.now())
     refreeze = watch.run(5 - 0.2)
