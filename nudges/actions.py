@@ -104,7 +104,7 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
     wave_id = (row.payload or {}).get("wave_id") or session.scalar(
         select(WaveMembership.wave_id)
         .join(Wave, Wave.id == WaveMembership.wave_id)
-        .where(WaveMembership.person_id == person.id, Wave.state == "active")
+        .where(WaveMembership.person_id == person.id, Wave.state.in_(("active", "paused")), WaveMembership.running)
         .limit(1)
     )
     session.add(
@@ -115,6 +115,8 @@ def rate(session: Session, *, user_id: str, nudge_id: int, score: int, now: date
             score=score,
             comment=row.subject,
             answered_at=now,
+            stage=person.current_stage,  # as they are now, so Sentiment can be read by stage and department
+            department=person.department,
         )
     )
     session.flush()

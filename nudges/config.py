@@ -23,6 +23,9 @@ class PlannerSettings:
     training_after: timedelta = timedelta(days=1)  # after the next-use-case nudge about the same step
     reinforce_after: timedelta = timedelta(days=2)  # after a stage is reached
     reinforce_within: timedelta = timedelta(days=21)  # stages reached longer ago get no late tip
+    pulse_after_stage: timedelta = timedelta(days=3)  # the pulse after a new stage: 3 days after it was reached…
+    pulse_after_stage_within: timedelta = timedelta(days=14)  # …and no later than 14 days after
+    pulse_min_gap: timedelta = timedelta(days=7)  # never two pulses within a week
 
 
 @dataclass(frozen=True)

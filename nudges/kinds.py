@@ -139,7 +139,7 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         NudgeKind.REENGAGE: _coaching(35, planned=True, about_a_step=True),
         NudgeKind.REINFORCEMENT: _coaching(30, planned=True),
         NudgeKind.FEEDBACK: _coaching(20, rated_as="feedback"),
-        NudgeKind.PULSE: _coaching(10, rated_as="pulse"),
+        NudgeKind.PULSE: _coaching(10, planned=True, rated_as="pulse"),
         # The weekly digest is a report the ambassador's role brings, not coaching: never budgeted, paced or
         # opted out of (giving up the role stops it), but it keeps working hours and do-not-disturb.
         NudgeKind.AMBASSADOR_DIGEST: _transactional(5),

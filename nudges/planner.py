@@ -7,6 +7,10 @@ deactivated, not snoozed, not opted out of the kind, no paced nudge already wait
 the next working moment in the person's own zone (computed once per zone). The delivery worker applies
 the rest (budget, minimum gap, back-off, Slack do-not-disturb) at send time.
 
+What may be planned depends on the phase of the person's wave (one table, nudges/phases.py): unfreeze plans
+only the ladder's first step, change the ladder with training, refreeze and the feedback gate reinforcement
+only; a paused wave, and people in no running wave, get nothing planned.
+
 A person is only ever nudged toward their *next* use case: the first incomplete required use case of the
 lowest unreached stage (as `bot.domain.progression.next_use_case`), written as one SQL CASE whose branches
 follow the ladder order. Kinds are planned in this order, each skipping people the previous one queued:
@@ -14,7 +18,9 @@ follow the ladder order. Kinds are planned in this order, each skipping people t
                  once per such period, naming the next step;
   next_use_case  the next step, at most once per ISO week per step;
   training       the lesson for the next step, once per step, a day after its next-step nudge went out;
-  reinforcement  a tip a couple of days after a stage is reached, so people do not slide back.
+  reinforcement  a tip a couple of days after a stage is reached, so people do not slide back;
+  pulse          a one-question survey 3–14 days after a new stage and every `pulse_every_weeks` weeks,
+                 at least a week apart.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from models.base import UTCDateTime, table_of
 from nudges.config import PlannerSettings
 from nudges.kinds import NudgeKind, kind_values
 from nudges.outbox import outbox_key_sql
+from nudges.phases import PHASES, phases_planning
 from nudges.rules import CadenceRules, next_working_moment
 
 PLAN_LOCK = zlib.crc32(b"nudges.plan")
@@ -117,14 +124,27 @@ def next_use_case_expr(playbook: Playbook, mask: ColumnElement[Any]) -> ColumnEl
 
 
 def _enrolled() -> Any:
-    """People in an active wave, with their latest enrolment (a person is in at most one active wave)."""
+    """People in an active wave, with their enrolment and the wave's phase (at most one running wave each).
+
+    A paused wave is not active: its members get nothing planned (nudges.phases.PAUSED).
+    """
     return (
-        select(WaveMembership.person_id.label("person_id"), func.max(WaveMembership.enrolled_at).label("enrolled_at"))
+        select(
+            WaveMembership.person_id.label("person_id"),
+            WaveMembership.enrolled_at.label("enrolled_at"),
+            WaveMembership.wave_id.label("wave_id"),
+            Wave.phase.label("phase"),
+        )
         .join(Wave, Wave.id == WaveMembership.wave_id)
-        .where(Wave.state == "active")
-        .group_by(WaveMembership.person_id)
+        .where(Wave.state == "active", WaveMembership.running.is_(True))
         .subquery("enrolled")
     )
+
+
+def _first_key(playbook: Playbook) -> str:
+    """The ladder's first required use case: the one tiny step unfreeze asks for (seed 000)."""
+    keys = [key for stage in playbook.stages for key in stage.required_keys]
+    return keys[0] if keys else ""
 
 
 def _zone_due_at(session: Session, rules: CadenceRules, now: datetime) -> ColumnElement[Any]:
@@ -182,12 +202,18 @@ class _Plan:
 
     def candidates(self, kind: NudgeKind, *extra: ColumnElement[bool], next_step: bool = True) -> Any:
         """Eligible enrolled people with their next step (when asked) and due time, as a subquery."""
-        columns = [Person.id.label("person_id"), Person.current_stage.label("stage"), self.due_at]
+        columns = [
+            Person.id.label("person_id"),
+            Person.current_stage.label("stage"),
+            self.enrolled.c.phase.label("phase"),
+            self.due_at,
+        ]
         query = select(*columns, self.next_key) if next_step else select(*columns, null().label("next_key"))
         query = query.join(self.enrolled, self.enrolled.c.person_id == Person.id)
         if next_step:
             query = query.outerjoin(self.done, self.done.c.person_id == Person.id)
-        return query.where(*person_rules(kind, self.now), *extra).subquery(kind.value)
+        in_phase = self.enrolled.c.phase.in_(phases_planning(kind))  # the phase policy (nudges.phases)
+        return query.where(in_phase, *person_rules(kind, self.now), *extra).subquery(kind.value)
 
     def rows(
         self, kind: NudgeKind, sub: Any, subject: ColumnElement[Any], *key: ColumnElement[Any] | str
@@ -232,9 +258,11 @@ def plan(
 
     kind = NudgeKind.NEXT_USE_CASE
     sub = p.candidates(kind, not_(p.inactive))
+    first_only = [phase.value for phase, policy in PHASES.items() if policy.first_step_only]
+    first_step = or_(sub.c.phase.not_in(first_only), sub.c.next_key == _first_key(playbook))
     queued[kind] = _insert(
         session,
-        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, iso_week(now)).where(sub.c.next_key.is_not(None)),
+        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, iso_week(now)).where(sub.c.next_key.is_not(None), first_step),
     )
 
     kind = NudgeKind.TRAINING
@@ -261,4 +289,45 @@ def plan(
     )
     stage = cast(sub.c.stage, String)
     queued[kind] = _insert(session, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1))
+    queued[NudgeKind.PULSE] = _plan_pulses(session, p, playbook, settings)
     return PlanReport(queued={str(k): v for k, v in queued.items()})
+
+
+def _plan_pulses(session: Session, p: _Plan, playbook: Playbook, settings: PlannerSettings) -> int:
+    """Pulse surveys (Sentiment, seed 001): once 3–14 days after a new stage, and every N weeks per person.
+
+    Never two within `pulse_min_gap`; the periodic one waits N weeks after enrolment and after the last
+    pulse. Only in the phases that plan pulses (never at the gate, where the feedback question asks; never
+    while paused); a pulse the worker dropped (state 'skipped') does not count as asked.
+    """
+    kind, now = NudgeKind.PULSE, p.now
+    earlier = aliased(NudgeDelivery)
+
+    def asked_since(moment: datetime) -> ColumnElement[bool]:
+        return exists().where(
+            earlier.person_id == Person.id,
+            earlier.kind == kind.value,
+            earlier.state != "skipped",
+            earlier.created_at > moment,
+        )
+
+    after_stage = p.candidates(
+        kind,
+        Person.current_stage >= 1,
+        Person.stage_reached_at <= now - settings.pulse_after_stage,
+        Person.stage_reached_at > now - settings.pulse_after_stage_within,
+        not_(asked_since(now - settings.pulse_min_gap)),
+        next_step=False,
+    )
+    stage = cast(after_stage.c.stage, String)
+    # every INSERT … SELECT here has a WHERE: SQLite cannot tell a bare FROM's ON CONFLICT from a join's ON
+    queued = _insert(session, p.rows(kind, after_stage, null(), "stage", stage).where(after_stage.c.stage >= 1))
+    every = timedelta(weeks=playbook.cadence.pulse_every_weeks)
+    periodic = p.candidates(
+        kind,
+        p.enrolled.c.enrolled_at <= now - every,
+        not_(asked_since(now - max(every, settings.pulse_min_gap))),
+        next_step=False,
+    )
+    rows = p.rows(kind, periodic, null(), "every", iso_week(now)).where(periodic.c.person_id.is_not(None))
+    return queued + _insert(session, rows)

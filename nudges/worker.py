@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError
 
 from bot.db import rowcount, session_scope
@@ -52,6 +52,7 @@ from nudges.direct import record_after_send
 from nudges.kinds import NudgeKind
 from nudges.outbox import scrubbed
 from nudges.pacing import DndCache, dnd_until
+from nudges.phases import HELD_PREFIX, PhasePolicy, describe, policy_for
 from nudges.reconcile import find_posted, message_metadata, reconcile_abandoned
 from nudges.rules import CadenceDecision, CadenceRules, ReasonCode, Recipient, Verdict, decide
 from nudges.service import SentNudge, history_by_person, recipient_of
@@ -72,6 +73,7 @@ class DeliveryReport:
     skipped: int = 0
     failed: int = 0
     retrying: int = 0
+    held: int = 0
     rate_limited: int = 0
     recovered: int = 0
     released: int = 0
@@ -96,8 +98,15 @@ class _Item:
     person: Person | None  # None: a channel post, or a DM to someone without a person row (prerendered kinds)
     enrolled_at: datetime | None
     done: frozenset[str]
-    wave: Wave | None = None
+    wave: Wave | None = None  # the wave the row names (welcome, feedback), else the person's running wave
+    running: Wave | None = None  # the person's running (active or paused) wave
     address: str | None = None  # where a prerendered message goes; None: the person's DM
+
+    @property
+    def phase_policy(self) -> PhasePolicy:
+        """What the person's wave allows now (nudges/phases.py)."""
+        wave = self.running
+        return policy_for(wave.state if wave else None, wave.phase if wave else None)
 
     @property
     def to(self) -> str:
@@ -109,6 +118,10 @@ class _Item:
 class _Batch:
     items: list[_Item]
     history: dict[int, list[SentNudge]] = field(default_factory=dict)
+
+
+def _running_wave(running: dict[int, tuple[datetime, Wave]], person_id: int | None) -> Wave | None:
+    return running[person_id][1] if person_id is not None and person_id in running else None
 
 
 class DeliveryWorker:
@@ -249,14 +262,18 @@ class DeliveryWorker:
             ).all()
             person_ids = {row.person_id for row in rows if row.person_id is not None}
             people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-            enrolled = dict(
-                session.execute(
-                    select(WaveMembership.person_id, func.max(WaveMembership.enrolled_at))
+            running = {
+                person_id: (enrolled_at, wave)
+                for person_id, enrolled_at, wave in session.execute(
+                    select(WaveMembership.person_id, WaveMembership.enrolled_at, Wave)
                     .join(Wave, Wave.id == WaveMembership.wave_id)
-                    .where(Wave.state == "active", WaveMembership.person_id.in_(person_ids))
-                    .group_by(WaveMembership.person_id)
+                    .where(
+                        Wave.state.in_(("active", "paused")),
+                        WaveMembership.running.is_(True),
+                        WaveMembership.person_id.in_(person_ids),
+                    )
                 ).all()
-            )
+            }
             done: dict[int, set[str]] = {}
             for person_id, key in session.execute(
                 select(Completion.person_id, Completion.use_case_key).where(Completion.person_id.in_(person_ids))
@@ -277,11 +294,12 @@ class DeliveryWorker:
                     due_at=row.due_at,
                     person=people.get(row.person_id) if row.person_id is not None else None,
                     address=row.address,
-                    enrolled_at=enrolled.get(row.person_id) if row.person_id is not None else None,
+                    enrolled_at=running[row.person_id][0] if row.person_id in running else None,
                     done=frozenset(done.get(row.person_id, ())) if row.person_id is not None else frozenset(),
                     wave=waves.get(int(row.payload["wave_id"]))
                     if str(row.payload.get("wave_id", "")).isdigit()
-                    else None,
+                    else _running_wave(running, row.person_id),
+                    running=_running_wave(running, row.person_id),
                 )
                 for row in rows
             ]
@@ -290,9 +308,15 @@ class DeliveryWorker:
     # -- one row -----------------------------------------------------------------------------------
     def _deliver_one(self, item: _Item, batch: _Batch) -> str:
         now = self.deps.clock.now()
-        stale = self._stale_reason(item, now)
+        policy = item.phase_policy
+        verdict = policy.verdict(item.kind) if item.kind.policy.planned else "send"
+        stale = self._stale_reason(item, now, holding=verdict == "hold")
         if stale:
             return self._finish(item.id, state="skipped", reason=stale)
+        if verdict == "hold":  # new-stage while the wave does not allow it: wait for the admin (nudges.holds)
+            return self._hold(item.id, f"{HELD_PREFIX}the wave is {describe(policy)}")
+        if verdict == "drop":
+            return self._finish(item.id, state="skipped", reason=f"not sent while the wave is {describe(policy)}")
         if item.kind.policy.celebration and item.person is not None:
             held = self._coalesce(item, now)
             if held:
@@ -334,8 +358,11 @@ class DeliveryWorker:
         item.payload = payload
         return ""
 
-    def _stale_reason(self, item: _Item, now: datetime) -> str:
-        """Why a planned nudge no longer makes sense (the person moved on), or ""."""
+    def _stale_reason(self, item: _Item, now: datetime, *, holding: bool = False) -> str:
+        """Why a planned nudge no longer makes sense (the person moved on), or "".
+
+        A row about to be held does not expire: the wait is the admin's, and a release re-dates it.
+        """
         expires_after = item.kind.policy.expires_after
         if expires_after is not None and item.created_at < now - expires_after:
             return f"stale: older than {expires_after} when it could be sent"
@@ -364,7 +391,7 @@ class DeliveryWorker:
             and item.person.last_active_at > item.created_at
         ):
             return "active again"
-        if item.created_at < now - self.settings.stale_after:
+        if item.created_at < now - self.settings.stale_after and not holding:
             return "expired: not deliverable within a week"
         return ""
 
@@ -385,9 +412,10 @@ class DeliveryWorker:
             completed_count=len(item.done),
             days_inactive=max(0, (now - quiet_since).days),
             wave_name=item.wave.name if item.wave else "",
-            wave_goal=(item.wave.goal or "") if item.wave else "",
             purpose=item.wave.purpose_message if item.wave else "",
             sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
+            goal=(item.wave.goal or "") if item.wave else "",
+            phase=item.running.phase if item.running and item.running.state == "active" else "",
         )
 
     def _first_step(self, item: _Item) -> str | None:
@@ -516,6 +544,11 @@ class DeliveryWorker:
     def _finish(self, row_id: int, *, state: str, reason: str) -> str:
         self._set(row_id, state=state, last_error=reason[:1000])
         return "skipped" if state == "skipped" else "failed"
+
+    def _hold(self, row_id: int, reason: str) -> str:
+        """Park a row as 'held': never claimed again until the admin's decision releases or drops it."""
+        self._set(row_id, state="held", last_error=reason, claimed_by=None, claimed_at=None)
+        return "held"
 
     def _defer(self, row_id: int, decision: CadenceDecision) -> str:
         self._set(

@@ -14,7 +14,7 @@ from bot.cli.common import friendly_errors, session_for_command
 from bot.db import rowcount
 from models import NudgeDelivery, Person
 
-STATES = ("pending", "sending", "failed", "skipped", "sent")
+STATES = ("pending", "held", "sending", "failed", "skipped", "sent")
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def outbox(states: tuple[str, ...], limit: int, retry_id: int | None, retry_all:
             raise click.ClickException(f"no failed delivery with id {retry_id}")
         click.echo(f"requeued {changed} failed deliver{'y' if changed == 1 else 'ies'}")
         return
-    wanted = STATES if "all" in states else (states or ("pending", "sending", "failed"))
+    wanted = STATES if "all" in states else (states or ("pending", "held", "sending", "failed"))
     with session_for_command() as (_, session):
         counts = outbox_counts(session)
         rows = list_outbox(session, states=wanted, limit=limit)

@@ -184,9 +184,12 @@ def extend(days: int, now: datetime) -> PhaseChange:
     return PhaseChange(WaveState.ACTIVE, Phase.REFREEZE, now + timedelta(days=days))
 
 
+NEW_STAGE_PHASES = (Phase.UNFREEZE, Phase.CHANGE)  # unfreeze: the first tiny step only (nudges/phases.py)
+
+
 def allows_new_stage_nudges(state: str, phase: str) -> bool:
-    """Members of a wave at its feedback gate (or paused) get no new-stage nudges: it is time to listen."""
-    return state == WaveState.ACTIVE and phase in TIMED_PHASES
+    """Only unfreeze and change push a new stage: refreeze reinforces, the gate listens, a pause stops."""
+    return state == WaveState.ACTIVE and phase in NEW_STAGE_PHASES
 
 
 def phase_calendar(start: date, schedule: PhaseSchedule) -> list[tuple[Phase, date, date]]:

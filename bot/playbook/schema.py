@@ -328,6 +328,7 @@ class Cadence(Strict):
     min_gap_hours: PositiveFloat = 20
     backoff_after_ignored: PositiveInt = 2
     reengage_after_days: PositiveInt = 10
+    pulse_every_weeks: PositiveInt = 4  # a pulse survey (Sentiment, seed 001) every N weeks per enrolled person
     quiet: bool = True
 
 

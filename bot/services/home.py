@@ -17,8 +17,8 @@ from bot.services.people import get_person
 from bot.services.progress import person_progress
 from bot.settings import Settings
 from bot.views.admin_home import AdminHomeState
-from bot.views.home import ChecklistItem, EmployeeHomeState, OptionalStep
-from models import Completion, Person
+from bot.views.home import ChecklistItem, EmployeeHomeState, OptionalStep, PhaseCard
+from models import Completion, Person, Wave, WaveMembership
 
 
 def employee_home_state(session: Session, playbook: Playbook, person: Person) -> EmployeeHomeState:
@@ -63,7 +63,30 @@ def employee_home_state(session: Session, playbook: Playbook, person: Person) ->
             for uc in playbook.optional_use_cases()
             if uc.key not in progress.completed
         ][:MAX_OPTIONAL_ON_HOME],
+        phase=phase_card(session, playbook, person),
     )
+
+
+def phase_card(session: Session, playbook: Playbook, person: Person) -> PhaseCard | None:
+    """The person's running wave and its phase, with the phase's intro and one of its tips (None: no wave)."""
+    row = session.execute(
+        select(Wave.name, Wave.state, Wave.phase)
+        .join(WaveMembership, WaveMembership.wave_id == Wave.id)
+        .where(
+            WaveMembership.person_id == person.id,
+            WaveMembership.running.is_(True),
+            Wave.state.in_(("active", "paused")),
+        )
+    ).first()
+    if row is None or row.phase not in type(playbook.phases).model_fields:
+        return None
+    loc = person.effective_locale
+    if row.state == "paused":
+        return PhaseCard(wave=row.name, phase="paused")
+    content = getattr(playbook.phases, row.phase)
+    tips = content.tips or playbook.phases.refreeze.tips  # the gate has no tips of its own: keep the habits
+    tip = tips[person.current_stage % len(tips)].get(loc) if tips else ""
+    return PhaseCard(wave=row.name, phase=row.phase, intro=content.intro.get(loc), tip=tip)
 
 
 def home_state(

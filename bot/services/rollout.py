@@ -21,7 +21,7 @@ from bot.domain import waves as domain
 from bot.domain.waves import Phase, PhaseSchedule, TransitionError, WaveCommand, WaveForm, WaveState
 from bot.services import audit
 from models import Person, Wave, WaveMembership
-from nudges import outbox
+from nudges import holds, outbox
 
 UsergroupMembers = Callable[[str], list[str]]
 SYSTEM_ACTOR = "coach"
@@ -311,6 +311,7 @@ def pause_wave(session: Session, *, actor: str, wave_id: int, now: datetime) -> 
     wave, before = _command(session, actor, wave_id, WaveCommand.PAUSE, now)
     wave.state = WaveState.PAUSED
     wave.paused_at = now
+    holds.hold_queued(session, wave)
     return _done(session, wave, actor, "wave.pause", before, now)
 
 
@@ -319,7 +320,8 @@ def resume_wave(session: Session, *, actor: str, wave_id: int, now: datetime) ->
     wave.phase_ends_at = domain.resume(wave.phase_ends_at, wave.paused_at, now)
     wave.state = WaveState.ACTIVE
     wave.paused_at = None
-    return _done(session, wave, actor, "wave.resume", before, now)
+    settled = holds.settle_held(session, wave, decision="resume", now=now)
+    return _done(session, wave, actor, "wave.resume", before | _held(settled), now)
 
 
 def extend_wave(session: Session, *, actor: str, wave_id: int, days: int, now: datetime) -> WaveInfo:
@@ -327,7 +329,8 @@ def extend_wave(session: Session, *, actor: str, wave_id: int, days: int, now: d
     wave, before = _command(session, actor, wave_id, WaveCommand.EXTEND, now)
     _enter(wave, domain.extend(days, now), now)
     wave.paused_at = None
-    return _done(session, wave, actor, "wave.extend", before | {"extend_days": days}, now)
+    settled = holds.settle_held(session, wave, decision="extend", now=now)
+    return _done(session, wave, actor, "wave.extend", before | {"extend_days": days} | _held(settled), now)
 
 
 def adjust_wave(session: Session, *, actor: str, wave_id: int, now: datetime) -> WaveInfo:
@@ -336,7 +339,8 @@ def adjust_wave(session: Session, *, actor: str, wave_id: int, now: datetime) ->
     schedule = PhaseSchedule.from_mapping(wave.schedule)
     _enter(wave, domain.PhaseChange(WaveState.ACTIVE, Phase.CHANGE, now + timedelta(days=schedule.change)), now)
     wave.paused_at = None
-    return _done(session, wave, actor, "wave.adjust", before, now)
+    settled = holds.settle_held(session, wave, decision="adjust", now=now)
+    return _done(session, wave, actor, "wave.adjust", before | _held(settled), now)
 
 
 def advance_wave(
@@ -350,7 +354,8 @@ def advance_wave(
     wave.phase_ends_at = None
     wave.completed_at = now
     session.execute(update(WaveMembership).where(WaveMembership.wave_id == wave.id).values(running=False))
-    completed = _done(session, wave, actor, "wave.advance", before, now)
+    settled = holds.settle_held(session, wave, decision="advance", now=now)
+    completed = _done(session, wave, actor, "wave.advance", before | _held(settled), now)
     queue = session.execute(select(Wave.id, Wave.state, Wave.start_date)).all()
     next_id = domain.next_in_line(((w, WaveState(s), d) for w, s, d in queue), after=wave.id)
     if next_id is None:
@@ -359,9 +364,15 @@ def advance_wave(
     return AdvanceResult(completed, started, enrolment)
 
 
+def _held(report: holds.HoldReport) -> dict[str, int]:
+    """What a decision did with the wave's held new-stage rows, for the audit entry."""
+    return {"held_released": report.released, "held_dropped": report.dropped, "held_kept": report.held}
+
+
 def _open_gate(session: Session, wave: Wave, now: datetime) -> int:
-    """The gate opens: a new feedback round, and one feedback question per running member."""
+    """The gate opens: a new feedback round, one feedback question per running member, new-stage rows held."""
     wave.feedback_round += 1
+    holds.hold_queued(session, wave)
     members = session.scalars(
         select(WaveMembership.person_id).where(WaveMembership.wave_id == wave.id, WaveMembership.running.is_(True))
     ).all()

@@ -9,6 +9,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "*Stage {number} of {total}:* {title}",
         "ja": "*ステージ {number} / {total}:* {title}",
     },
+    "home.phase": {
+        "en": "*{wave}* — now: *{phase}*",
+        "ja": "*{wave}* — いまの段階: *{phase}*",
+    },
+    "home.phase.unfreeze": {"en": "why we are changing", "ja": "変える理由を知る"},
+    "home.phase.change": {"en": "trying it, one step at a time", "ja": "一歩ずつ試す"},
+    "home.phase.refreeze": {"en": "making it a habit", "ja": "習慣にする"},
+    "home.phase.feedback": {"en": "tell us how it went", "ja": "ふりかえり（ご意見をお聞かせください）"},
+    "home.phase.paused": {
+        "en": "paused for now; Coach's next steps and tips wait until it resumes",
+        "ja": "一時停止中です。次のステップやヒントは再開まで届きません",
+    },
     "home.not_started": {
         "en": "You have not started yet: your first step is below.",
         "ja": "まだ始まっていません。最初のステップは下にあります。",

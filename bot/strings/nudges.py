@@ -35,6 +35,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": 'Stuck at any point? Press "I need help" and a named person answers.',
         "ja": "困ったときは「助けてほしい」を押してください。担当者が回答します。",
     },
+    "nudge.wave_goal": {
+        "en": "*What this wave is for:* {goal}",
+        "ja": "*今回の取り組みの目標:* {goal}",
+    },
+    "nudge.tip": {
+        "en": ":bulb: Tip: {tip}",
+        "ja": ":bulb: ヒント: {tip}",
+    },
     "nudge.sponsor": {
         "en": "A word from <@{user}>: ",
         "ja": "<@{user}> さんから: ",

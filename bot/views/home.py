@@ -33,6 +33,16 @@ class OptionalStep:
 
 
 @dataclass(frozen=True)
+class PhaseCard:
+    """The person's wave and its phase (nudges/phases.py), with the playbook's intro and a tip for it."""
+
+    wave: str
+    phase: str  # unfreeze / change / refreeze / feedback, or "paused"
+    intro: str = ""
+    tip: str = ""
+
+
+@dataclass(frozen=True)
 class EmployeeHomeState:
     locale: str
     name: str
@@ -46,6 +56,7 @@ class EmployeeHomeState:
     next_how: str | None = None
     snoozed_until: str | None = None
     optional: list[OptionalStep] = field(default_factory=list)  # not done yet, at most MAX_OPTIONAL_ON_HOME
+    phase: PhaseCard | None = None  # where the person's wave is in the method, with its intro and a tip
 
 
 def employee_home(state: EmployeeHomeState) -> dict[str, object]:
@@ -68,6 +79,14 @@ def employee_home(state: EmployeeHomeState) -> dict[str, object]:
         blocks.append(section(t("home.not_started", loc)))
     if state.snoozed_until:
         blocks.append(context(t("home.snoozed", loc, until=state.snoozed_until)))
+    if state.phase is not None:
+        card = state.phase
+        lines = [t("home.phase", loc, wave=card.wave, phase=t(f"home.phase.{card.phase}", loc))]
+        if card.intro:
+            lines.append(card.intro)
+        blocks.append(section("\n".join(lines)))
+        if card.tip:
+            blocks.append(context(t("nudge.tip", loc, tip=card.tip)))
     if state.next_title and state.next_key:
         blocks.append(divider())
         blocks.append(section(t("home.next", loc, title=state.next_title)))

@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.waves import Phase
 from bot.i18n import STRINGS, t
 from bot.playbook.schema import Playbook, UseCase
 from bot.views.blocks import Block, actions, button, clip, context, section
 from bot.views.ids import AnswerAction, HelpAction, NudgeAction
 from nudges.kinds import NudgeKind
+from nudges.phases import PHASES, Carries
 
 TEXT_MAX = 3000
 
@@ -41,9 +43,10 @@ class NudgeContext:
     completed_count: int = 0
     days_inactive: int = 0
     wave_name: str = ""
-    wave_goal: str = ""  # the wave's business goal (the feedback gate asks about it)
     purpose: str = ""  # the wave's own purpose message; the playbook's when empty
     sponsor_user_id: str | None = None
+    goal: str = ""  # the wave's business goal (the welcome names it; the feedback gate asks about it)
+    phase: str = ""  # the phase of the person's wave now ("" outside a wave)
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
             templates.feedback_question.get(loc),
             name=name,
             wave=ctx.wave_name.strip() or t("answers.fallback.wave", loc),
-            goal=ctx.wave_goal.strip() or t("answers.fallback.goal", loc),
+            goal=ctx.goal.strip() or t("answers.fallback.goal", loc),
         )
     if kind == NudgeKind.HELP_FOLLOW_UP:
         contact = ctx.payload.get("contact")
@@ -232,10 +235,28 @@ def _listing(titles: list[str], locale: str) -> str:
     return "、".join(f"「{x}」" for x in titles) if locale == "ja" else ", ".join(f"*{x}*" for x in titles)
 
 
+def _phase_content(playbook: Playbook, ctx: NudgeContext) -> list[Block]:
+    """What the phase adds to a message (nudges/phases.py): the welcome's why and tips, a change tip."""
+    loc = ctx.locale
+    if ctx.kind == NudgeKind.WELCOME:  # unfreeze: purpose (in the body), the wave's goal, why it matters, tips
+        unfreeze = playbook.phases.unfreeze
+        blocks = [section(t("nudge.wave_goal", loc, goal=ctx.goal))] if ctx.goal.strip() else []
+        blocks.append(section(unfreeze.intro.get(loc)))
+        blocks += [context(t("nudge.tip", loc, tip=tip.get(loc))) for tip in unfreeze.tips]
+        return blocks
+    if ctx.phase not in {phase.value for phase in Phase}:
+        return []
+    carries = PHASES[Phase(ctx.phase)].carries.get(NudgeKind(ctx.kind))
+    if carries is not Carries.PHASE_TIP:
+        return []
+    tips = getattr(playbook.phases, ctx.phase).tips
+    return [context(t("nudge.tip", loc, tip=tips[ctx.nudge_id % len(tips)].get(loc)))] if tips else []
+
+
 def render_nudge(playbook: Playbook, ctx: NudgeContext) -> OutgoingMessage:
-    """The DM for one nudge, in the person's language, with its buttons."""
+    """The DM for one nudge, in the person's language, with its phase content and buttons."""
     body = clip(_body(playbook, ctx).strip() or kind_name(ctx.kind, ctx.locale), TEXT_MAX)
-    blocks: list[Block] = [section(body)]
+    blocks: list[Block] = [section(body), *_phase_content(playbook, ctx)]
     value = action_value(ctx.nudge_id, ctx.kind)
     if ctx.kind == NudgeKind.AMBASSADOR and ctx.payload.get("from_user"):
         blocks.append(context(t("nudge.from_ambassador", ctx.locale, user=ctx.payload["from_user"])))

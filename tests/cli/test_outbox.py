@@ -42,7 +42,7 @@ def seeded(factory: sessionmaker[Session], migrated_sqlite: str, monkeypatch: py
 def test_lists_pending_and_failed_with_reasons(seeded: dict[str, int]) -> None:
     result = CliRunner().invoke(main, ["outbox"])
     assert result.exit_code == 0, result.output
-    assert "pending: 1  sending: 0  failed: 2  skipped: 0  sent: 1" in result.output
+    assert "pending: 1  held: 0  sending: 0  failed: 2  skipped: 0  sent: 1" in result.output
     assert f"#{seeded['b']}" in result.output and "messages_tab_disabled" in result.output
     assert "do not disturb" in result.output and "U0CLI0001" in result.output
     assert f"#{seeded['d']} " not in result.output  # sent rows only with --state sent/all

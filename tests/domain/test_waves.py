@@ -100,6 +100,7 @@ def test_extend_goes_back_to_reinforcement_for_the_given_days() -> None:
 def test_new_stage_nudges_stop_at_the_gate_and_while_paused() -> None:
     assert w.allows_new_stage_nudges("active", "change")
     assert not w.allows_new_stage_nudges("active", "feedback")
+    assert not w.allows_new_stage_nudges("active", "refreeze")  # refreeze reinforces; no new stage
     assert not w.allows_new_stage_nudges("paused", "change")
     assert not w.allows_new_stage_nudges("completed", "done")
 

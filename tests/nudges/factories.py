@@ -17,6 +17,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 def active_wave(session: Session, name: str = "pilot", *, state: str = "active", **extra: Any) -> Wave:
+    extra.setdefault("phase", "change")  # the phase where every planned kind may go out (nudges/phases.py)
     wave = Wave(name=name, state=state, **extra)
     session.add(wave)
     session.flush()

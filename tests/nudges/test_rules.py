@@ -554,6 +554,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         K.TRAINING,
         K.REENGAGE,
         K.REINFORCEMENT,
+        K.PULSE,
     }
     assert {kind for kind in NudgeKind if kind.policy.about_a_step} == {K.NEXT_USE_CASE, K.TRAINING, K.REENGAGE}
     assert {kind: kind.policy.rated_as for kind in NudgeKind if kind.policy.rated_as} == {

@@ -110,9 +110,9 @@ def test_training_follow_up_and_answers_are_valid(playbook: Playbook) -> None:
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_the_feedback_question_names_the_wave_and_its_goal(playbook: Playbook, locale: str) -> None:
     base = _ctx(NudgeKind.FEEDBACK, locale)
-    named = render_nudge(playbook, replace(base, wave_name="Pilot", wave_goal="cut order lead time by 20%"))
+    named = render_nudge(playbook, replace(base, wave_name="Pilot", goal="cut order lead time by 20%"))
     assert "Pilot" in named.text and "cut order lead time by 20%" in named.text
-    blank = render_nudge(playbook, replace(base, wave_name=" ", wave_goal="", subject=None))
+    blank = render_nudge(playbook, replace(base, wave_name=" ", goal="", subject=None))
     fallbacks = {
         "en": ("this wave", "getting more of our work done in Slack"),
         "ja": ("このウェーブ", "Slackでもっと仕事を進めること"),
@@ -127,5 +127,5 @@ def test_the_feedback_question_names_the_wave_and_its_goal(playbook: Playbook, l
 def test_no_template_renders_an_empty_placeholder_for_the_feedback_gate(playbook: Playbook, locale: str) -> None:
     from bot.rehearsal.checks import _empty_names
 
-    ctx = replace(_ctx(NudgeKind.FEEDBACK, locale), wave_name="", wave_goal="", subject=None)
+    ctx = replace(_ctx(NudgeKind.FEEDBACK, locale), wave_name="", goal="", subject=None)
     assert _empty_names(playbook, "feedback_question", locale, ctx) == []
