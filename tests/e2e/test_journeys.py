@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from bot.simslack.payloads import (
 )
 from bot.simslack.payloads import load as load_payload
 from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, Role
-from tests.e2e.harness import HttpApp, wait_until
+from tests.e2e.harness import HttpApp, http_app, wait_until
 
 ALICE, BOB = "U0ALICE01", "U0BOB0001"
 
@@ -177,7 +178,26 @@ def _click(app: HttpApp, user: str, action_id: str, value: str) -> None:
     assert app.driver.post_interaction(payload).status == 200
 
 
-def test_i_did_it_verifies_membership_or_asks_the_ambassador(app: HttpApp, fake: FakeSlack) -> None:
+@pytest.fixture
+def app_at_work(fake: FakeSlack, sqlite_url: str) -> Iterator[HttpApp]:
+    """The app on a Monday at 11:00 UTC: asks to ambassadors go through the outbox in working hours."""
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+
+    with http_app(fake, sqlite_url, clock=ManualClock(datetime(2026, 2, 2, 11, tzinfo=UTC))) as running:
+        yield running
+
+
+def test_i_did_it_verifies_membership_or_asks_the_ambassador(app_at_work: HttpApp, fake: FakeSlack) -> None:
+    from nudges.ticks import deliver_nudges
+
+    app = app_at_work
+
+    def asks_to_ambassador() -> list[dict]:
+        deliver_nudges(app.deps)  # the asks go through the outbox
+        return [m for m in fake.messages_in("W111") if m.get("blocks")]
+
     _post(app, member_joined(BOB, "C0DEPT001"))  # Bob becomes known; channel names get cached
     wait_until(lambda: _count(app, Person, Person.slack_user_id == BOB))
     with session_scope(app.deps.session_factory) as s:
@@ -197,11 +217,11 @@ def test_i_did_it_verifies_membership_or_asks_the_ambassador(app: HttpApp, fake:
     wait_until(lambda: "follow-company-news" in _done(app, BOB))
     # App use or the ambassador: Coach has not seen Bob use an app, so the ambassador is asked.
     _click(app, BOB, "home.did_it", "connect-a-tool")
-    wait_until(lambda: [m for m in fake.messages_in("W111") if m.get("blocks")])
+    wait_until(asks_to_ambassador)
     assert "connect-a-tool" not in _done(app, BOB)
     # Ambassador verification: pending, the ambassador is asked, a stranger cannot confirm.
     _click(app, BOB, "home.did_it", "approve-in-slack")
-    ask = wait_until(lambda: (asks := [m for m in fake.messages_in("W111") if m.get("blocks")])[1:] and asks)
+    ask = wait_until(lambda: (asks := asks_to_ambassador())[1:] and asks)
     assert "approve-in-slack" in ask[-1]["blocks"][-1]["elements"][0]["value"]
     value = next(el["value"] for b in ask[-1]["blocks"] if b["type"] == "actions" for el in b["elements"])
     assert "approve-in-slack" not in _done(app, BOB)
