@@ -160,6 +160,13 @@ class QuietGateway:
         self.dms.append(user_id)
         return PostedMessage("D0001", f"{len(self.dms)}.000100")
 
+    def open_dm(self, user_id: str) -> str:
+        return f"D{user_id}"
+
+    def post_message(self, channel: str, text: str, **_: Any) -> PostedMessage:
+        self.dms.append(channel)
+        return PostedMessage(channel, f"{len(self.dms)}.000100")
+
 
 @pytest.fixture(scope="module")
 def deps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deps]:

@@ -103,7 +103,24 @@ def test_an_observed_app_use_verifies_the_self_report(app: HttpApp, fake: FakeSl
     assert ":white_check_mark:" in json.dumps(fresh)
 
 
-def test_without_an_observed_app_use_the_ambassador_confirms(app: HttpApp, fake: FakeSlack) -> None:
+def test_without_an_observed_app_use_the_ambassador_confirms(fake: FakeSlack, sqlite_url: str) -> None:
+    """The ask to the ambassador goes through the outbox in their working hours: a Monday-morning clock."""
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+    from nudges.ticks import deliver_nudges
+
+    fake.add_channel("C0PROJ001", "proj-apollo", [ALICE, BOB])
+    with http_app(fake, sqlite_url, clock=ManualClock(datetime(2026, 2, 2, 11, tzinfo=UTC))) as app:
+
+        def wendy_asks() -> list[dict]:
+            deliver_nudges(app.deps)
+            return [m for m in fake.messages_in(WENDY) if m.get("blocks")]
+
+        _ambassador_confirms(app, fake, wendy_asks)
+
+
+def _ambassador_confirms(app: HttpApp, fake: FakeSlack, wendy_asks: Any) -> None:
     post(app, member_joined(ALICE, "C0PROJ001"))
     wait_until(lambda: completion(app, ALICE, "help-a-colleague") is None and _person(app, ALICE))
     with session_scope(app.deps.session_factory) as session:
@@ -120,11 +137,11 @@ def test_without_an_observed_app_use_the_ambassador_confirms(app: HttpApp, fake:
     assert pending.status == "pending"
     # Alice's Home now says it waits for confirmation; Wendy is asked once, however often Alice presses.
     waiting = wait_until(lambda: (h := fake.home_view(ALICE)) and "確認待ち" in json.dumps(h, ensure_ascii=False) and h)
-    asks = wait_until(lambda: [m for m in fake.messages_in(WENDY) if m.get("blocks")])
+    asks = wait_until(wendy_asks)
     press(app, fake, ALICE, did_it_button(waiting, "任意のステップ", "connect-a-tool"))
     wait_until(lambda: sum("お願いしました" in m.get("text", "") for m in fake.messages_in(ALICE)) >= 2)
-    assert len([m for m in fake.messages_in(WENDY) if m.get("blocks")]) == len(asks) == 1
-    ask = wait_until(lambda: [m for m in fake.messages_in(WENDY) if m.get("blocks")])[-1]
+    assert len(wendy_asks()) == len(asks) == 1
+    ask = wait_until(wendy_asks)[-1]
     confirm = next(
         el
         for b in ask["blocks"]
