@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.playbook.schema import TRACK_ROLES, Lesson, Playbook, Track
+from bot.services.callers import admin_condition
 from models import LessonCompletion, NudgeDelivery, Person, Role
 from models.base import table_of
 from nudges.kinds import NudgeKind
@@ -75,12 +76,7 @@ def role_holders(
     ):
         found.setdefault(pid, (tz, set()))[1].add(role)
     if "admin" in wanted:
-        admin_ids = sorted(set(admins))
-        for pid, tz in session.execute(
-            select(Person.id, Person.tz).where(
-                or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(admin_ids)), *only
-            )
-        ):
+        for pid, tz in session.execute(select(Person.id, Person.tz).where(admin_condition(admins), *only)):
             found.setdefault(pid, (tz, set()))[1].add("admin")
     return found
 

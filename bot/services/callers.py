@@ -3,9 +3,10 @@ from a payload (appointments.py writes the roles table; COACH_ADMINS and Slack's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
@@ -29,6 +30,11 @@ class Caller:
     def can_steer(self, department: str | None) -> bool:
         """Admins steer every department; ambassadors only their own."""
         return self.is_admin or (department is not None and department in self.ambassador_of)
+
+
+def admin_condition(coach_admins: Iterable[str]) -> ColumnElement[bool]:
+    """SQL: the person is a Coach admin by the rule `load_caller` applies (COACH_ADMINS or Slack's admin flag)."""
+    return or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(sorted(set(coach_admins))))
 
 
 def load_caller(session: Session, settings: Settings, user_id: str) -> Caller:

@@ -67,9 +67,9 @@ def _role_values(user: str | None, role: str = "ambassador", department: str | N
     return values
 
 
-def _role_submission(user: str, values: dict, *, remove: bool = False) -> dict:
+def _role_submission(user: str, values: dict, *, remove: bool = False, departments: list[str] | None = None) -> dict:
     callback = RoleAdminView.REMOVE if remove else RoleAdminView.APPOINT
-    blocks = role_modal(remove=remove, departments=["IT", "Sales"])["blocks"]
+    blocks = role_modal(remove=remove, departments=departments or ["IT", "Sales"])["blocks"]
     return view_submission(user, callback.value, values, blocks=blocks)
 
 

@@ -22,12 +22,12 @@ from bot.flows.people import sync_people
 from bot.services import appointments
 from bot.services.people import DepartmentRule
 from bot.simslack import FakeSlack
-from bot.simslack.payloads import block_actions, view_submission
-from bot.views.admin_roles import role_modal
-from bot.views.ids import NudgeAction, RoleAdminView, RoleField
+from bot.simslack.payloads import block_actions
+from bot.views.ids import NudgeAction
 from models import LessonCompletion, NudgeDelivery
 from nudges.ticks import deliver_nudges, plan_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.e2e.test_admin_roles import _post, _role_submission, _role_values
 from tests.services.conftest import MONDAY_10_JST, seed_help_people
 
 ADMIN = "U0ADMIN01"
@@ -48,22 +48,9 @@ def coach(fake: FakeSlack, sqlite_url: str) -> Iterator[HttpApp]:
 
 
 def _appoint(app: HttpApp, user: str, role: str, department: str | None) -> None:
-    def picked(value: str) -> dict[str, Any]:
-        return {"text": {"type": "plain_text", "text": value}, "value": value}
-
-    values = {
-        RoleField.USER.value: {RoleField.USER.value: {"type": "users_select", "selected_user": user}},
-        RoleField.ROLE.value: {RoleField.ROLE.value: {"type": "radio_buttons", "selected_option": picked(role)}},
-        RoleField.DEPARTMENT.value: {
-            RoleField.DEPARTMENT.value: {
-                "type": "static_select",
-                "selected_option": picked(department) if department else None,
-            }
-        },
-    }
-    blocks = role_modal(remove=False, departments=["Exec", "IT", "Sales"])["blocks"]
-    resp = app.driver.post_interaction(view_submission(ADMIN, RoleAdminView.APPOINT.value, values, blocks=blocks))
-    assert resp.status == 200 and not (json.loads(resp.body) if resp.body else {}), resp.body
+    """Fill and submit the admin Home's appoint modal, as test_admin_roles does."""
+    values = _role_values(user, role, department)
+    assert _post(app, _role_submission(ADMIN, values, departments=["Exec", "IT", "Sales"])) == {}
 
 
 def _run(app: HttpApp) -> None:
