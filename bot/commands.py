@@ -74,8 +74,7 @@ def parse_command(text: str) -> CommandCall:
     parts = text.split(maxsplit=1)
     head = parts[0] if parts else ""
     rest = parts[1].strip()[:TEXT_MAX].rstrip() if len(parts) > 1 else ""  # the cut may end on a space
-    folded = unicodedata.normalize("NFKC", head[: NAME_MAX * 2]).casefold()
-    name = "".join(folded.split()).lstrip("/")[:NAME_MAX]  # NFKC can turn a character into spaces (¯ → " ̄")
+    name = fold_name(head[: NAME_MAX * 2]).lstrip("/")[:NAME_MAX]  # NFKC can turn a character into spaces (¯ → " ̄")
     return CommandCall(
         name=name,
         rest=rest,
@@ -107,6 +106,12 @@ class Subcommand:
     role: str  # employee | ambassador | admin
     run: Callable[..., Any]
     usage: str = ""
+    aliases: tuple[str, ...] = ()  # the Japanese command words (`ステータス` for `status`), folded like names
+
+
+def fold_name(word: str) -> str:
+    """A command word as the parser folds names: NFKC (full-width and half-width forms) and case-folded."""
+    return "".join(unicodedata.normalize("NFKC", word).casefold().split())
 
 
 @dataclass
@@ -114,21 +119,36 @@ class Registry:
     """The sub-commands by name, built once from the table and held by the listener (no process-wide copy)."""
 
     commands: dict[str, Subcommand] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # folded word -> command name
 
     @classmethod
-    def from_table(cls, table: tuple[Subcommand, ...]) -> Registry:
+    def from_table(cls, table: tuple[Subcommand, ...], help_aliases: tuple[str, ...] = ()) -> Registry:
         registry = cls()
         for sub in table:
             registry.add(sub)
+        for word in help_aliases:
+            registry._alias(word, "help")
         return registry
 
     def add(self, sub: Subcommand) -> None:
-        if sub.name in self.commands:
+        if sub.name in self.commands or sub.name in self.aliases:
             raise ValueError(f"/coach {sub.name} is registered twice")
         self.commands[sub.name] = sub
+        for word in sub.aliases:
+            self._alias(word, sub.name)
+
+    def _alias(self, word: str, name: str) -> None:
+        folded = fold_name(word)
+        if folded in self.commands or folded in self.aliases:
+            raise ValueError(f"/coach {word} is registered twice")
+        self.aliases[folded] = name
+
+    def resolve(self, name: str) -> str:
+        """The command name a typed word stands for (`ステータス` -> `status`); unknown words stay as typed."""
+        return self.aliases.get(name, name)
 
     def get(self, name: str) -> Subcommand | None:
-        return self.commands.get(name)
+        return self.commands.get(self.resolve(name))
 
     def visible_to(self, roles: set[str]) -> list[Subcommand]:
         return [c for c in self.commands.values() if c.role == "employee" or c.role in roles]

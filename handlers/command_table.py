@@ -18,6 +18,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         {"en": "your stage, what is done and what is next", "ja": "あなたのステージと次のステップ"},
         "employee",
         employee.run_me,
+        aliases=("自分",),
     ),
     Subcommand(
         "snooze",
@@ -25,18 +26,21 @@ COMMANDS: tuple[Subcommand, ...] = (
         "employee",
         employee.run_snooze,
         "[days | off]",
+        aliases=("スヌーズ",),
     ),
     Subcommand(
         "stop",
         {"en": "turn coaching messages off (again: back on)", "ja": "コーチングメッセージを停止（もう一度で再開）"},
         "employee",
         employee.run_stop,
+        aliases=("停止",),
     ),
     Subcommand(
         "start",
         {"en": "turn coaching messages back on", "ja": "コーチングメッセージを再開"},
         "employee",
         employee.run_start,
+        aliases=("再開",),
     ),
     Subcommand(
         "language",
@@ -47,6 +51,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "employee",
         employee.set_language,
         "en|ja|auto",
+        aliases=("言語",),
     ),
     Subcommand(
         "ask",
@@ -54,6 +59,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "employee",
         help_handlers.ask_command,
         "<question>",
+        aliases=("質問",),
     ),
     # -- ambassadors
     Subcommand(
@@ -65,6 +71,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_status,
         "[department]",
+        aliases=("ステータス", "状況"),
     ),
     Subcommand(
         "stuck",
@@ -72,6 +79,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_stuck,
         "[days] [department]",
+        aliases=("停滞",),
     ),
     Subcommand(
         "nudge",
@@ -79,6 +87,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_nudge,
         "@person… [your words] | stuck",
+        aliases=("声かけ",),
     ),
     Subcommand(
         "celebrate",
@@ -89,6 +98,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_celebrate,
         "@person [public] [message]",
+        aliases=("お祝い",),
     ),
     Subcommand(
         "questions",
@@ -96,6 +106,7 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_questions,
         "[department]",
+        aliases=("質問一覧",),
     ),
     Subcommand(
         "confirm",
@@ -103,10 +114,14 @@ COMMANDS: tuple[Subcommand, ...] = (
         "ambassador",
         ambassador.run_confirm,
         "@person <use case>",
+        aliases=("確認",),
     ),
 )
 
 
+HELP_ALIASES = ("ヘルプ",)  # `/coach ヘルプ` is `/coach help`
+
+
 def build_registry() -> Registry:
-    """A fresh registry of `COMMANDS` (a name listed twice is an error here, at start-up)."""
-    return Registry.from_table(COMMANDS)
+    """A fresh registry of `COMMANDS` (a name or word listed twice is an error here, at start-up)."""
+    return Registry.from_table(COMMANDS, HELP_ALIASES)

@@ -33,11 +33,12 @@ def coach_command_listener(registry: Registry) -> Callable[..., None]:
 
 def dispatch(registry: Registry, deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
     """Route to the sub-command; help or anything unknown gets the usage guide for the caller's roles."""
-    sub = registry.get(call.name)
-    if call.name == "help" and call.rest:
+    name = registry.resolve(call.name)
+    sub = registry.get(name)
+    if name == "help" and call.rest:
         sub = registry.get("ask")
-    if sub is None or call.name == "" or (call.name == "help" and not call.rest):
-        respond(**usage(registry.visible_to(set(caller.roles)), caller.locale, unknown=call.name))
+    if sub is None or name == "" or (name == "help" and not call.rest):
+        respond(**usage(registry.visible_to(set(caller.roles)), caller.locale, unknown=name))
         return
     if sub.role != "employee" and sub.role not in caller.roles and not caller.is_admin:
         respond(**refusal(sub.name, sub.role, caller.locale))

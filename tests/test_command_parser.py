@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.playbook import default_playbook_path, load_playbook
 from bot.services.callers import Caller, load_caller
 from bot.slack.gateway import PostedMessage
-from handlers.command_table import build_registry
+from handlers.command_table import COMMANDS, build_registry
 from handlers.commands import dispatch
 from models import Person, Role
 from tests.conftest import make_settings
@@ -287,3 +287,39 @@ def test_ambassador_nudges_use_the_playbooks_dnd_setting(deps: Deps) -> None:
     loud = deps.playbook.model_copy(update={"cadence": deps.playbook.cadence.model_copy(update={"quiet": False})})
     quiet = deps.playbook.model_copy(update={"cadence": deps.playbook.cadence.model_copy(update={"quiet": True})})
     assert cadence_rules(quiet).respect_dnd is True and cadence_rules(loud).respect_dnd is False
+
+
+def _replies(deps: Deps, text: str, user: str) -> list[dict[str, Any]]:
+    replies: list[dict[str, Any]] = []
+    dispatch(REGISTRY, deps, parse_command(text), _caller(deps, user), lambda **kw: replies.append(kw))
+    return replies
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [("ステータス", "status"), ("状況", "status"), ("ｽﾃｰﾀｽ", "status"), ("停滞", "stuck"), ("質問一覧", "questions")],
+)
+def test_japanese_command_words_run_the_same_command(deps: Deps, word: str, name: str) -> None:
+    """`/coach ステータス` (also half-width ｽﾃｰﾀｽ) answers exactly as `/coach status` does."""
+    assert _replies(deps, f"{word} Sales", "U0AMB0001") == _replies(deps, f"{name} Sales", "U0AMB0001")
+    assert ":lock:" in str(_replies(deps, f"{word} Sales", "U0BOB0001")[0]["blocks"])  # the role check still holds
+
+
+def test_japanese_help_word_gives_the_guide_or_asks() -> None:
+    registry = build_registry()
+    assert registry.resolve("ヘルプ") == "help" and registry.resolve("frobnicate") == "frobnicate"
+    assert registry.get("質問") is registry.get("ask") is not None
+    assert all(registry.get(word) is sub for sub in COMMANDS for word in sub.aliases)
+
+
+def test_japanese_help_word_shows_the_usage_guide(deps: Deps) -> None:
+    assert _replies(deps, "ヘルプ", "U0BOB0001") == _replies(deps, "help", "U0BOB0001")
+
+
+def test_the_japanese_usage_guide_names_the_japanese_words() -> None:
+    from bot.views.commands import usage
+
+    registry = build_registry()
+    text = usage(registry.visible_to({"ambassador"}), "ja")["text"]
+    assert "`/coach status [department]`（`ステータス`）" in text and "（`停滞`）" in text
+    assert "ステータス" not in usage(registry.visible_to({"ambassador"}), "en")["text"]

@@ -23,7 +23,8 @@ def usage(commands: list[Subcommand], locale: str, *, unknown: str = "") -> dict
     lines = [USAGE_TITLE[loc]]
     for sub in sorted(commands, key=lambda c: (c.role != "employee", c.name)):
         usage_hint = f" {sub.usage}" if sub.usage else ""
-        lines.append(f"• `/coach {sub.name}{usage_hint}` — {sub.summary.get(loc) or sub.summary['en']}")
+        word = f"（`{sub.aliases[0]}`）" if loc == "ja" and sub.aliases else ""
+        lines.append(f"• `/coach {sub.name}{usage_hint}`{word} — {sub.summary.get(loc) or sub.summary['en']}")
     lines.append(f"• `/coach help <question>` — {'人に質問する' if loc == 'ja' else 'ask a person for help'}")
     blocks = []
     if unknown and unknown != "help":
