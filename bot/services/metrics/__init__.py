@@ -240,7 +240,7 @@ def _recently_active(now: datetime) -> Any:
     return select(days.c.pid).group_by(days.c.pid).subquery()
 
 
-def _enrolled_people(session: Session) -> Any:
+def enrolled_people(session: Session) -> Any:
     """Enrolled person ids (`pid`) with the running wave each is in (`wave`), one row per person."""
     if not any_wave(session):
         return select(Person.id.label("pid"), null().label("wave")).subquery()
@@ -263,7 +263,7 @@ def snapshot(session: Session, *, now: datetime) -> Snapshot:
     by primary key, the window's DailyActivity rows grouped once and joined. Same definitions as
     `department_kpis` / `wave_kpis` / `people_counts` (tested equal).
     """
-    per_person = _enrolled_people(session)
+    per_person = enrolled_people(session)
     recent = _recently_active(now)
     active = case((or_(recently_seen(now), recent.c.pid.is_not(None)), 1), else_=0)
     rows = session.execute(
