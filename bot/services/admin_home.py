@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,13 +36,16 @@ def admin_home_state(
 ) -> AdminHomeState:
     """Everything the admin view shows: waves (one page, with scores and gate feedback rounds), the numbers
     (from the newest daily rollup; computed now only before the first one), help KPIs, contacts, audit."""
-    waves = rollout.list_waves(session)
+    numbers = insights(session, playbook=playbook, now=now)
+    extra = numbers.extra
+    sizes = {int(k): int(v) for k, v in extra["wave_members"].items()} if "wave_members" in extra else None
+    waves = rollout.list_waves(session, counts=sizes)
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
-    numbers = insights(session, playbook=playbook, now=now)
     feedback = answers.feedback_rounds(session, [w.id for w in page if w.feedback_round])
     rows = [WaveRow(wave=w, kpi=numbers.waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
     person = get_person(session, user_id) if user_id else None
+    locale = person.effective_locale if person else "en"
     return AdminHomeState(
         now=now,
         playbook_version=playbook.version,
@@ -51,11 +56,11 @@ def admin_home_state(
         departments=numbers.departments,
         help_contacts=help_contact_lines(session, playbook),
         audit=audit.recent(session, limit=AUDIT_SHOWN),
-        roles=admin_roles.role_lines(session),
+        roles=admin_roles.role_lines(session, departments=extra.get("departments")),
         wave_page=wave_page,
         dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
         rules=scores.thresholds(playbook),
-        locale=person.effective_locale if person else "en",
+        locale=locale,
         as_of=numbers.at if numbers.from_rollup else None,
         help=help_metrics.help_numbers(session, now=now).metrics,
         training=training_ratings(
@@ -69,16 +74,20 @@ def insights(session: Session, *, playbook: Playbook, now: datetime) -> scores.I
     return rollups.latest(session) or scores.compute(session, playbook=playbook, now=now)
 
 
-def training_ratings(session: Session, *, playbook: Playbook, now: datetime, locale: str) -> list[TrainingRating]:
-    """Per use case, the training ratings of the metrics window: count, and the average from min_answers up."""
-    since = now - timedelta(days=playbook.metrics.window_days)
-    rows = session.execute(
-        select(PulseResponse.comment, func.count(), func.avg(PulseResponse.score))
-        .where(PulseResponse.kind == "training", PulseResponse.answered_at >= since)
-        .group_by(PulseResponse.comment)
-    ).all()
+def training_ratings(
+    session: Session, *, playbook: Playbook, now: datetime, locale: str, known: Sequence[Any] | None = None
+) -> list[TrainingRating]:
+    """Per use case, the training ratings of the metrics window: count, and the average from min_answers up
+    (`known`: the snapshot's [key, answers, mean] rows; counted now only before the first snapshot)."""
+    if known is None:
+        since = now - timedelta(days=playbook.metrics.window_days)
+        known = session.execute(
+            select(PulseResponse.comment, func.count(), func.avg(PulseResponse.score))
+            .where(PulseResponse.kind == "training", PulseResponse.answered_at >= since)
+            .group_by(PulseResponse.comment)
+        ).all()
     out = []
-    for key, n, average in rows:
+    for key, n, average in known:
         try:
             title = playbook.use_case(str(key)).title.get(locale)
         except KeyError:

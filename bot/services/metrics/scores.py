@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -67,6 +67,7 @@ class Insights:
     waves: dict[int, Scores]
     people: PeopleCounts
     from_rollup: bool = False  # read from the newest daily snapshot rather than computed now
+    extra: dict[str, Any] = field(default_factory=dict)  # the snapshot's side numbers (wave sizes, departments...)
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
