@@ -108,4 +108,22 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.insights.training_row": {"en": "• {title}: {average} ({n} ratings)", "ja": "• {title}: {average}（{n} 件）"},
     "admin.insights.training_more": {"en": "_…and {n} more use cases._", "ja": "_…ほか {n} 件の活用事例。_"},
+    "insights.notice.red": {
+        "en": ":red_circle: *{department} is red.*",
+        "ja": ":red_circle: *{department} が要注意になりました。*",
+    },
+    "insights.notice.still_red": {
+        "en": ":red_circle: *{department} is still red* (weekly reminder).",
+        "ja": ":red_circle: *{department} はまだ要注意です*（週1回のお知らせ）。",
+    },
+    "insights.notice.recovered": {
+        "en": ":large_green_circle: *{department} has recovered*: no longer red. Thank you!",
+        "ja": ":large_green_circle: *{department} が回復しました*。要注意ではなくなりました。ありがとうございます！",
+    },
+    "insights.notice.why": {"en": "*Why*: {reasons}", "ja": "*理由*：{reasons}"},
+    "insights.notice.actions": {"en": "*Suggested actions*", "ja": "*おすすめの対応*"},
+    "insights.notice.again": {
+        "en": "Coach reminds you at most once a week while it stays red, and says when it recovers.",
+        "ja": "要注意の間は週に1回までお知らせし、回復したらお伝えします。",
+    },
 }

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from bot.domain.insights import ForecastState, RedReason, Scores, Thresholds
 from bot.i18n import t
+from bot.views.blocks import Block, clip, context, section
 
 
 def forecast_text(scores: Scores, locale: str) -> str:
@@ -87,3 +91,21 @@ def score_lines(scores: Scores, rules: Thresholds, locale: str, *, with_red: boo
     if with_red:
         lines.append(red_line(scores, rules, locale))
     return lines
+
+
+def red_notice(event: str, scores: Scores, rules: Thresholds, actions: Sequence[str], locale: str) -> dict[str, Any]:
+    """The notice for the admin channel and the department's ambassadors and sponsor: turned red (why, what to
+    do), still red (the weekly reminder), or recovered."""
+    name = clip(scores.key, 80)
+    title = t(f"insights.notice.{event}", locale, department=name)
+    blocks: list[Block] = [section(title)]
+    if event == "recovered":
+        blocks.append(section(clip("\n".join(score_lines(scores, rules, locale, with_red=False)), 3000)))
+        return {"text": clip(title, 3000), "blocks": blocks}
+    why = t("insights.notice.why", locale, reasons=reasons_text(scores, rules, locale))
+    blocks.append(section(clip(why + "\n" + "\n".join(score_lines(scores, rules, locale, with_red=False)), 3000)))
+    if actions:
+        todo = t("insights.notice.actions", locale) + "\n" + "\n".join(f"• {a}" for a in actions)
+        blocks.append(section(clip(todo, 3000)))
+    blocks.append(context(t("insights.notice.again", locale)))
+    return {"text": clip(f"{title} {why}", 3000), "blocks": blocks}

@@ -41,6 +41,8 @@ from models import (
     PulseResponse,
     Role,
 )
+from nudges.insight_jobs import tick_metrics
+from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
 
 NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
@@ -206,3 +208,70 @@ def test_a_department_with_nobody_enrolled_says_not_started(app: HttpApp, fake: 
         )
     answer = _status(app, fake, "status Legal", A)
     assert "Nobody in Legal is enrolled yet." in json.dumps(answer["blocks"])
+
+
+def test_after_the_metrics_tick_the_admin_home_reads_the_snapshot_and_agrees(app: HttpApp, fake: FakeSlack) -> None:
+    tick_metrics(app.deps)
+    home = _home(app, fake)
+    _sales_lines(home)
+    assert "Numbers as of 2026-02-02 11:00 UTC" in home
+    assert "*Sentiment* – (not shown for groups of fewer than 3 people)" in home
+
+
+SPONSOR, ADMINS = "U0SPONS01", "C0ADMINS1"
+
+
+def _red_posts(fake: FakeSlack, since: int) -> list[tuple[str, str]]:
+    """(channel, text) of the red-department notices posted since call number `since`."""
+    posts = fake.calls_to("chat.postMessage")[since:]
+    return [
+        (str(c.args["channel"]), str(c.args["text"]))
+        for c in posts
+        if c.args.get("metadata", {}).get("event_payload", {}).get("kind") in ("red_department", "admin_post")
+    ]
+
+
+def test_a_red_department_is_told_once_weekly_while_red_and_once_on_recovery(app: HttpApp, fake: FakeSlack) -> None:
+    fake.add_user(SPONSOR, name="sam", real_name="Sam Sponsor", tz="UTC", locale="ja-JP")
+    fake.add_channel(ADMINS, "coach-admins")
+    with session_scope(app.deps.session_factory) as s:
+        sponsor = Person(slack_user_id=SPONSOR, display_name="sam", locale="ja", tz="UTC", opted_out_kinds=[])
+        s.add(sponsor)
+        s.flush()
+        g = s.query(Person).filter_by(slack_user_id=G).one()
+        s.add_all(
+            [Role(person_id=g.id, role="ambassador", department="Tiny"), Role(person_id=sponsor.id, role="sponsor")]
+        )
+    clock = app.deps.clock
+    assert isinstance(clock, ManualClock)
+
+    def tick() -> list[tuple[str, str]]:
+        before = len(fake.calls_to("chat.postMessage"))
+        tick_metrics(app.deps)
+        deliver_nudges(app.deps)
+        return [(ch, text) for ch, text in _red_posts(fake, before) if "Tiny" in text]
+
+    first = tick()
+    channels = sorted(ch for ch, _ in first)
+    assert channels == sorted([ADMINS, G, SPONSOR]), first  # admin channel, Tiny's ambassador, the sponsor
+    admin_text = next(text for ch, text in first if ch == ADMINS)
+    assert "Tiny is red." in admin_text and "Adoption 0% < 40%" in admin_text
+    assert "要注意" in next(text for ch, text in first if ch == SPONSOR)  # the sponsor reads Japanese
+    [admin_post] = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == ADMINS]
+    assert "do it with us" in json.dumps(admin_post.args["blocks"])  # the playbook's red_actions
+    clock.advance(timedelta(hours=1))
+    assert tick() == []  # still red the same week: nothing new
+    clock.advance(timedelta(days=6, hours=23))
+    again = tick()
+    assert sorted(ch for ch, _ in again) == channels and all("still red" in t or "まだ" in t for _, t in again)
+    with session_scope(app.deps.session_factory) as s:  # Tiny gets going: both active 3 days, G at stage 2
+        for uid in (F, G):
+            p = s.query(Person).filter_by(slack_user_id=uid).one()
+            p.current_stage = 2
+            for back in range(3):
+                s.add(DailyActivity(person_id=p.id, day=clock.now().date() - timedelta(days=back), messages=1))
+    recovered = tick()
+    assert sorted(ch for ch, _ in recovered) == channels
+    assert all("recovered" in t or "回復" in t for _, t in recovered)
+    clock.advance(timedelta(hours=1))
+    assert tick() == []
