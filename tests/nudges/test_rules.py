@@ -586,4 +586,5 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "confirm_ask",
         "cheer",
         "reply",
+        "red_department",
     }
