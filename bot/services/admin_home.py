@@ -60,6 +60,7 @@ def admin_home_state(
         wave_page=wave_page,
         dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
         rules=scores.thresholds(playbook),
+        window_days=playbook.metrics.window_days,
         locale=locale,
         as_of=numbers.at if numbers.from_rollup else None,
         help=help_metrics.help_numbers(session, now=now).metrics,

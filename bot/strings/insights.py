@@ -103,8 +103,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.insights.help_none_open": {"en": "no open questions", "ja": "未解決の質問なし"},
     "admin.insights.training_title": {
-        "en": "*Training ratings* (per use case, last 28 days)",
-        "ja": "*トレーニングの評価*（活用事例ごと、直近28日）",
+        "en": "*Training ratings* (per use case, last {days} days)",
+        "ja": "*トレーニングの評価*（活用事例ごと、直近{days}日）",
     },
     "admin.insights.training_row": {"en": "• {title}: {average} ({n} ratings)", "ja": "• {title}: {average}（{n} 件）"},
     "admin.insights.training_more": {"en": "_…and {n} more use cases._", "ja": "_…ほか {n} 件の活用事例。_"},

@@ -64,6 +64,7 @@ class AdminHomeState:
     as_of: datetime | None = None  # when the numbers were computed (the newest rollup), None: just now
     help: HelpMetrics | None = None
     training: list[TrainingRating] = field(default_factory=list)
+    window_days: int = 28  # the playbook's metrics window (training ratings are counted over it)
     help_contacts: list[str] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
@@ -327,7 +328,7 @@ def training_panel(state: AdminHomeState) -> list[Block]:
     """Training ratings per use case (an average only from enough answers)."""
     if not state.training:
         return []
-    lines = [t("admin.insights.training_title", state.locale)]
+    lines = [t("admin.insights.training_title", state.locale, days=state.window_days)]
     for r in state.training[:TRAINING_SHOWN]:
         average = f"{r.average:.1f}/5" if r.average is not None else "–"
         lines.append(

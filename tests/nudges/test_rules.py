@@ -398,7 +398,15 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.CHEER, K.CONFIRM_ASK, K.SMALL_TALK, K.RED_DEPARTMENT}
+    unpaced = {
+        K.CELEBRATE,
+        K.HELP_FOLLOW_UP,
+        K.AMBASSADOR_DIGEST,
+        K.CHEER,
+        K.CONFIRM_ASK,
+        K.SMALL_TALK,
+        K.RED_DEPARTMENT,
+    }
     urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
     assert {kind for kind in NudgeKind if kind.policy.urgent} == urgent
