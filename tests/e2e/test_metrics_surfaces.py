@@ -41,6 +41,7 @@ from models import (
     PulseResponse,
     Role,
 )
+from nudges.digest_jobs import queue_ambassador_digests
 from nudges.insight_jobs import tick_metrics
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, http_app, wait_until
@@ -199,6 +200,14 @@ def test_admin_home_and_status_show_the_hand_computed_scores(app: HttpApp, fake:
     assert ":large_green_circle: On track" in home  # Sales
     status = _status(app, fake, "status", A)
     _sales_lines(json.dumps(status["blocks"], ensure_ascii=False))
+
+
+def test_the_ambassador_digest_carries_the_same_scores(app: HttpApp, fake: FakeSlack) -> None:
+    before = len(fake.calls_to("chat.postMessage"))
+    assert queue_ambassador_digests(app.deps) == 1  # A's Monday morning (UTC): this week's digest
+    deliver_nudges(app.deps)
+    [digest] = [c for c in fake.calls_to("chat.postMessage")[before:] if c.args["channel"] == A]
+    _sales_lines(json.dumps(digest.args["blocks"], ensure_ascii=False))
 
 
 def test_a_department_with_nobody_enrolled_says_not_started(app: HttpApp, fake: FakeSlack) -> None:
