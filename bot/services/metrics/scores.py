@@ -79,8 +79,10 @@ def _base(session: Session, department: str | None) -> list[tuple[int, str, int,
     """(person id, department, stage, running wave, last_active_at) of every enrolled person."""
     per_person = enrolled_people(session)
     where: ColumnElement[bool] = true()
-    if department is not None:
-        where = func.coalesce(Person.department, NO_DEPARTMENT) == department
+    if department == NO_DEPARTMENT:
+        where = Person.department.is_(None)
+    elif department is not None:
+        where = Person.department == department  # the indexed column, not an expression over it
     rows = session.execute(
         select(Person.id, Person.department, Person.current_stage, per_person.c.wave, Person.last_active_at)
         .join_from(per_person, Person, Person.id == per_person.c.pid)
