@@ -24,6 +24,7 @@ from bot.playbook import default_playbook_path, load_playbook
 from bot.services.admin_home import admin_home_state
 from bot.services.callers import load_caller
 from bot.services.home import employee_home_state
+from bot.services.metrics.rollups import write_rollups
 from bot.services.people import get_person
 from bot.settings import Settings
 from bot.views.admin_home import admin_home
@@ -76,6 +77,9 @@ def seed(factory: sessionmaker[Session]) -> None:
             insert(AuditEntry),
             [{"at": NOW, "actor": "U0ADMIN01", "action": "wave.edit", "target": "wave:1"} for _ in range(50)],
         )
+        s.commit()
+    with factory() as s:  # the metrics tick's daily snapshot, which the admin Home reads (bench_admin_rollups.py)
+        write_rollups(s, playbook=load_playbook(default_playbook_path()), now=NOW)
         s.commit()
 
 

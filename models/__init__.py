@@ -44,3 +44,4 @@ __all__ = [
     "WaveMembership",
     "utcnow",
 ]
+from models.insights import MetricRollup, RedDepartment  # noqa: F401

@@ -43,6 +43,7 @@ class NudgeKind(StrEnum):
     CONFIRM_ASK = "confirm_ask"  # asks to confirm: "still the right help contact?", "did they do it?" (ambassador)
     CHEER = "cheer"  # an ambassador's `/coach celebrate`
     REPLY = "reply"  # the answer to the person's own click ("snoozed until …", "sent to your ambassador")
+    RED_DEPARTMENT = "red_department"  # a department turned red, is still red, or recovered (to its ambassadors)
 
     @property
     def policy(self) -> KindPolicy:
@@ -146,6 +147,10 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # Every 90 days a help contact is asked whether they are still the right person, and an ambassador is
         # asked to confirm a self-reported step: the role brings them; they wait for working hours and DND.
         NudgeKind.CONFIRM_ASK: _transactional(4, prerendered=True),
+        # A red department's reason and suggested actions (docs/metrics.md), to its ambassadors and sponsor: a
+        # report their role brings, rendered by the metrics tick; it waits for working hours and DND. The admin
+        # channel gets the same notice as an ADMIN_POST.
+        NudgeKind.RED_DEPARTMENT: _transactional(6, prerendered=True),
     }
 )
 

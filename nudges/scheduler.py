@@ -22,6 +22,7 @@ from bot.deps import Deps
 from nudges.digest_jobs import queue_ambassador_digests
 from nudges.event_pruning import prune_processed_events
 from nudges.help_jobs import check_help_contacts, tick_help_requests
+from nudges.insight_jobs import tick_metrics
 from nudges.job_claims import ClaimedJob, new_holder_id
 from nudges.ticks import plan_nudges
 from nudges.wave_jobs import advance_wave_phases
@@ -65,6 +66,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("check_help_contacts", 3600, each_tick(check_help_contacts)),
     JobSpec("advance_wave_phases", 300, each_tick(advance_wave_phases)),
     JobSpec("prune_processed_events", 3600, each_tick(prune_processed_events)),
+    # Today's per-department snapshot (the admin Home reads it) and red-department notices (nudges/insight_jobs.py).
+    JobSpec("tick_metrics", 900, each_tick(tick_metrics)),
 )
 
 

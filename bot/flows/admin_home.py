@@ -21,7 +21,12 @@ def publish_admin_home(deps: Deps, user_id: str, *, wave_page: int = 0, dept_pag
     """Rebuild and publish the admin Home view for one admin."""
     with session_scope(deps.session_factory) as session:
         state = admin_home_state(
-            session, playbook=deps.playbook, now=deps.clock.now(), wave_page=wave_page, dept_page=dept_page
+            session,
+            playbook=deps.playbook,
+            now=deps.clock.now(),
+            wave_page=wave_page,
+            dept_page=dept_page,
+            user_id=user_id,
         )
     deps.slack.publish_home(user_id, admin_home(state))
 

@@ -332,6 +332,46 @@ class Cadence(Strict):
     quiet: bool = True
 
 
+class PowerUser(Strict):
+    """Who counts as a power user (seed 001's fourth health axis, "people who use Slack heavily")."""
+
+    min_active_days: PositiveInt = 12  # active on at least this many days of the metrics window
+    min_actions: PositiveInt = 40  # and at least this many counted actions (messages, replies, reactions, ...) in it
+
+
+class RedRule(Strict):
+    """When a department turns red (docs/metrics.md): any one reason is enough."""
+
+    adoption_below: int = Field(default=40, ge=0, le=100)  # Adoption score under this
+    sentiment_below: int = Field(default=50, ge=0, le=100)  # Sentiment score (when shown) under this
+    stuck_share_above: float = Field(default=0.5, ge=0, le=1)  # more than this share of enrolled people inactive
+    unanswered_at_least: PositiveInt = 3  # this many help questions past their first-response SLA
+
+
+class RedAction(Strict):
+    """A suggested response to a red department, sent to its ambassadors, sponsor and the admins."""
+
+    key: Key
+    text: LocalizedText
+
+
+def _red_actions() -> list[RedAction]:
+    return []
+
+
+class Metrics(Strict):
+    """Windows and thresholds of the numbers (docs/metrics.md); defaults follow seeds 001 and 002."""
+
+    window_days: PositiveInt = 28  # Maturity, Sentiment, Messaging, Platform and power users look this far back
+    adoption_days: int = Field(default=3, ge=1, le=7)  # "adopted": active on at least this many of the last 7 days
+    min_answers: int = Field(default=3, ge=1)  # no Sentiment from fewer answers (nor for groups of fewer people)
+    forecast_weeks: PositiveInt = 12  # the forecast horizon when no running wave has an end date
+    power_user: PowerUser = Field(default_factory=PowerUser)
+    red: RedRule = Field(default_factory=RedRule)
+    red_actions: list[RedAction] = Field(default_factory=_red_actions)
+    red_repeat_days: PositiveInt = 7  # a department still red is reported again at most this often
+
+
 class Templates(Strict):
     welcome: LocalizedText
     next_use_case: LocalizedText
@@ -434,6 +474,7 @@ class Playbook(Strict):
     phases: Phases
     departments: Departments = Field(default_factory=lambda: Departments(source="csv"))
     tracks: dict[str, Track] = Field(default_factory=dict)
+    metrics: Metrics = Field(default_factory=Metrics)
 
     @field_validator("tracks")
     @classmethod

@@ -91,6 +91,7 @@ def build_report(config: Config, trace: Trace) -> dict[str, Any]:
         "ignition_threshold": IGNITION_LINE,
         "help": trace.help,
         "sentiment_by_week": trace.sentiment,
+        "scores_by_week": dict(sorted(trace.scores.items())),
         "warnings": [],
     }
     report["warnings"] = all_warnings(config, trace, report)

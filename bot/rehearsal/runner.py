@@ -44,6 +44,7 @@ from bot.rehearsal.workspace import (
     build_workspace,
 )
 from bot.server import create_http_server
+from bot.services.metrics.scores import compute
 from bot.settings import Settings
 from bot.simslack import SIGNING_SECRET, FakeSlack, SlackDriver
 from bot.simslack.payloads import (
@@ -113,6 +114,8 @@ class Trace:
     stages: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     ignited: dict[str, list[float]] = field(default_factory=dict)
     sentiment: list[float | None] = field(default_factory=list)
+    # Per department, each week's scores as the admin Home shows them (bot.services.metrics.scores)
+    scores: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     unsent: dict[str, str] = field(default_factory=dict)  # user -> why no DM landed
     # Every distinct context the worker rendered a nudge with (nudge id and name blanked) -> how many DMs
     contexts: dict[str, tuple[NudgeContext, int]] = field(default_factory=dict)
@@ -570,6 +573,20 @@ class Simulation:
             self.trace.stages.setdefault(d, []).append(dict(sorted(counts[d].items())))
             self.trace.ignited.setdefault(d, []).append(ignited[d] / sizes[d] if sizes[d] else 0.0)
         self.trace.sentiment.append(round(sum(scores) / len(scores), 2) if scores else None)
+        with session_scope(self.deps.session_factory) as s:
+            found = compute(s, playbook=self.config.playbook, now=self.clock.now())
+        for group in found.departments:
+            self.trace.scores.setdefault(group.key, []).append(
+                {
+                    "week": week,
+                    "enrolled": group.enrolled,
+                    "adoption": group.adoption,
+                    "maturity": group.maturity,
+                    "sentiment": group.sentiment,
+                    "ignition": group.ignition,
+                    "red": [r.value for r in group.reasons],
+                }
+            )
 
     def _finish(self) -> None:
         with session_scope(self.deps.session_factory) as s:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import Playbook
-from bot.services import admin_roles, answers, audit, metrics, rollout
-from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, WaveRow
-from models import HelpContact
+from bot.services import admin_roles, answers, audit, help_metrics, rollout
+from bot.services.metrics import rollups, scores
+from bot.services.people import get_person
+from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, TrainingRating, WaveRow
+from models import HelpContact, PulseResponse
 
 AUDIT_SHOWN = 8
 CONTACTS_SHOWN = 12
@@ -22,29 +26,76 @@ def _clamp(page: int, total: int, per_page: int) -> int:
 
 
 def admin_home_state(
-    session: Session, *, playbook: Playbook, now: datetime, wave_page: int = 0, dept_page: int = 0
+    session: Session,
+    *,
+    playbook: Playbook,
+    now: datetime,
+    wave_page: int = 0,
+    dept_page: int = 0,
+    user_id: str | None = None,
 ) -> AdminHomeState:
-    """Everything the admin view shows: waves (one page, with KPIs and gate feedback rounds), KPIs, contacts, audit."""
-    waves = rollout.list_waves(session)
+    """Everything the admin view shows: waves (one page, with scores and gate feedback rounds), the numbers
+    (from the newest daily rollup; computed now only before the first one), help KPIs, contacts, audit."""
+    numbers = insights(session, playbook=playbook, now=now)
+    extra = numbers.extra
+    sizes = {int(k): int(v) for k, v in extra["wave_members"].items()} if "wave_members" in extra else None
+    waves = rollout.list_waves(session, counts=sizes)
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
-    numbers = metrics.snapshot(session, now=now)
     feedback = answers.feedback_rounds(session, [w.id for w in page if w.feedback_round])
-    rows = [WaveRow(wave=w, kpi=numbers.running_waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
+    rows = [WaveRow(wave=w, kpi=numbers.waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
+    person = get_person(session, user_id) if user_id else None
+    locale = person.effective_locale if person else "en"
     return AdminHomeState(
         now=now,
         playbook_version=playbook.version,
         people=numbers.people,
-        overall=numbers.overall,
+        overall=numbers.company,
         waves=rows,
         wave_total=len(waves),
         departments=numbers.departments,
         help_contacts=help_contact_lines(session, playbook),
         audit=audit.recent(session, limit=AUDIT_SHOWN),
-        roles=admin_roles.role_lines(session),
+        roles=admin_roles.role_lines(session, departments=extra.get("departments")),
         wave_page=wave_page,
         dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
+        rules=scores.thresholds(playbook),
+        window_days=playbook.metrics.window_days,
+        locale=locale,
+        as_of=numbers.at if numbers.from_rollup else None,
+        help=help_metrics.help_numbers(session, now=now).metrics,
+        training=training_ratings(
+            session, playbook=playbook, now=now, locale=person.effective_locale if person else "en"
+        ),
     )
+
+
+def insights(session: Session, *, playbook: Playbook, now: datetime) -> scores.Insights:
+    """The newest rollup (a few rows at any size); the live computation only before the first metrics tick."""
+    return rollups.latest(session) or scores.compute(session, playbook=playbook, now=now)
+
+
+def training_ratings(
+    session: Session, *, playbook: Playbook, now: datetime, locale: str, known: Sequence[Any] | None = None
+) -> list[TrainingRating]:
+    """Per use case, the training ratings of the metrics window: count, and the average from min_answers up
+    (`known`: the snapshot's [key, answers, mean] rows; counted now only before the first snapshot)."""
+    if known is None:
+        since = now - timedelta(days=playbook.metrics.window_days)
+        known = session.execute(
+            select(PulseResponse.comment, func.count(), func.avg(PulseResponse.score))
+            .where(PulseResponse.kind == "training", PulseResponse.answered_at >= since)
+            .group_by(PulseResponse.comment)
+        ).all()
+    out = []
+    for key, n, average in known:
+        try:
+            title = playbook.use_case(str(key)).title.get(locale)
+        except KeyError:
+            title = str(key or "?")
+        shown = float(average) if n >= playbook.metrics.min_answers and average is not None else None
+        out.append(TrainingRating(title=title, answers=int(n), average=shown))
+    return sorted(out, key=lambda r: (-r.answers, r.title))
 
 
 def help_contact_lines(session: Session, playbook: Playbook) -> list[str]:

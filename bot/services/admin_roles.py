@@ -35,8 +35,9 @@ def _names(user_ids: list[str], gone: set[str]) -> str:
     return ", ".join(shown) + (f" +{more} more" if more > 0 else "")
 
 
-def role_lines(session: Session) -> list[str]:
-    """A few lines: sponsors, ambassadors per department (capped), and departments nobody covers."""
+def role_lines(session: Session, *, departments: list[str] | None = None) -> list[str]:
+    """A few lines: sponsors, ambassadors per department (capped), and departments nobody covers (`departments`:
+    the departments people are in, when already known, e.g. from the metrics snapshot)."""
     rows = appointments.list_roles(session)
     gone = {r.user_id for r in rows if r.deactivated}
     sponsors = [r for r in rows if r.role == "sponsor"]
@@ -53,7 +54,8 @@ def role_lines(session: Session) -> list[str]:
         lines.append(f"*{department[:40]}*: {_names(by_department[department], gone)}")
     if len(by_department) > DEPARTMENT_LINES:
         lines.append(f"_…and {len(by_department) - DEPARTMENT_LINES} more departments with ambassadors._")
-    uncovered = [d for d in active_departments(session) if d not in by_department]
+    known = active_departments(session) if departments is None else departments
+    uncovered = [d for d in known if d not in by_department]
     if uncovered:
         named = ", ".join(d[:40] for d in uncovered[:NAMES_PER_LINE])
         more = len(uncovered) - NAMES_PER_LINE

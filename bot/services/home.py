@@ -97,5 +97,5 @@ def home_state(
     if person is None:
         return None
     if load_caller(session, settings, user_id).is_admin:
-        return admin_home_state(session, playbook=playbook, now=now)
+        return admin_home_state(session, playbook=playbook, now=now, user_id=user_id)
     return employee_home_state(session, playbook, person)

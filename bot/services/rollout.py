@@ -9,7 +9,7 @@ in the outbox; opening the feedback gate enqueues one feedback question per memb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -125,9 +125,10 @@ def member_counts(session: Session) -> dict[int, int]:
     return {int(w): int(n) for w, n in session.execute(stmt)}
 
 
-def list_waves(session: Session) -> list[WaveInfo]:
-    """Every wave, running ones first, then by start date."""
-    counts = member_counts(session)
+def list_waves(session: Session, *, counts: Mapping[int, int] | None = None) -> list[WaveInfo]:
+    """Every wave, running ones first, then by start date (`counts`: member counts already known, e.g. from
+    the metrics snapshot, so the admin Home does not count memberships again)."""
+    counts = member_counts(session) if counts is None else counts
     order = {WaveState.ACTIVE: 0, WaveState.PAUSED: 1, WaveState.SCHEDULED: 2, WaveState.DRAFT: 3}
     rows = [_info(w, counts.get(w.id, 0)) for w in session.scalars(select(Wave))]
     return sorted(rows, key=lambda w: (order.get(w.state, 4), w.start_date or date.max, w.id))

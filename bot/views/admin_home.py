@@ -8,21 +8,26 @@ clipped. The worst case is about 50 blocks, far below the 100-block limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.answers import FeedbackSummary
+from bot.domain.help.metrics import HelpMetrics
+from bot.domain.insights import Scores, Thresholds
 from bot.domain.waves import Phase, WaveState
+from bot.i18n import t
 from bot.services.audit import AuditRow
-from bot.services.metrics import IGNITION_LINE, GroupKpi, PeopleCounts, pct
+from bot.services.metrics import PeopleCounts, pct
 from bot.services.rollout import WaveInfo
 from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
 from bot.views.ids import AdminAction
+from bot.views.insights import forecast_text, reasons_text, score_lines
 
 MAX_HOME_BLOCKS = 100
 WAVES_PER_PAGE = 6
-DEPARTMENTS_PER_PAGE = 25
+DEPARTMENTS_PER_PAGE = 10
 RED_LISTED = 8
+TRAINING_SHOWN = 12
 BAR_WIDTH = 20
 EXTEND_DAYS = 7
 HISTORY_ROUNDS = 5
@@ -30,9 +35,18 @@ COMMENT_SHOWN_CHARS = 200
 
 
 @dataclass(frozen=True)
+class TrainingRating:
+    """One use case's training ratings (1–5) in the metrics window; the average only from enough answers."""
+
+    title: str
+    answers: int
+    average: float | None
+
+
+@dataclass(frozen=True)
 class WaveRow:
     wave: WaveInfo
-    kpi: GroupKpi | None = None
+    kpi: Scores | None = None
     feedback: tuple[FeedbackSummary, ...] = ()  # every gate round opened so far, newest first
 
 
@@ -41,10 +55,16 @@ class AdminHomeState:
     now: datetime
     playbook_version: str
     people: PeopleCounts
-    overall: GroupKpi
+    overall: Scores
     waves: list[WaveRow]  # the current page only
     wave_total: int
-    departments: list[GroupKpi]  # every department, red first
+    departments: list[Scores]  # every department, red first
+    rules: Thresholds = field(default_factory=Thresholds)
+    locale: str = "en"
+    as_of: datetime | None = None  # when the numbers were computed (the newest rollup), None: just now
+    help: HelpMetrics | None = None
+    training: list[TrainingRating] = field(default_factory=list)
+    window_days: int = 28  # the playbook's metrics window (training ratings are counted over it)
     help_contacts: list[str] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
@@ -66,8 +86,7 @@ def admin_home(state: AdminHomeState) -> dict[str, object]:
         header("Waves"),
         *_waves(state),
         divider(),
-        header("KPIs"),
-        *_kpis(state),
+        *insight_blocks(state),
         divider(),
         header("Help contacts"),
         section("\n".join(state.help_contacts) or "_No help contacts in the playbook yet._"),
@@ -161,11 +180,11 @@ def _wave_buttons(wave: WaveInfo, at_gate: bool) -> list[Block]:
     return by_state.get(wave.state, [])
 
 
-def _kpi_line(kpi: GroupKpi) -> str:
+def _kpi_line(kpi: Scores, locale: str = "en") -> str:
     flag = ":red_circle: " if kpi.red else ":large_green_circle: "
     return (
-        f"{flag}{kpi.enrolled:,} enrolled · Adoption {pct(kpi.adoption)}% active (7 days) · "
-        f"Ignition {pct(kpi.ignition)}% (line {pct(IGNITION_LINE)}%)"
+        f"{flag}{kpi.enrolled:,} enrolled · Adoption {kpi.adoption}% · "
+        f"Ignition {kpi.ignition}% (line 20%) · {forecast_text(kpi, locale)}"
     )
 
 
@@ -217,40 +236,107 @@ def stage_bars(stages: dict[int, int]) -> str:
     return "```\n" + "\n".join(lines) + "\n```"
 
 
-def _kpis(state: AdminHomeState) -> list[Block]:
-    overall = state.overall
-    blocks: list[Block] = [
-        section(
-            f"*Everyone enrolled*: {_kpi_line(overall)}\n*Maturity* (stage distribution):\n{stage_bars(overall.stages)}"
-        )
+def insight_blocks(state: AdminHomeState) -> list[Block]:
+    """The numbers: everyone enrolled, red departments, every department paged, help KPIs, training ratings."""
+    return [
+        header(t("admin.insights.title", state.locale)),
+        *_overall(state),
+        *_red_summary(state),
+        *department_panels(state),
+        *help_panel(state),
+        *training_panel(state),
     ]
+
+
+def _overall(state: AdminHomeState) -> list[Block]:
+    overall, locale = state.overall, state.locale
+    lines = [t("admin.insights.everyone", locale), *score_lines(overall, state.rules, locale, with_red=False)]
+    stages = t("admin.insights.stages", locale) + "\n" + stage_bars(overall.stages)
+    when = (
+        t("admin.insights.as_of", locale, at=f"{state.as_of:%Y-%m-%d %H:%M}")
+        if state.as_of
+        else t("admin.insights.live", locale)
+    )
+    return [section(clip("\n".join(lines), 3000)), section(clip(stages, 3000)), context(when)]
+
+
+def _red_summary(state: AdminHomeState) -> list[Block]:
     red = [d for d in state.departments if d.red]
-    if red:
-        lines = [f":red_circle: *{d.key}* ({d.enrolled:,}): {'; '.join(d.reasons)}" for d in red[:RED_LISTED]]
-        if len(red) > RED_LISTED:
-            lines.append(f"_…and {len(red) - RED_LISTED} more departments falling behind._")
-        blocks.append(section("*Departments falling behind*\n" + "\n".join(lines)))
-    else:
-        blocks.append(section(":large_green_circle: No department is falling behind."))
-    return blocks + _department_table(state)
+    if not red:
+        return [section(t("admin.insights.none_red", state.locale))]
+    lines = [
+        f":red_circle: *{clip(d.key, 60)}* ({d.enrolled:,}): {reasons_text(d, state.rules, state.locale)}"
+        for d in red[:RED_LISTED]
+    ]
+    if len(red) > RED_LISTED:
+        lines.append(t("admin.insights.more_red", state.locale, n=len(red) - RED_LISTED))
+    return [section(clip(t("admin.insights.red_title", state.locale) + "\n" + "\n".join(lines), 3000))]
 
 
-def _department_table(state: AdminHomeState) -> list[Block]:
+def department_panels(state: AdminHomeState) -> list[Block]:
+    """One section per department of the current page (red first), then the page's range and buttons."""
     if not state.departments:
         return []
     first = state.dept_page * DEPARTMENTS_PER_PAGE
     page = state.departments[first : first + DEPARTMENTS_PER_PAGE]
-    lines = [
-        f"{'●' if d.red else '○'} {d.key[:28]:<28} {d.enrolled:>7,} {pct(d.adoption):>4}% {pct(d.ignition):>4}%"
-        for d in page
-    ]
-    head = f"  {'department':<28} {'people':>7} {'act.':>5} {'ign.':>5}"
+    blocks: list[Block] = []
+    for n, d in enumerate(page, first):
+        text = "\n".join([f"*{clip(d.key, 80)}* · {d.enrolled:,}", *score_lines(d, state.rules, state.locale)])
+        blocks.append(section(clip(text, 3000), block_id=f"dept.{n}"))
     shown_to = first + len(page)
     return [
-        section("```\n" + "\n".join([head, *lines]) + "\n```"),
-        context(f"Departments {first + 1}–{shown_to} of {len(state.departments)} · ● red"),
+        *blocks,
+        context(
+            t("admin.insights.dept_range", state.locale, first=first + 1, last=shown_to, total=len(state.departments))
+        ),
         *_page_buttons(state, waves=False, has_next=shown_to < len(state.departments)),
     ]
+
+
+def _duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def help_panel(state: AdminHomeState) -> list[Block]:
+    """Help KPIs: median first response, share within SLA, satisfaction, the oldest open question."""
+    if state.help is None:
+        return []
+    h, locale, dash = state.help, state.locale, "–"
+    oldest = (
+        t(
+            "admin.insights.help_oldest",
+            locale,
+            topic=h.oldest_open.topic,
+            age=_duration(state.now - h.oldest_open.opened_at),
+        )
+        if h.oldest_open
+        else t("admin.insights.help_none_open", locale)
+    )
+    text = t(
+        "admin.insights.help",
+        locale,
+        median=_duration(h.median_first_response) if h.median_first_response is not None else dash,
+        sla=f"{pct(h.share_within_sla)}%" if h.share_within_sla is not None else dash,
+        satisfaction=f"{h.mean_satisfaction:.1f}/5" if h.mean_satisfaction is not None else dash,
+        oldest=oldest,
+    )
+    return [section(clip(text, 3000), block_id="help.kpis")]
+
+
+def training_panel(state: AdminHomeState) -> list[Block]:
+    """Training ratings per use case (an average only from enough answers)."""
+    if not state.training:
+        return []
+    lines = [t("admin.insights.training_title", state.locale, days=state.window_days)]
+    for r in state.training[:TRAINING_SHOWN]:
+        average = f"{r.average:.1f}/5" if r.average is not None else "–"
+        lines.append(
+            t("admin.insights.training_row", state.locale, title=clip(r.title, 60), average=average, n=r.answers)
+        )
+    if len(state.training) > TRAINING_SHOWN:
+        lines.append(t("admin.insights.training_more", state.locale, n=len(state.training) - TRAINING_SHOWN))
+    return [section(clip("\n".join(lines), 3000), block_id="training.ratings")]
 
 
 def _audit_line(row: AuditRow) -> str:

@@ -27,6 +27,7 @@ from bot.services.ambassadors import (
 )
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
 from bot.views.ids import AmbassadorAction, HelpAction
+from bot.views.insights import score_lines
 
 MAX_BLOCKS = 50
 LIST_LIMIT = 15
@@ -109,6 +110,8 @@ def status_blocks(status: DepartmentStatus, stage_titles: Sequence[str], locale:
     needed = max(math.ceil(IGNITION_LINE * now.enrolled) - now.ignited, 0)
     verdict = "ambassador.status.ignited" if now.ignited_line_reached else "ambassador.status.to_ignite"
     blocks.append(context(t(verdict, locale, needed=needed), t("ambassador.status.trend", locale)))
+    if status.scores is not None:
+        blocks.append(section(clip("\n".join(score_lines(status.scores, status.rules, locale)), 3000)))
     return blocks
 
 

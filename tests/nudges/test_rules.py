@@ -398,7 +398,15 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.CHEER, K.CONFIRM_ASK, K.SMALL_TALK}
+    unpaced = {
+        K.CELEBRATE,
+        K.HELP_FOLLOW_UP,
+        K.AMBASSADOR_DIGEST,
+        K.CHEER,
+        K.CONFIRM_ASK,
+        K.SMALL_TALK,
+        K.RED_DEPARTMENT,
+    }
     urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
     assert {kind for kind in NudgeKind if kind.policy.urgent} == urgent
@@ -573,6 +581,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "cheer",
         "reply",
         "small_talk",
+        "red_department",
     }
     assert {kind: kind.policy.expires_after for kind in NudgeKind if kind.policy.expires_after} == {
         K.SMALL_TALK: timedelta(hours=2)
@@ -585,4 +594,5 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "confirm_ask",
         "cheer",
         "reply",
+        "red_department",
     }

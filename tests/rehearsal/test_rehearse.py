@@ -66,6 +66,9 @@ def test_report_has_every_schema_key(default_run: tuple[Path, dict[str, Any]]) -
     keys.discard("first_answer_minutes")  # a key of "help", on its own line in the schema
     assert keys <= set(report), keys - set(report)
     assert {"asked", "answered", "escalated", "unanswered", "first_answer_minutes"} <= set(report["help"])
+    weekly = [row for rows in report["scores_by_week"].values() for row in rows]  # bot.services.metrics' scores
+    assert weekly and all(0 <= row["adoption"] <= 100 and row["enrolled"] > 0 for row in weekly)
+    assert set(report["scores_by_week"]) <= set(report["departments"]) | {"(no department)"}
 
 
 def test_unreachable_use_case_is_flagged(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""KPIs from set-based SQL match a direct count in the database, person by person."""
+"""The scores' counts (bot.services.metrics) match a direct count in the database, person by person; the
+snapshot the admin Home reads holds the same numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from bot.domain.insights import RedReason, Scores
+from bot.playbook import Playbook
 from bot.services import metrics as kpis
+from bot.services.metrics.rollups import latest, write_rollups
+from bot.services.metrics.scores import compute
 from models import DailyActivity, Person, Wave, WaveMembership
 from tests.services.conftest import NOW
 
@@ -69,9 +74,9 @@ def _params() -> dict[str, object]:
     return {"since_ts": NOW - timedelta(days=7), "since_day": since_day}
 
 
-def test_wave_kpis_match_a_direct_count(session: Session) -> None:
+def test_wave_kpis_match_a_direct_count(session: Session, playbook: Playbook) -> None:
     pilot, second = seed(session)
-    got = kpis.wave_kpis(session, now=NOW)
+    got = compute(session, playbook=playbook, now=NOW).waves
     for wave_id in (pilot, second):
         row = session.execute(
             text(
@@ -96,9 +101,10 @@ def test_wave_kpis_match_a_direct_count(session: Session) -> None:
         assert 0 < kpi.active < kpi.enrolled  # the seed exercises both sides of the 7-day line
 
 
-def test_department_kpis_match_a_direct_count(session: Session) -> None:
+def test_department_kpis_match_a_direct_count(session: Session, playbook: Playbook) -> None:
     seed(session)
-    got = {k.key: k for k in kpis.department_kpis(session, now=NOW)}
+    found = compute(session, playbook=playbook, now=NOW)
+    got = {k.key: k for k in found.departments}
     rows = session.execute(
         text(
             f"""SELECT COALESCE(p.department, '{kpis.NO_DEPARTMENT}'), COUNT(*),
@@ -111,7 +117,7 @@ def test_department_kpis_match_a_direct_count(session: Session) -> None:
         _params(),
     ).all()
     assert {r[0]: (r[1], r[2], r[3]) for r in rows} == {k: (v.enrolled, v.active, v.ignited) for k, v in got.items()}
-    overall = kpis.overall(session, now=NOW)
+    overall = found.company
     assert overall.enrolled == sum(r[1] for r in rows)
     assert overall.ignited == sum(r[3] for r in rows)
 
@@ -129,45 +135,37 @@ def test_people_counts_match_a_direct_count(session: Session) -> None:
     assert (got.people, got.in_running_wave, got.never_enrolled) == (people, enrolled, people - enrolled)
 
 
-def test_red_reasons_name_the_problem() -> None:
-    assert kpis.red_reasons(100, 50, 8) == ("ignition 8% < 20%",)
-    assert kpis.red_reasons(10, 4, 3) == ("no activity from 60% of members",)
-    assert kpis.red_reasons(10, 2, 1) == ("ignition 10% < 20%", "no activity from 80% of members")
-    assert kpis.red_reasons(10, 6, 2) == ()
-    assert kpis.red_reasons(0, 0, 0) == ()
-    assert kpis.red_reasons(1000, 900, 199) == ("ignition 19% < 20%",)  # never "20% < 20%"
-
-
-def test_department_falling_behind_is_flagged_red_and_listed_first(session: Session) -> None:
+def test_department_falling_behind_is_flagged_red_and_listed_first(session: Session, playbook: Playbook) -> None:
     wave = Wave(name="W", state="active", phase="change", schedule={}, selectors={})
     session.add(wave)
     session.flush()
     for i in range(10):
         dept = "Sales" if i < 5 else "Legal"
-        stage = 3 if dept == "Sales" else 1
-        p = Person(slack_user_id=f"U{i}", department=dept, current_stage=stage, last_active_at=NOW)
+        p = Person(slack_user_id=f"U{i}", department=dept, current_stage=3, last_active_at=NOW)
         session.add(p)
         session.flush()
         session.add(WaveMembership(wave_id=wave.id, person_id=p.id, enrolled_at=NOW))
+        if dept == "Sales":  # active on 3 of the last 7 days; Legal was only seen (active, but not adopted)
+            for back in range(3):
+                session.add(DailyActivity(person_id=p.id, day=NOW.date() - timedelta(days=back), messages=1))
     session.flush()
-    rows = kpis.department_kpis(session, now=NOW)
+    rows = compute(session, playbook=playbook, now=NOW).departments
     assert [r.key for r in rows] == ["Legal", "Sales"]
-    assert rows[0].red and rows[0].reasons == ("ignition 0% < 20%",)
-    assert not rows[1].red and rows[1].ignition == 1.0
+    assert rows[0].red and rows[0].reasons == (RedReason.ADOPTION,) and rows[0].adoption == 0
+    assert not rows[1].red and rows[1].adoption == 100 and rows[1].ignition == 100
 
 
-def test_the_admin_snapshot_gives_the_same_numbers(session: Session) -> None:
+def test_the_admin_snapshot_gives_the_same_numbers(session: Session, playbook: Playbook) -> None:
     seed(session)
-    snap = kpis.snapshot(session, now=NOW)
+    live = compute(session, playbook=playbook, now=NOW)
+    write_rollups(session, playbook=playbook, now=NOW)
+    snap = latest(session)
+    assert snap is not None and snap.from_rollup
 
-    def numbers(k: kpis.GroupKpi) -> tuple[int, int, int, dict[int, int]]:
-        return (k.enrolled, k.active, k.ignited, k.stages)
+    def numbers(k: Scores) -> tuple[object, ...]:
+        return (k.key, k.enrolled, k.active, k.ignited, k.stages, k.adoption, k.maturity, k.sentiment, k.reasons)
 
-    assert {k.key: numbers(k) for k in snap.departments} == {
-        k.key: numbers(k) for k in kpis.department_kpis(session, now=NOW)
-    }
-    assert [k.key for k in snap.departments] == [k.key for k in kpis.department_kpis(session, now=NOW)]
-    direct_waves = kpis.wave_kpis(session, now=NOW)
-    assert {w: numbers(k) for w, k in snap.running_waves.items()} == {w: numbers(k) for w, k in direct_waves.items()}
-    assert numbers(snap.overall) == numbers(kpis.overall(session, now=NOW))
-    assert snap.people == kpis.people_counts(session)
+    assert [numbers(k) for k in snap.departments] == [numbers(k) for k in live.departments]
+    assert {w: numbers(k) for w, k in snap.waves.items()} == {w: numbers(k) for w, k in live.waves.items()}
+    assert numbers(snap.company) == numbers(live.company)
+    assert snap.people == live.people == kpis.people_counts(session)

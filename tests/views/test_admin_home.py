@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from slack_sdk.models.views import View
 
 from bot.domain.answers import Comment, FeedbackSummary
+from bot.domain.help.metrics import HelpMetrics, RequestRecord
+from bot.domain.insights import Forecast, ForecastState, RedReason, Scores
 from bot.domain.waves import Phase, PhaseSchedule, WaveState
 from bot.services.audit import AuditRow
-from bot.services.metrics import GroupKpi, PeopleCounts
+from bot.services.metrics import PeopleCounts
 from bot.services.rollout import WaveInfo
-from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, WaveRow, admin_home, stage_bars
+from bot.views.admin_home import WAVES_PER_PAGE, AdminHomeState, TrainingRating, WaveRow, admin_home, stage_bars
 from bot.views.ids import AdminAction
 
 NOW = datetime(2025, 3, 3, tzinfo=UTC)
@@ -39,8 +41,45 @@ def wave(i: int, state: WaveState, phase: Phase) -> WaveInfo:
     )
 
 
-def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) -> AdminHomeState:
-    kpi = GroupKpi("d", enrolled=100_000, active=40_000, ignited=9_000, stages={s: 10_000 for s in range(10)})
+def scores(key: str, enrolled: int, *, red: bool = True) -> Scores:
+    """A group with every score filled in and (when `red`) every reason, the longest lines the view can get."""
+    return Scores(
+        key,
+        enrolled=enrolled,
+        active=enrolled // 2,
+        adopted=enrolled // 3,
+        ignited=enrolled // 10,
+        power_users=enrolled // 20,
+        answers=enrolled,
+        stages={s: enrolled // 10 for s in range(10)},
+        adoption=33,
+        daily_active=21,
+        maturity=48,
+        sentiment=40,
+        usage=21,
+        messaging=60,
+        platform=12,
+        power=5,
+        ignition=10,
+        forecast=Forecast(ForecastState.NOT_AT_PACE),
+        stuck=enrolled // 2,
+        unanswered=12_345,
+        reasons=tuple(RedReason) if red else (),
+    )
+
+
+HELP = HelpMetrics(
+    {"how-to": 3},
+    {"Sales": 3},
+    timedelta(minutes=95),
+    0.875,
+    RequestRecord("how-to", "Sales", "open", NOW - timedelta(hours=30), NOW),
+    4.25,
+)
+
+
+def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0, locale: str = "en") -> AdminHomeState:
+    kpi = scores("d", 100_000)
     rows = [
         WaveRow(
             wave(i, WaveState.ACTIVE, Phase.FEEDBACK),
@@ -52,7 +91,7 @@ def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) 
         )
         for i in range(min(waves, WAVES_PER_PAGE))
     ]
-    depts = [GroupKpi(f"Department {i} " + "y" * 100, 1000, 100, 10 + i % 300) for i in range(departments)]
+    depts = [scores(f"Department {i} " + "y" * 100, 1000, red=i % 2 == 0) for i in range(departments)]
     audit = [AuditRow(NOW, "U0ADMIN01", "wave.edit", "wave:1", {}, {}) for _ in range(8)]
     return AdminHomeState(
         now=NOW,
@@ -66,12 +105,17 @@ def state(waves: int, departments: int, wave_page: int = 0, dept_page: int = 0) 
         audit=audit,
         wave_page=wave_page,
         dept_page=dept_page,
+        locale=locale,
+        as_of=NOW,
+        help=HELP,
+        training=[TrainingRating("Use case " + "z" * 200, 1000, 4.5) for _ in range(40)],
     )
 
 
 @pytest.mark.parametrize(("waves", "departments"), [(0, 0), (1, 3), (500, 5000), (6, 26)])
-def test_admin_view_is_valid_at_any_size(waves: int, departments: int) -> None:
-    view = admin_home(state(waves, departments))
+@pytest.mark.parametrize("locale", ["en", "ja"])
+def test_admin_view_is_valid_at_any_size(waves: int, departments: int, locale: str) -> None:
+    view = admin_home(state(waves, departments, locale=locale))
     View(**view).validate_json()
     assert len(view["blocks"]) <= 100
     assert len(json.dumps(view).encode()) < 250_000
@@ -87,7 +131,7 @@ def test_long_lists_page_with_page_buttons() -> None:
     pagers = [b for b in middle["blocks"] if b.get("block_id", "").startswith("page.")]
     values = {e["action_id"]: e["value"] for b in pagers for e in b["elements"] if b["block_id"] == "page.waves"}
     assert values == {AdminAction.PAGE_BACK.value: "2:7", AdminAction.PAGE.value: "4:7"}
-    assert "Departments 176–200 of 5000" in json.dumps(middle, ensure_ascii=False)
+    assert "Departments 71–80 of 5000" in json.dumps(middle, ensure_ascii=False)
 
 
 def test_stage_bars_are_a_readable_text_chart() -> None:
@@ -117,7 +161,7 @@ ROUNDS = (
 
 
 def _home_text(row: WaveRow) -> str:
-    view = admin_home(AdminHomeState(NOW, "v", PeopleCounts(5, 5, 0), GroupKpi("all", 5, 1, 1), [row], 1, []))
+    view = admin_home(AdminHomeState(NOW, "v", PeopleCounts(5, 5, 0), Scores("all", 5, 1), [row], 1, []))
     View(**view).validate_json()
     return json.dumps(view, ensure_ascii=False)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.domain.insights import Scores, Thresholds
 from bot.domain.progression import reached_stage
 from bot.playbook import Playbook
 from bot.services.metrics import (
@@ -20,6 +21,7 @@ from bot.services.metrics import (
     enrolled_memberships,
     recently_seen,
 )
+from bot.services.metrics.scores import department_scores, thresholds
 from models import Completion, HelpRequest, Person
 
 
@@ -47,6 +49,8 @@ class DepartmentStatus:
     department: str
     current: DepartmentNumbers
     week_ago: DepartmentNumbers
+    scores: Scores | None = None  # Adoption, Maturity, Sentiment, axes, ignition and forecast (bot.domain.insights)
+    rules: Thresholds = field(default_factory=Thresholds)
 
 
 def members_query(session: Session, department: str, at: datetime | None = None) -> Select[Any]:
@@ -134,9 +138,11 @@ def _current_stages(session: Session, members: Select[Any]) -> dict[int, int]:
 
 
 def department_status(session: Session, *, playbook: Playbook, department: str, now: datetime) -> DepartmentStatus:
-    """The department now and a week ago, for `/coach status` and the weekly digest."""
+    """The department now and a week ago, with its scores, for `/coach status` and the weekly digest."""
     return DepartmentStatus(
         department=department,
+        scores=department_scores(session, playbook=playbook, department=department, now=now),
+        rules=thresholds(playbook),
         current=department_numbers(session, playbook=playbook, department=department, at=now, current=True),
         week_ago=department_numbers(
             session, playbook=playbook, department=department, at=now - timedelta(days=7), current=False

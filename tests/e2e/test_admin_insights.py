@@ -1,0 +1,120 @@
+"""The admin Home's numbers panels through the wire: every department paged (click the published "Next →"),
+help KPIs and training ratings per use case, in the admin's language, inside Slack's block limit."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.clock import ManualClock
+from bot.db import session_scope
+from bot.simslack import FakeSlack
+from bot.simslack.payloads import app_home_opened, block_actions, event_callback
+from models import HelpRequest, Person, PulseResponse
+from tests.e2e.harness import HttpApp, http_app, wait_until
+
+NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
+ADMIN = "U0ADMIN01"
+DEPARTMENTS = 23
+
+
+@pytest.fixture
+def app(fake: FakeSlack, sqlite_url: str) -> Iterator[HttpApp]:
+    fake.add_user(ADMIN, name="ada", real_name="Ada", tz="UTC", locale="en-US")
+    with http_app(fake, sqlite_url, clock=ManualClock(NOW), COACH_ADMINS=ADMIN) as running:
+        _seed(running)
+        yield running
+        time.sleep(0.2)
+
+
+def _seed(app: HttpApp) -> None:
+    with session_scope(app.deps.session_factory) as s:
+        admin = Person(slack_user_id=ADMIN, display_name="ada", locale="en", tz="UTC", opted_out_kinds=[])
+        people = [
+            Person(slack_user_id=f"U0D{d:02d}P{i}", department=f"Dept {d:02d}", tz="UTC", opted_out_kinds=[])
+            for d in range(DEPARTMENTS)
+            for i in range(3)
+        ]
+        s.add_all([admin, *people])
+        s.flush()
+        asker = people[0].id
+        routing: dict[str, Any] = {"chain": []}
+        for opened, due, first, state, rating in [
+            (3, 2, 2.5, "closed", 5),  # answered in 30 minutes, within the SLA
+            (5, 4, 3, "closed", 3),  # answered in 2 hours, late
+            (26, 25, None, "open", None),  # nobody yet: past due, the oldest open
+        ]:
+            s.add(
+                HelpRequest(
+                    asker_id=asker,
+                    topic="how-to",
+                    question="?",
+                    owner="U0HELPER1",
+                    state=state,
+                    routing=routing,
+                    opened_at=NOW - timedelta(hours=opened),
+                    sla_first_response_due=NOW - timedelta(hours=due),
+                    first_response_at=NOW - timedelta(hours=first) if first is not None else None,
+                    satisfaction=rating,
+                )
+            )
+        for n, (key, score) in enumerate([("react-to-news", 4), ("react-to-news", 5), ("react-to-news", 5)]):
+            s.add(PulseResponse(person_id=people[n].id, kind="training", score=score, comment=key, answered_at=NOW))
+        s.add(PulseResponse(person_id=people[3].id, kind="training", score=1, comment="find-help", answered_at=NOW))
+
+
+def _published(app: HttpApp, fake: FakeSlack, send: Any) -> dict[str, Any]:
+    before = len(fake.calls_to("views.publish"))
+    send()
+    wait_until(lambda: len(fake.calls_to("views.publish")) > before)
+    view = fake.home_view(ADMIN)
+    assert view is not None
+    View(**view).validate_json()
+    assert len(view["blocks"]) <= 100
+    return view
+
+
+def _departments(view: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"].split("*")[1] for b in view["blocks"] if b.get("block_id", "").startswith("dept.")]
+
+
+def test_departments_page_with_the_published_buttons_and_help_and_training_panels(
+    app: HttpApp, fake: FakeSlack
+) -> None:
+    first = _published(app, fake, lambda: app.driver.post_event(event_callback(app_home_opened(ADMIN))))
+    text = json.dumps(first, ensure_ascii=False)
+    assert len(_departments(first)) == 10 and "Departments 1–10 of 24, red first" in text  # 23 + (no department)
+    assert (
+        "*Help* · median first response 1h 15m · within SLA 33% · satisfaction 4.0/5 · "
+        "oldest open: how-to, waiting 26h 00m" in text
+    )
+    assert "• React to a post: 4.7/5 (3 ratings)" in text  # (4 + 5 + 5) / 3
+    assert "• Know where to get help: – (1 ratings)" in text  # one rating: no average shown
+    [pager] = [b for b in first["blocks"] if b.get("block_id") == "page.departments"]
+    [next_button] = pager["elements"]
+    second = _published(
+        app,
+        fake,
+        lambda: app.driver.post_interaction(
+            block_actions(
+                ADMIN, next_button["action_id"], next_button["value"], block_id="page.departments", view=first
+            )
+        ),
+    )
+    assert "Departments 11–20 of 24" in json.dumps(second, ensure_ascii=False)
+    assert not set(_departments(first)) & set(_departments(second))
+
+
+def test_the_panels_speak_the_admins_language(app: HttpApp, fake: FakeSlack) -> None:
+    with session_scope(app.deps.session_factory) as s:
+        s.query(Person).filter_by(slack_user_id=ADMIN).one().locale_override = "ja"
+    view = _published(app, fake, lambda: app.driver.post_event(event_callback(app_home_opened(ADMIN))))
+    text = json.dumps(view, ensure_ascii=False)
+    assert "数値" in [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+    assert "*定着 (Adoption)*" in text and "初回応答の中央値 1h 15m" in text and "*トレーニングの評価*" in text
