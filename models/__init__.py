@@ -44,3 +44,4 @@ __all__ = [
     "WaveMembership",
     "utcnow",
 ]
+from models.setup import SetupState as SetupState
