@@ -118,7 +118,7 @@ def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> N
     fake.add_channel("C0CH00002", "ask-it")
     ok = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001", COACH_PLAYBOOK=_playbook_with(tmp_path, REAL_PEOPLE))
     assert ok.returncode == 0, ok.stdout
-    assert "ok   people: all 3 people the playbook and settings name are active members" in ok.stdout
+    assert "ok   people: all 3 people the setup, playbook and settings name are active members" in ok.stdout
 
     fake.add_user("U0GONE001", name="gone", deleted=True)
     fake.add_user("U0BOTBOT1", name="robot", is_bot=True)
