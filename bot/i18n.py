@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from bot.strings import ambassador, answers, commands, core, nudges, privacy, tracks
 from bot.strings import help as help_strings
+from bot.strings import setup as setup_strings
 
 SUPPORTED = ("en", "ja")
 
@@ -25,6 +26,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     ambassador.STRINGS,
     answers.STRINGS,
     tracks.STRINGS,
+    setup_strings.STRINGS,
 )
 
 

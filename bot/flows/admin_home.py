@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import setup
 from bot.services.admin_home import admin_home_state
 from bot.services.admin_roles import UserLookup
 from bot.slack.gateway import SlackError
@@ -18,7 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def publish_admin_home(deps: Deps, user_id: str, *, wave_page: int = 0, dept_page: int = 0) -> None:
-    """Rebuild and publish the admin Home view for one admin."""
+    """Rebuild and publish the admin Home view for one admin (the setup checklist until a first wave exists)."""
+    if setup.first_run(deps):
+        setup.publish_checklist(deps, user_id)
+        return
     with session_scope(deps.session_factory) as session:
         state = admin_home_state(
             session, playbook=deps.playbook, now=deps.clock.now(), wave_page=wave_page, dept_page=dept_page

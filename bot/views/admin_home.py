@@ -18,6 +18,7 @@ from bot.services.rollout import WaveInfo
 from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
 from bot.views.ids import AdminAction
+from bot.views.setup import setup_button
 
 MAX_HOME_BLOCKS = 100
 WAVES_PER_PAGE = 6
@@ -61,7 +62,7 @@ def admin_home(state: AdminHomeState) -> dict[str, object]:
             f"{state.people.people:,} people · {state.people.in_running_wave:,} in a running wave · "
             f"{state.people.never_enrolled:,} not yet enrolled",
         ),
-        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary")),
+        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary"), setup_button()),
         divider(),
         header("Waves"),
         *_waves(state),
