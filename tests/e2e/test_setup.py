@@ -273,3 +273,38 @@ def test_a_non_admins_forged_setup_click_or_submission_changes_nothing(
     assert workspace.calls_to("users.list") == [] and workspace.calls_to("views.open") == []
     with session_scope(app.deps.session_factory) as s:
         assert s.scalars(select(SetupState)).all() == [] and s.scalars(select(Role)).all() == []
+
+
+def _start_wave_without_sponsor(app: HttpApp) -> None:
+    from bot.domain.waves import WaveForm
+    from bot.services import rollout
+
+    with session_scope(app.deps.session_factory) as s:
+        wave = rollout.save_wave(s, actor=ADMIN, form=WaveForm(name="Sales", departments=("Sales",)), now=MONDAY_11_UTC)
+        rollout.start_wave(s, actor=ADMIN, wave_id=wave.id, now=MONDAY_11_UTC, usergroup_members=lambda _g: [])
+
+
+def _welcomes(fake: FakeSlack) -> list[str]:
+    return [m.get("text", "") for u in SALES for m in fake.messages_in(fake.dm_channel(u))]
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_wave_without_its_own_sponsor_is_signed_by_the_stored_one_never_by_a_placeholder(
+    app: HttpApp, workspace: FakeSlack, stored: bool
+) -> None:
+    """A wave made in the wave editor with no sponsor: its welcome names the sponsor picked in the checklist;
+    with none picked, nobody (the bundled playbook's U0SPONSOR1 is not a person)."""
+    from bot.flows.people import sync_people
+    from bot.services import setup
+    from bot.services.people import department_rule
+
+    sync_people(app.deps, department_rule(app.deps.playbook))
+    if stored:
+        with session_scope(app.deps.session_factory) as s:
+            setup.set_sponsor(s, actor=ADMIN, user_id=SPONSOR, now=MONDAY_11_UTC)
+    _start_wave_without_sponsor(app)
+    deliver_nudges(app.deps)
+    welcomes = _welcomes(workspace)
+    assert len(welcomes) == len(SALES)
+    assert all(("A word from <@U0EXEC001>" in text) is stored for text in welcomes)
+    assert not any("U0SPONSOR1" in text or "A word from" in text and not stored for text in welcomes)
