@@ -9,6 +9,7 @@ placeholders where Coach reads people: the sponsor in welcomes (`effective_spons
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,9 +171,15 @@ def effective_sponsor(session: Session, playbook: Playbook) -> str | None:
 
 
 def set_sponsor(session: Session, *, actor: str, user_id: str, now: datetime) -> None:
-    """Store the sponsor (audited) and appoint them company-wide sponsor, so their role track starts."""
+    """Store the sponsor (audited) and appoint them company-wide sponsor, so their role track starts; the
+    sponsor they replace loses the company-wide role the checklist gave them."""
     row = _row(session)
     before = {"sponsor": row.sponsor_user_id}
+    if row.sponsor_user_id and row.sponsor_user_id != user_id:
+        with contextlib.suppress(appointments.RoleChangeError):  # a sponsor Coach no longer knows
+            appointments.remove(
+                session, actor=actor, user_id=row.sponsor_user_id, role="sponsor", department=None, now=now
+            )
     row.sponsor_user_id, row.updated_by = user_id, actor
     audit.record(
         session, actor=actor, action="setup.sponsor", target="setup", before=before, after={"sponsor": user_id}, now=now
