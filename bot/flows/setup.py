@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows.channels import sync_channels
 from bot.flows.people import sync_people
 from bot.i18n import t
 from bot.manifest import bot_scopes, load_manifest
@@ -117,9 +118,8 @@ def publish_checklist(deps: Deps, user_id: str) -> None:
 def sync_now(deps: Deps, user_id: str) -> None:
     """The checklist's "Sync people": the same users.list sync as `coach sync-people`, then the checklist."""
     result = sync_people(deps, department_rule(deps.playbook))
-    with session_scope(deps.session_factory) as session:
-        setup.record_sync(session, deps.clock.now())
-    log.info("setup sync by %s: %s created, %s updated", user_id, result.created, result.updated)
+    channels = sync_channels(deps)
+    log.info("setup sync by %s: %s new, %s updated, %s channels", user_id, result.created, result.updated, channels)
     publish_checklist(deps, user_id)
 
 

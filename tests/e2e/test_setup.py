@@ -167,7 +167,7 @@ def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, w
 
     # 2. "Sync people" runs the users.list sync; departments come from the profile field, one person has none.
     before = _click(app, fake, SetupAction.SYNC)
-    home = _home_after(fake, before, "Coach knows 10 active people")
+    home = _home_after(fake, before, "Coach knows 10 active people (last sync: 2026-02-02 11:00 UTC)")
     departments = _status(home, "Departments found")
     assert "profile field “Department”" in departments and "1 of 10 people have none" in departments
 
