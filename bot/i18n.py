@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from bot.strings import ambassador, answers, commands, core, insights, nudges, privacy, tracks
 from bot.strings import help as help_strings
+from bot.strings import setup as setup_strings
 
 SUPPORTED = ("en", "ja")
 
@@ -26,6 +27,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     answers.STRINGS,
     tracks.STRINGS,
     insights.STRINGS,
+    setup_strings.STRINGS,
 )
 
 

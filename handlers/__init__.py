@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from handlers import admin, admin_roles, ambassador_actions, answers, commands, events, home_actions, nudge_actions
 from handlers import help as help_handlers
+from handlers import setup as setup_handlers
 from handlers.command_table import build_registry
 
 
@@ -19,3 +20,4 @@ def register(app: App, *, command_name: str = "/coach") -> None:
     ambassador_actions.register(app)
     nudge_actions.register(app)
     answers.register(app)
+    setup_handlers.register(app)

@@ -122,6 +122,7 @@ def handle_page(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
         user_id,
         wave_page=int(wave_page) if wave_page.isdigit() else 0,
         dept_page=int(dept_page) if dept_page.isdigit() else 0,
+        rollout=True,
     )
 
 

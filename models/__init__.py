@@ -45,3 +45,4 @@ __all__ = [
     "utcnow",
 ]
 from models.insights import MetricRollup, RedDepartment  # noqa: F401
+from models.setup import SetupState as SetupState

@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
+from bot.services import setup
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, OutgoingMessage, render_nudge
 from bot.views.track_lessons import render_lesson
@@ -413,10 +414,20 @@ class DeliveryWorker:
             days_inactive=max(0, (now - quiet_since).days),
             wave_name=item.wave.name if item.wave else "",
             purpose=item.wave.purpose_message if item.wave else "",
-            sponsor_user_id=item.wave.sponsor_user_id if item.wave else None,
+            sponsor_user_id=self._sponsor(item),
             goal=(item.wave.goal or "") if item.wave else "",
             phase=item.running.phase if item.running and item.running.state == "active" else "",
         )
+
+    def _sponsor(self, item: _Item) -> str | None:
+        """Who signs a welcome: the wave's sponsor, else the one picked in the setup checklist, else the
+        playbook's unless it is a bundled placeholder ("" then: the welcome names nobody)."""
+        if item.wave is not None and item.wave.sponsor_user_id:
+            return item.wave.sponsor_user_id
+        if item.kind is not NudgeKind.WELCOME:
+            return None
+        with session_scope(self.deps.session_factory) as session:
+            return setup.effective_sponsor(session, self.deps.playbook) or ""
 
     def _first_step(self, item: _Item) -> str | None:
         """For a welcome queued without a subject (waves), the person's next step from their progress."""

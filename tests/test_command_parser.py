@@ -156,6 +156,12 @@ class QuietGateway:
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self.homes.append(user_id)
 
+    def scopes_header(self) -> str | None:  # an admin's Home before a first wave is the setup checklist
+        return None
+
+    def iter_channels(self) -> Iterator[dict[str, Any]]:
+        return iter(())
+
     def send_dm(self, user_id: str, text: str, blocks: Any = None, metadata: Any = None) -> PostedMessage:
         self.dms.append(user_id)
         return PostedMessage("D0001", f"{len(self.dms)}.000100")

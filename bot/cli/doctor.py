@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from pathlib import Path
 
 import click
 from slack_sdk import WebClient
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.cli.common import friendly_errors, settings_for_command
+from bot.db import make_engine, make_session_factory, session_scope
 from bot.manifest import bot_scopes, load_manifest
 from bot.playbook import Playbook, check_playbook, default_playbook_path, load_playbook
 from bot.reachability import unreachable_reason
-from bot.services.people import unfit_reason
+from bot.services import setup
 from bot.settings import Settings
 from bot.slack.gateway import SlackError, SlackGateway, make_web_client
 from bot.views.home import EmployeeHomeState, employee_home
+from models import SetupState
 
 
 @click.command(help="Check tokens, scopes and the Home tab, and print what to fix.")
@@ -28,13 +36,40 @@ def doctor() -> None:
     errors = check_playbook(playbook_path)
     for error in errors:
         click.echo(click.style("FIX ", fg="red") + f" playbook: {error}")
-    checks = run_checks(settings, gateway, None if errors else load_playbook(playbook_path))
+    with stored_setup(settings) as session:
+        checks = run_checks(settings, gateway, None if errors else load_playbook(playbook_path), session)
     for check in checks:
         mark = click.style("ok  ", fg="green") if check.ok else click.style("FIX ", fg="red")
+        if check.warning:
+            mark = click.style("warn", fg="yellow")
         click.echo(f"{mark} {check.name}: {check.detail}")
-        if not check.ok and check.fix:
+        if (not check.ok or check.warning) and check.fix:
             click.echo(f"     → {check.fix}")
     sys.exit(0 if all(c.ok for c in checks) and not errors else 1)
+
+
+@contextmanager
+def stored_setup(settings: Settings) -> Iterator[Session | None]:
+    """A session on Coach's database for what the Home tab stored, or None when there is none yet (a
+    SQLite file not created, a database never migrated) or it cannot be read: doctor checks Slack anyway."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        yield None
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        try:
+            migrated = inspect(engine).has_table(SetupState.__tablename__)
+        except (OperationalError, OSError) as exc:
+            click.echo(click.style("warn", fg="yellow") + f" database: cannot read the stored setup ({exc})"[:300])
+            migrated = False
+        if not migrated:
+            yield None
+            return
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -43,10 +78,14 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False  # fine to run with, but a feature is off: printed as "warn"
 
 
-def run_checks(settings: Settings, gateway: SlackGateway, playbook: Playbook | None = None) -> list[Check]:
-    """Token, scopes, Home tab, Socket Mode token and the playbook's channels, each as one check."""
+def run_checks(
+    settings: Settings, gateway: SlackGateway, playbook: Playbook | None = None, session: Session | None = None
+) -> list[Check]:
+    """Token, scopes (required and optional), Home tab, Socket Mode token, the playbook's channels and the
+    people the stored setup, playbook and settings name, each as one check."""
     checks: list[Check] = []
     if not settings.bot_token:
         return [Check("bot token", False, "SLACK_BOT_TOKEN is not set", "copy the Bot User OAuth Token into .env")]
@@ -75,59 +114,47 @@ def run_checks(settings: Settings, gateway: SlackGateway, playbook: Playbook | N
     checks.append(
         Check("bot token", True, f"bot {resp.get('user_id')} in team {resp.get('team')} ({resp.get('team_id')})")
     )
-    checks.append(_scopes_check(resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")))
+    granted = resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")
+    checks.append(_scopes_check(granted))
+    checks += _optional_scope_checks(granted)
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
     if playbook is not None:
         checks.append(_channels_check(playbook, gateway))
-        checks.append(_people_check(named_people(playbook, settings), gateway))
+        checks.append(_people_check(named_people(playbook, settings, session), gateway))
     return checks
 
 
-def bundled_placeholders() -> frozenset[str]:
-    """The made-up user ids of the bundled playbook (U0ADMIN001, U0SPONSOR1, …): never real people."""
-    return frozenset(named_people(load_playbook(default_playbook_path()), None))
-
-
-def named_people(playbook: Playbook, settings: Settings | None) -> dict[str, list[str]]:
-    """Every Slack user id the playbook and settings name → where (sponsor, contacts, COACH_ADMINS)."""
-    named: dict[str, list[str]] = {}
-    if playbook.purpose.sponsor:
-        named.setdefault(playbook.purpose.sponsor, []).append("purpose.sponsor")
-    for topic in playbook.help.topics:
-        for n, contact in enumerate(topic.contacts, start=1):
-            for role in ("primary", "backup"):
-                user = getattr(contact, role)
-                if user:
-                    named.setdefault(user, []).append(f"help topic {topic.key} contact {n} {role}")
-    for user in settings.coach_admins if settings else ():
-        named.setdefault(user, []).append("COACH_ADMINS")
-    return named
+def named_people(playbook: Playbook, settings: Settings | None, session: Session | None = None) -> dict[str, list[str]]:
+    """Every Slack user id the stored setup, the playbook and settings name → where (bot.services.setup)."""
+    return setup.named_people(session, playbook, settings)
 
 
 def _people_check(named: dict[str, list[str]], gateway: SlackGateway) -> Check:
     """Each named person exists, is active, is a person (users.info); the bundled placeholders are named as such."""
-    placeholders = bundled_placeholders()
     problems: list[str] = []
     for user, where in sorted(named.items()):
         places = ", ".join(where)
-        if user in placeholders:
-            problems.append(f"{user} ({places}) is a placeholder from the bundled playbook")
-            continue
-        try:
-            reason = unfit_reason(gateway.user_info(user))
-        except SlackError as exc:
-            reason = "does not exist in this workspace" if exc.code == "user_not_found" else f"users.info: {exc.code}"
-        if reason:
-            problems.append(f"{user} ({places}) {reason}")
+        problem = setup.person_problem(user, None) if user in setup.bundled_placeholders() else None
+        if problem is None:
+            try:
+                problem = setup.person_problem(user, gateway.user_info(user))
+            except SlackError as exc:
+                problem = setup.person_problem(user, None, exc.code)
+                if problem == "unreachable":
+                    problems.append(f"{user} ({places}) users.info: {exc.code}")
+                    continue
+        if problem:
+            problems.append(f"{user} ({places}) {setup.PROBLEMS[problem]}")
     if problems:
         return Check(
             "people",
             False,
             "; ".join(problems),
-            "put real, active people's Slack ids in the playbook (profile → ⋮ → Copy member ID) or COACH_ADMINS",
+            "pick real, active people in the Home tab's setup checklist, or put their Slack ids in the playbook "
+            "(profile → ⋮ → Copy member ID) or COACH_ADMINS",
         )
-    return Check("people", True, f"all {len(named)} people the playbook and settings name are active members")
+    return Check("people", True, f"all {len(named)} people the setup, playbook and settings name are active members")
 
 
 def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:
@@ -136,7 +163,7 @@ def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:
         joined = {c.get("name", "") for c in gateway.iter_channels() if c.get("is_member")}
     except SlackError as exc:
         return Check("channels", False, f"conversations.list failed: {exc.code}", "grant channels:read")
-    missing = [name for name in playbook.channels if not any(fnmatchcase(j, name.lstrip("#")) for j in joined)]
+    missing = setup.missing_channels(playbook, joined)
     if missing:
         return Check(
             "channels",
@@ -148,11 +175,11 @@ def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:
 
 
 def _scopes_check(granted_header: str | None) -> Check:
-    wanted = bot_scopes(load_manifest())
-    if granted_header is None:
+    granted = setup.parse_scopes(granted_header)
+    if granted is None:
         return Check("scopes", False, "Slack did not report granted scopes", "reinstall the app from app.manifest.yaml")
-    granted = {s.strip() for s in granted_header.split(",") if s.strip()}
-    missing = sorted(wanted - granted)
+    manifest = bot_scopes(load_manifest())
+    missing = setup.missing_required_scopes(granted, manifest)
     if missing:
         return Check(
             "scopes",
@@ -160,7 +187,25 @@ def _scopes_check(granted_header: str | None) -> Check:
             f"missing: {', '.join(missing)}",
             "add them under OAuth & Permissions (or recreate from app.manifest.yaml) and reinstall",
         )
-    return Check("scopes", True, f"all {len(wanted)} scopes of app.manifest.yaml granted")
+    needed = len(set(manifest) - setup.optional_scope_names())
+    return Check("scopes", True, f"all {needed} scopes Coach needs are granted")
+
+
+def _optional_scope_checks(granted_header: str | None) -> list[Check]:
+    """One line per optional scope (bot.services.setup.OPTIONAL_SCOPES): granted, or which feature is off."""
+    granted = setup.parse_scopes(granted_header) or set()
+    return [
+        Check(f"scope {o.scope}", True, f"granted: {o.feature}")
+        if o.scope in granted
+        else Check(
+            f"scope {o.scope}",
+            True,
+            f"not granted: no {o.feature}",
+            f"to turn it on, add {o.scope} under OAuth & Permissions and reinstall",
+            warning=True,
+        )
+        for o in setup.OPTIONAL_SCOPES
+    ]
 
 
 def _home_tab_check(settings: Settings, gateway: SlackGateway) -> Check:

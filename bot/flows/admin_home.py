@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import setup
 from bot.services.admin_home import admin_home_state
 from bot.services.admin_roles import UserLookup
 from bot.slack.gateway import SlackError
@@ -17,8 +18,15 @@ from bot.views.admin_home import admin_home
 log = logging.getLogger(__name__)
 
 
-def publish_admin_home(deps: Deps, user_id: str, *, wave_page: int = 0, dept_page: int = 0) -> None:
-    """Rebuild and publish the admin Home view for one admin."""
+def publish_admin_home(
+    deps: Deps, user_id: str, *, wave_page: int = 0, dept_page: int = 0, rollout: bool = False
+) -> None:
+    """Rebuild and publish the admin Home view for one admin: the setup checklist until a first wave exists,
+    unless the admin asked for the rollout view (`rollout`: its button, or paging inside it) — a company may
+    run Coach without waves, and its numbers are there."""
+    if not rollout and setup.first_run(deps):
+        setup.publish_checklist(deps, user_id)
+        return
     with session_scope(deps.session_factory) as session:
         state = admin_home_state(
             session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import setup
 from bot.flows.people import ensure_person
 from bot.services.home import home_state
 from bot.views.admin_home import AdminHomeState, admin_home
@@ -18,6 +19,9 @@ def publish_home(deps: Deps, user_id: str) -> None:
             session, settings=deps.settings, playbook=deps.playbook, user_id=user_id, now=deps.clock.now()
         )
     if state is None:
+        return
+    if isinstance(state, AdminHomeState) and setup.first_run(deps):
+        setup.publish_checklist(deps, user_id)  # until a first wave exists, the admin Home is the checklist
         return
     view = admin_home(state) if isinstance(state, AdminHomeState) else employee_home(state)
     deps.slack.publish_home(user_id, view)

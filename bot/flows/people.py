@@ -17,6 +17,7 @@ from bot.services.people import (
     upsert_page,
     upsert_person,
 )
+from bot.services.setup import record_sync
 from bot.slack.gateway import SlackError
 
 
@@ -52,6 +53,8 @@ def sync_people(
             on_page(len(page))
     if rule.source == "usergroup" and rule.usergroups:
         sync_usergroup_departments(deps, rule)
+    with session_scope(deps.session_factory) as session:  # the setup checklist shows when this last ran
+        record_sync(session, deps.clock.now())
     return total
 
 

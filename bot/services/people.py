@@ -83,15 +83,25 @@ def is_human(user: Mapping[str, Any]) -> bool:
     return not (user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT")
 
 
-def unfit_reason(user: Mapping[str, Any]) -> str | None:
-    """Why a Slack user cannot be a person Coach routes work to (sponsor, contact, admin), or None."""
+UNFIT_REASONS = {"bot": "is a bot, not a person", "deactivated": "is deactivated", "guest": "is a guest"}
+
+
+def unfit_kind(user: Mapping[str, Any]) -> str | None:
+    """Why a Slack user cannot be a person Coach routes work to (sponsor, contact, admin): bot, deactivated,
+    guest; None when they can."""
     if not is_human(user):
-        return "is a bot, not a person"
+        return "bot"
     if user.get("deleted"):
-        return "is deactivated"
+        return "deactivated"
     if user.get("is_restricted") or user.get("is_ultra_restricted"):
-        return "is a guest"
+        return "guest"
     return None
+
+
+def unfit_reason(user: Mapping[str, Any]) -> str | None:
+    """`unfit_kind` in words, or None."""
+    kind = unfit_kind(user)
+    return UNFIT_REASONS[kind] if kind else None
 
 
 def department_from_profile(user: Mapping[str, Any], field_name: str | None) -> str | None:

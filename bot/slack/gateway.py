@@ -179,6 +179,11 @@ class SlackGateway:
         """Who the bot is (team, bot user id, bot id) — also proves the token works."""
         return dict(self._call("auth.test", self.client.auth_test).data)  # type: ignore[arg-type]
 
+    def scopes_header(self) -> str | None:
+        """The bot token's granted scopes: auth.test's `x-oauth-scopes` header (None when Slack sent none)."""
+        resp = self._call("auth.test", self.client.auth_test)
+        return resp.headers.get("x-oauth-scopes") or resp.headers.get("X-OAuth-Scopes")
+
     def team_info(self) -> dict[str, Any]:
         return dict(self._call("team.info", self.client.team_info)["team"])
 

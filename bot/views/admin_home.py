@@ -22,6 +22,7 @@ from bot.views.admin_roles import contact_actions, roles_blocks
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
 from bot.views.ids import AdminAction
 from bot.views.insights import forecast_text, reasons_text, score_lines
+from bot.views.setup import setup_button
 
 MAX_HOME_BLOCKS = 100
 WAVES_PER_PAGE = 6
@@ -81,7 +82,7 @@ def admin_home(state: AdminHomeState) -> dict[str, object]:
             f"{state.people.people:,} people · {state.people.in_running_wave:,} in a running wave · "
             f"{state.people.never_enrolled:,} not yet enrolled",
         ),
-        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary")),
+        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary"), setup_button()),
         divider(),
         header("Waves"),
         *_waves(state),

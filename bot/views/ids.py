@@ -137,3 +137,29 @@ class ContactField(StrEnum):
     DAYS = "contact.days"
     START = "contact.start"
     END = "contact.end"
+
+
+class SetupAction(StrEnum):
+    """Buttons of the first-run setup checklist (and the admin Home's way back to it)."""
+
+    OPEN = "setup.open"
+    RECHECK = "setup.recheck"
+    BACK = "setup.back"
+    SYNC = "setup.sync"
+    CONTACTS = "setup.contacts"
+    SPONSOR = "setup.sponsor"
+    PILOT = "setup.pilot"
+
+
+class SetupView(StrEnum):
+    CONTACTS = "setup.contacts_modal"
+    SPONSOR = "setup.sponsor_modal"
+    PILOT = "setup.pilot_modal"
+
+
+class SetupField(StrEnum):
+    """block_id and action_id of the setup modals' inputs (contacts: CONTACT + slot index + role)."""
+
+    SPONSOR = "setup.sponsor_user"
+    CONTACT = "setup.contact"
+    DEPARTMENT = "setup.department"

@@ -132,7 +132,8 @@ def _body(playbook: Playbook, ctx: NudgeContext) -> str:
     templates = playbook.templates
     if kind == NudgeKind.WELCOME:
         purpose = ctx.purpose or playbook.purpose.message.get(loc)
-        sponsor = ctx.sponsor_user_id or playbook.purpose.sponsor
+        # "" from the worker: nobody real signs it (the playbook's sponsor is a bundled placeholder)
+        sponsor = ctx.sponsor_user_id if ctx.sponsor_user_id is not None else playbook.purpose.sponsor
         if sponsor:
             purpose = t("nudge.sponsor", loc, user=sponsor) + purpose
         return fill(

@@ -106,3 +106,33 @@ def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.02) -> 
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def open_admin_rollout(app: HttpApp, fake: FakeSlack, admin: str) -> dict[str, Any]:
+    """Open the admin's Home and, when it is the setup checklist (no wave yet), click the "Rollout view"
+    button found in it, as an admin would; returns the rollout view published in answer."""
+    from bot.simslack.payloads import app_home_opened, block_actions, event_callback
+    from bot.views.ids import SetupAction
+
+    def publish(send: Any) -> dict[str, Any]:
+        before = len(fake.calls_to("views.publish"))
+        send()
+        wait_until(lambda: len(fake.calls_to("views.publish")) > before)
+        view = fake.home_view(admin)
+        assert view is not None
+        return view
+
+    home = publish(lambda: app.driver.post_event(event_callback(app_home_opened(admin))))
+    back = [
+        el
+        for block in home["blocks"]
+        if block["type"] == "actions"
+        for el in block["elements"]
+        if el.get("action_id") == SetupAction.BACK
+    ]
+    if not back:
+        return home
+    button = back[0]
+    return publish(
+        lambda: app.driver.post_interaction(block_actions(admin, button["action_id"], button["value"], view=home))
+    )

@@ -69,6 +69,8 @@ def valid_home(view: dict) -> dict:
 
 @pytest.mark.parametrize("user", [ADMIN, CONFIG_ADMIN])
 def test_admins_get_the_admin_view_and_employees_their_journey(admin_app: HttpApp, fake: FakeSlack, user: str) -> None:
+    """Once a wave exists (before, the admin Home is the setup checklist: tests/e2e/test_setup.py)."""
+    _draft(admin_app)
     admin_app.driver.post_event(event_callback(app_home_opened(user)))
     admin_app.driver.post_event(event_callback(app_home_opened(EMPLOYEE)))
     fake.wait_for("views.publish", count=2)

@@ -15,9 +15,9 @@ from slack_sdk.models.views import View
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.simslack import FakeSlack
-from bot.simslack.payloads import app_home_opened, block_actions, event_callback
+from bot.simslack.payloads import block_actions
 from models import HelpRequest, Person, PulseResponse
-from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.e2e.harness import HttpApp, http_app, open_admin_rollout, wait_until
 
 NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
 ADMIN = "U0ADMIN01"
@@ -80,6 +80,13 @@ def _published(app: HttpApp, fake: FakeSlack, send: Any) -> dict[str, Any]:
     return view
 
 
+def _rollout(app: HttpApp, fake: FakeSlack) -> dict[str, Any]:
+    """The admin's rollout view, reached through the setup checklist's button (no wave exists here)."""
+    view = open_admin_rollout(app, fake, ADMIN)
+    View(**view).validate_json()
+    return view
+
+
 def _departments(view: dict[str, Any]) -> list[str]:
     return [b["text"]["text"].split("*")[1] for b in view["blocks"] if b.get("block_id", "").startswith("dept.")]
 
@@ -87,7 +94,7 @@ def _departments(view: dict[str, Any]) -> list[str]:
 def test_departments_page_with_the_published_buttons_and_help_and_training_panels(
     app: HttpApp, fake: FakeSlack
 ) -> None:
-    first = _published(app, fake, lambda: app.driver.post_event(event_callback(app_home_opened(ADMIN))))
+    first = _rollout(app, fake)
     text = json.dumps(first, ensure_ascii=False)
     assert len(_departments(first)) == 10 and "Departments 1–10 of 24, red first" in text  # 23 + (no department)
     assert (
@@ -114,7 +121,7 @@ def test_departments_page_with_the_published_buttons_and_help_and_training_panel
 def test_the_panels_speak_the_admins_language(app: HttpApp, fake: FakeSlack) -> None:
     with session_scope(app.deps.session_factory) as s:
         s.query(Person).filter_by(slack_user_id=ADMIN).one().locale_override = "ja"
-    view = _published(app, fake, lambda: app.driver.post_event(event_callback(app_home_opened(ADMIN))))
+    view = _rollout(app, fake)
     text = json.dumps(view, ensure_ascii=False)
     assert "数値" in [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
     assert "*定着 (Adoption)*" in text and "初回応答の中央値 1h 15m" in text and "*トレーニングの評価*" in text

@@ -26,7 +26,7 @@ from bot.simslack import FakeSlack
 from bot.simslack.payloads import block_actions, view_submission
 from bot.views.admin_roles import contact_modal, role_modal
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
-from models import AuditEntry, HelpContact, HelpRequest, Person, Role
+from models import AuditEntry, HelpContact, HelpRequest, Person, Role, Wave
 from tests.e2e.harness import HttpApp, http_app, wait_until
 from tests.services.conftest import ASKER, MONDAY_10_JST, seed_help_people
 
@@ -46,6 +46,8 @@ def admin_app(fake: FakeSlack, sqlite_url: str) -> Iterator[HttpApp]:
         fake.add_user(f"U0SALES0{i}", name=f"s{i}", real_name=f"Sales {i}", tz="UTC", locale="en-US", title="Sales")
     with http_app(fake, sqlite_url, clock=ManualClock(MONDAY_10_JST)) as app:
         sync_people(app.deps, DepartmentRule(profile_field="title"))
+        with session_scope(app.deps.session_factory) as s:  # past first-run: the Home is the rollout view
+            s.add(Wave(name="Pilot", selectors={"departments": ["IT"]}))  # a bare draft: no audit entry
         yield app
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,7 @@ def test_coach_serve_migrates_a_fresh_database_and_serves_signed_events(serve_pr
     assert fake.wait_for("views.publish")[0].args["user_id"] == "U0BOB0001"
 
 
+_NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
 REAL_PEOPLE = {  # the bundled playbook's placeholders → people of the fake workspace
     "U0SPONSOR1": "U0BOB0001",
     "U0ADMIN001": "U0ALICE01",
@@ -118,7 +120,7 @@ def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> N
     fake.add_channel("C0CH00002", "ask-it")
     ok = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001", COACH_PLAYBOOK=_playbook_with(tmp_path, REAL_PEOPLE))
     assert ok.returncode == 0, ok.stdout
-    assert "ok   people: all 3 people the playbook and settings name are active members" in ok.stdout
+    assert "ok   people: all 3 people the setup, playbook and settings name are active members" in ok.stdout
 
     fake.add_user("U0GONE001", name="gone", deleted=True)
     fake.add_user("U0BOTBOT1", name="robot", is_bot=True)
@@ -135,6 +137,40 @@ def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> N
     assert bad.returncode == 1
     assert "FIX  scopes: missing: app_mentions:read" in bad.stdout
     assert "set COACH_ADMINS" in bad.stdout
+
+
+def test_doctor_checks_the_people_the_setup_checklist_stored_and_the_optional_scopes(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """The Home tab's choices replace the playbook's people: a deactivated sponsor picked there is named, the
+    playbook's placeholder it replaced is not; each optional scope says which feature it turns on."""
+    from bot.db import make_engine, make_session_factory, session_scope, upgrade_to_head
+    from bot.services import help_directory
+    from models import SetupState
+
+    grant_manifest_scopes(fake)
+    fake.api.granted_scopes = [s for s in fake.api.granted_scopes if s != "usergroups:read"]
+    fake.add_user("U0GONE001", name="gone", deleted=True)
+    fake.add_user("U0GUEST01", name="guest", is_restricted=True)
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as s:
+        s.add(SetupState(id=1, sponsor_user_id="U0GONE001"))
+        help_directory.set_contact(
+            s, topic="setup", department=None, primary="U0GUEST01", backup="U0BOB0001", hours=None, now=_NOW
+        )
+    engine.dispose()
+    proc = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001")
+    people = next(line for line in proc.stdout.splitlines() if line.startswith("FIX  people"))
+    assert "U0GONE001 (sponsor (set in the Home tab)) is deactivated" in people
+    assert "U0GUEST01 (help topic setup primary (set in the Home tab)) is a guest" in people
+    assert "U0SPONSOR1" not in people and "U0ADMIN002" not in people  # replaced by the Home tab's choices
+    assert "U0SECOPS01 (help topic security contact 1 primary) is a placeholder" in people
+    assert "ok   scopes: all " in proc.stdout  # usergroups:read is optional
+    assert "warn scope usergroups:read: not granted: no departments and wave members from user groups" in proc.stdout
+    assert "warn scope files:write: not granted: no chart images in the weekly digest" in proc.stdout
+    assert "ok   scope users.profile:read: granted" in proc.stdout
 
 
 def test_run_refuses_an_invalid_playbook_with_file_and_line(fake: FakeSlack, tmp_path: Path) -> None:

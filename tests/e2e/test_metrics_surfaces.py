@@ -30,7 +30,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.simslack import FakeSlack
-from bot.simslack.payloads import app_home_opened, event_callback, slash_command
+from bot.simslack.payloads import slash_command
 from models import (
     Completion,
     DailyActivity,
@@ -44,7 +44,7 @@ from models import (
 from nudges.digest_jobs import queue_ambassador_digests
 from nudges.insight_jobs import tick_metrics
 from nudges.ticks import deliver_nudges
-from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.e2e.harness import HttpApp, http_app, open_admin_rollout, wait_until
 
 NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
 ADMIN = "U0ADMIN01"
@@ -158,11 +158,8 @@ SALES = {
 
 
 def _home(app: HttpApp, fake: FakeSlack) -> str:
-    before = len(fake.calls_to("views.publish"))
-    app.driver.post_event(event_callback(app_home_opened(ADMIN)))
-    wait_until(lambda: len(fake.calls_to("views.publish")) > before)
-    view = fake.home_view(ADMIN)
-    assert view is not None and len(view["blocks"]) <= 100
+    view = open_admin_rollout(app, fake, ADMIN)  # no wave yet: through the setup checklist's "Rollout view"
+    assert len(view["blocks"]) <= 100
     return json.dumps(view, ensure_ascii=False)
 
 
