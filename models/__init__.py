@@ -44,3 +44,5 @@ __all__ = [
     "WaveMembership",
     "utcnow",
 ]
+from models.privacy import DoNotTrack as DoNotTrack
+from models.privacy import HomeChoice as HomeChoice
