@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
@@ -27,8 +27,10 @@ from models import (
     Person,
     PulseResponse,
     Role,
+    Wave,
     WaveMembership,
 )
+from nudges.kinds import NudgeKind
 
 
 @dataclass(frozen=True)
@@ -173,3 +175,83 @@ def choose_home_view(session: Session, person: Person, view: str, now: datetime)
     else:
         row.view, row.chosen_at = view, now
     session.flush()
+
+
+# --------------------------------------------------------------------------- retention of free text
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """How many texts a purge cleared (the rows, and so every count, stay)."""
+
+    questions: int = 0
+    notes: int = 0
+    redeliveries: int = 0
+    comments: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.notes + self.redeliveries + self.comments
+
+
+def purge_old_texts(session: Session, *, now: datetime, days: int) -> PurgeResult:
+    """Clear the words people wrote once they are `days` old (docs/privacy.md, "How long").
+
+    Help requests closed before the cutoff lose their question, their history notes (hand-over notes) and
+    any pending redelivery (its snapshot holds the question). Feedback-gate comments answered before the
+    cutoff are emptied, except while their round's gate is still open; an emptied comment is "" (not NULL)
+    so the round keeps its count of comments. Every row stays: counts, scores, ratings and times are kept.
+    """
+    cutoff = now - timedelta(days=days)
+    closed = select(HelpRequest.id).where(HelpRequest.state == "closed", HelpRequest.closed_at < cutoff)
+    questions = session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id.in_(closed.scalar_subquery()), HelpRequest.question != "")
+        .values(question="")
+        .execution_options(synchronize_session=False)
+    )
+    notes = session.execute(
+        update(HelpStep)
+        .where(HelpStep.request_id.in_(closed.scalar_subquery()), HelpStep.note.is_not(None), HelpStep.note != "")
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
+    redeliveries = session.execute(
+        delete(HelpRedelivery)
+        .where(HelpRedelivery.request_id.in_(closed.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )
+    gate_open = (
+        select(Wave.id)
+        .where(
+            Wave.id == PulseResponse.wave_id,
+            Wave.phase == "feedback",
+            Wave.state.in_(("active", "paused")),
+            Wave.feedback_round == PulseResponse.round,
+        )
+        .exists()
+    )
+    comments = session.execute(
+        update(PulseResponse)
+        .where(
+            PulseResponse.kind.in_(FREE_TEXT_ANSWER_KINDS),
+            PulseResponse.answered_at < cutoff,
+            PulseResponse.comment.is_not(None),
+            PulseResponse.comment != "",
+            ~gate_open,
+        )
+        .values(comment="")
+        .execution_options(synchronize_session=False)
+    )
+    return PurgeResult(
+        questions=_rows(questions), notes=_rows(notes), redeliveries=_rows(redeliveries), comments=_rows(comments)
+    )
+
+
+# Answer kinds whose comment is what the person typed (the rating buttons of training and pulse nudges store
+# the nudge's subject key there instead, which is not free text: nudges/actions.py).
+FREE_TEXT_ANSWER_KINDS = (NudgeKind.FEEDBACK.value,)
+
+
+def _rows(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
