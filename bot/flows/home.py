@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from bot.db import session_scope
 from bot.deps import Deps
-from bot.flows.people import ensure_person
-from bot.i18n import normalise_locale
+from bot.flows.people import ensure_person, slack_locale
 from bot.services import privacy
 from bot.services.callers import load_caller
 from bot.services.home import employee_home_state, home_state
 from bot.services.people import get_person
-from bot.slack.gateway import SlackError
 from bot.views.admin_home import AdminHomeState, admin_home
 from bot.views.home import EmployeeHomeState, employee_home
 from bot.views.privacy import not_tracked_home, with_view_switch
@@ -39,7 +37,7 @@ def publish_home(deps: Deps, user_id: str) -> None:
                     session, settings=deps.settings, playbook=deps.playbook, user_id=user_id, now=deps.clock.now()
                 )
     if untracked:
-        deps.slack.publish_home(user_id, not_tracked_home(_slack_locale(deps, user_id)))
+        deps.slack.publish_home(user_id, not_tracked_home(slack_locale(deps, user_id)))
         return
     if state is None:
         return
@@ -50,11 +48,3 @@ def publish_home(deps: Deps, user_id: str) -> None:
         if admin:
             view = with_view_switch(view, journey=True, locale=locale)
     deps.slack.publish_home(user_id, view)
-
-
-def _slack_locale(deps: Deps, user_id: str) -> str:
-    """The language of someone Coach stores nothing about: asked of Slack each time, never kept."""
-    try:
-        return normalise_locale(str(deps.slack.user_info(user_id).get("locale") or "en"))
-    except SlackError:
-        return "en"

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.i18n import normalise_locale
 from bot.ingest.batch import Outcome
 from bot.services.people import (
     DepartmentRule,
@@ -44,6 +45,14 @@ def untracked_person(deps: Deps, user_id: str) -> bool:
     store them again); their Home tab says how to start again."""
     with session_scope(deps.session_factory) as session:
         return get_person(session, user_id) is None and is_untracked(session, deps.settings.privacy_key, user_id)
+
+
+def slack_locale(deps: Deps, user_id: str) -> str:
+    """The language of someone Coach stores nothing about: asked of Slack each time, never kept."""
+    try:
+        return normalise_locale(str(deps.slack.user_info(user_id).get("locale") or "en"))
+    except SlackError:
+        return "en"
 
 
 def upsert_tracked(deps: Deps, user: Mapping[str, Any]) -> None:

@@ -96,4 +96,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Start again to get your journey back: Coach counts from zero.",
         "ja": "「もう一度始める」を押すとジャーニーを再開します（ゼロから数えます）。",
     },
+    "privacy.not_tracked_help": {
+        "en": "Coach is not tracking you, so it cannot keep a question for you. Press Start again on Coach's "
+        "Home tab to use it again.",
+        "ja": "Coach はあなたを記録していないため、質問を保存できません。もう一度使うには Coach の Home タブで"
+        "「もう一度始める」を押してください。",
+    },
 }

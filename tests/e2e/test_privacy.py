@@ -26,6 +26,7 @@ from bot.simslack.payloads import (
     member_joined,
     message_event,
     reaction_event,
+    slash_command,
 )
 from bot.simslack.payloads import load as load_payload
 from bot.views.ids import HomeAction
@@ -55,6 +56,11 @@ def count(app: HttpApp, model: Any, *where: Any) -> int:
 
 def person_exists(app: HttpApp, user: str) -> bool:
     return count(app, Person, Person.slack_user_id == user) == 1
+
+
+def learnt(app: HttpApp, user: str) -> None:
+    """Wait until Coach asked Slack who a person first seen in an event is (their language comes from it)."""
+    wait_until(lambda: count(app, Person, Person.slack_user_id == user, Person.display_name != "") == 1)
 
 
 def publishes(fake: FakeSlack) -> int:
@@ -138,6 +144,7 @@ def test_a_non_admin_cannot_switch_to_the_admin_view(app: HttpApp, fake: FakeSla
 
 def test_an_admin_deletes_their_own_data_from_my_journey(app: HttpApp, fake: FakeSlack) -> None:
     post(app, message_event(BOB, "C0PROJ001", "hello"))
+    learnt(app, BOB)
     admin = open_home(app, fake, BOB, containing="Adoption Coach · rollout")
     journey = press_and_wait(app, fake, BOB, admin, HomeAction.VIEW_JOURNEY, t("home.what_you_know", "en"))
     delete_everything(app, fake, BOB, journey)
@@ -147,6 +154,7 @@ def test_an_admin_deletes_their_own_data_from_my_journey(app: HttpApp, fake: Fak
 
 def test_delete_then_events_do_not_recreate_the_person(app: HttpApp, fake: FakeSlack) -> None:
     post(app, message_event(ALICE, "C0PROJ001", "m1"))
+    learnt(app, ALICE)
     home = open_home(app, fake, ALICE, containing=t("home.what_you_know", "ja"))
     delete_everything(app, fake, ALICE, home)
 
@@ -166,6 +174,10 @@ def test_delete_then_events_do_not_recreate_the_person(app: HttpApp, fake: FakeS
     post(app, member_joined(ALICE, "C0PROJ001"))
     post(app, message_event(ALICE, "D0ALICE01", "help me with workflows", channel_type="im"))
     open_home(app, fake, ALICE, containing=t("privacy.not_tracked_title", "ja"))
+    url = fake.response_url()
+    assert app.driver.post_command(slash_command("help my login fails", ALICE, response_url=url)).status == 200
+    refusal = t("privacy.not_tracked_help", "ja")
+    wait_until(lambda: any(refusal in json.dumps(c.args, ensure_ascii=False) for c in fake.calls_to("response_url")))
     for user_id in (ALICE, CAROL):  # Carol is the control: the same event creates her
         change = load_payload("events_api/user_change.ASSEMBLED.json")
         change["event"]["user"]["id"] = user_id
