@@ -123,7 +123,9 @@ def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, deps
         person = get_person(session, body["user"]["id"])
         if person is None:
             return
-        view = what_you_know_modal(privacy.describe(session, person), person.effective_locale)
+        view = what_you_know_modal(
+            privacy.describe(session, person), person.effective_locale, deps.settings.text_retention_days
+        )
     client.views_open(trigger_id=body["trigger_id"], view=view)  # trigger-bound: must happen within 3 s
 
 

@@ -94,6 +94,11 @@ def describe(session: Session, person: Person) -> StoredData:
         help_requests=count(HelpRequest, HelpRequest.asker_id),
         pulse_answers=count(PulseResponse, PulseResponse.person_id),
         waves=count(WaveMembership, WaveMembership.person_id),
+        extra={
+            "lessons": str(count(LessonCompletion, LessonCompletion.person_id)),
+            "imported_days": str(count(ImportedActivity, ImportedActivity.person_id)),
+            "home_view": session.scalar(select(HomeChoice.view).where(HomeChoice.person_id == person.id)) or "—",
+        },
     )
 
 

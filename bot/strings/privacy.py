@@ -102,4 +102,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "Coach はあなたを記録していないため、質問を保存できません。もう一度使うには Coach の Home タブで"
         "「もう一度始める」を押してください。",
     },
+    "privacy.more": {
+        "en": "*Also:* {lessons} role-track lessons done, {imported} days of imported Slack analytics, "
+        "Home view chosen: {view}",
+        "ja": "*その他:* 役割トラックのレッスン完了 {lessons} 件、取り込んだ Slack 分析 {imported} 日分、"
+        "選んだ Home の表示: {view}",
+    },
+    "privacy.kept_for": {
+        "en": "The text of your help questions and comments is cleared {days} days after the request closes; "
+        "the counts stay.",
+        "ja": "ヘルプの質問やコメントの本文は、依頼が閉じてから {days} 日後に消去されます。件数は残ります。",
+    },
 }

@@ -10,8 +10,8 @@ from bot.views.blocks import Block, actions, button, clip, context, divider, hea
 from bot.views.ids import HomeAction, PrivacyView
 
 
-def what_you_know_modal(data: StoredData, locale: str) -> dict[str, Any]:
-    """Every stored field, grouped; a confirm-guarded button deletes it all."""
+def what_you_know_modal(data: StoredData, locale: str, retention_days: int = 90) -> dict[str, Any]:
+    """Every stored field, grouped, and how long free text is kept; a confirm-guarded button deletes it all."""
     profile = "\n".join(f"• {k}: {v}" for k, v in data.profile.items())
     done = "\n".join(f"• {key} — {status}, {source}, {day}" for key, status, source, day in data.completions[:40])
     totals = ", ".join(f"{k} {v}" for k, v in data.activity_totals.items())
@@ -32,6 +32,16 @@ def what_you_know_modal(data: StoredData, locale: str) -> dict[str, Any]:
                 waves=data.waves,
             )
         ),
+        section(
+            t(
+                "privacy.more",
+                locale,
+                lessons=data.extra.get("lessons", "0"),
+                imported=data.extra.get("imported_days", "0"),
+                view=data.extra.get("home_view", "—"),
+            )
+        ),
+        context(t("privacy.kept_for", locale, days=retention_days)),
         divider(),
         actions(_delete_button(locale)),
     ]

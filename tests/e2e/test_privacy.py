@@ -107,7 +107,9 @@ def delete_everything(app: HttpApp, fake: FakeSlack, user: str, home: dict[str, 
     press(app, fake, user, home, HomeAction.WHAT_YOU_KNOW)
     call = fake.wait_for("views.open", opened + 1)[-1]
     modal = call.response.get("view") or call.args["view"]
-    assert user in json.dumps(modal)  # their own data
+    text = json.dumps(modal, ensure_ascii=False)
+    assert user in text  # their own data
+    assert t("privacy.kept_for", "en", days=90) in text or t("privacy.kept_for", "ja", days=90) in text
     press(app, fake, user, modal, HomeAction.DELETE_MY_DATA)
     wait_until(lambda: not person_exists(app, user))
 
