@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+DEFAULT_PRIVACY_KEY = b"adoption-coach/do-not-track/v1"
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 
@@ -39,8 +40,19 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="COACH_LOG_LEVEL")
     # chat.postMessage calls per second for all replicas together (shared in PostgreSQL); unset: only Slack's 429s pace
     slack_post_rate: float | None = Field(default=None, alias="COACH_SLACK_POST_RATE", gt=0)
+    # Key of the "do not track" hashes (docs/privacy.md); unset: a fixed app key (see `privacy_key`)
+    privacy_key_secret: SecretStr | None = Field(default=None, alias="COACH_PRIVACY_KEY")
+    # Days after a help request closes (or a comment is given) that its free text is kept
+    text_retention_days: int = Field(default=90, alias="COACH_TEXT_RETENTION_DAYS", ge=1)
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "coach_playbook", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "coach_playbook",
+        "privacy_key_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         # `.env.example` leaves values empty; an empty value means "not set", not "set to nothing".
@@ -128,6 +140,18 @@ class Settings(BaseSettings):
     @property
     def app_token(self) -> str:
         return self.slack_app_token.get_secret_value() if self.slack_app_token else ""
+
+    @property
+    def privacy_key(self) -> bytes:
+        """The HMAC key of "do not track" markers: COACH_PRIVACY_KEY, else a fixed app key.
+
+        With the fixed key a marker is still one-way, but whoever holds both the database and the
+        workspace's member list could hash every id and find who opted out; a secret kept outside the
+        database closes that. It must stay the same: a new key forgets every marker.
+        """
+        if self.privacy_key_secret is not None:
+            return self.privacy_key_secret.get_secret_value().encode()
+        return DEFAULT_PRIVACY_KEY
 
 
 def load_settings(**overrides: object) -> Settings:

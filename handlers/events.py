@@ -15,15 +15,14 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows import channels
 from bot.flows import help as help_flow
 from bot.flows.home import publish_home
-from bot.flows.people import learn_new_people, sync_usergroup_departments
+from bot.flows.people import learn_new_people, sync_usergroup_departments, untracked_person, upsert_tracked
 from bot.ingest.batch import EventItem
 from bot.ingest.writer import IngestQueue
-from bot.services.people import department_rule, upsert_person
+from bot.services.people import department_rule
 from handlers.event_translation import activities_from_event
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ def handle_activity(
 ) -> None:
     if not context.get("ingested"):
         ingest.submit(event_item(deps, body, event, context.bot_user_id))
-    if _is_person_dm(event, context.bot_user_id):
+    if _is_person_dm(event, context.bot_user_id) and not untracked_person(deps, event["user"]):
         help_flow.handle_direct_message(
             deps,
             user_id=event["user"],
@@ -120,8 +119,7 @@ def handle_user_event(body: dict[str, Any], event: dict[str, Any], deps: Deps) -
     user = event.get("user")
     if not isinstance(user, dict) or "id" not in user:
         return
-    with session_scope(deps.session_factory) as session:
-        upsert_person(session, user, department_rule(deps.playbook))
+    upsert_tracked(deps, user)  # not for someone who asked Coach to stop tracking them
 
 
 def handle_lifecycle(body: dict[str, Any], event: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows.home import publish_home
+from bot.flows.people import ensure_person
 from bot.flows.self_report import report_done
 from bot.i18n import t
 from bot.services import privacy
@@ -122,7 +123,9 @@ def handle_what_you_know(ack: Ack, body: dict[str, Any], client: WebClient, deps
         person = get_person(session, body["user"]["id"])
         if person is None:
             return
-        view = what_you_know_modal(privacy.describe(session, person), person.effective_locale)
+        view = what_you_know_modal(
+            privacy.describe(session, person), person.effective_locale, deps.settings.text_retention_days
+        )
     client.views_open(trigger_id=body["trigger_id"], view=view)  # trigger-bound: must happen within 3 s
 
 
@@ -133,10 +136,34 @@ def handle_delete_my_data(ack: Ack, body: dict[str, Any], client: WebClient, dep
         person = get_person(session, user_id)
         loc = person.effective_locale if person else "en"
         if person is not None:
-            privacy.erase(session, person)
-    log.info("erased stored data of %s at their request", user_id)
+            privacy.stop_tracking(session, deps.settings.privacy_key, person, deps.clock.now())
+    log.info("erased stored data of a person at their request; not tracking them any more")
     if body.get("view", {}).get("id"):
         client.views_update(view_id=body["view"]["id"], view=deleted_modal(loc))
+    publish_home(deps, user_id)  # "Coach is not tracking you", with "Start again"
+
+
+def handle_start_again(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    """Remove the "do not track" marker; the person is created afresh from Slack and gets their journey."""
+    ack()
+    user_id = body["user"]["id"]
+    with session_scope(deps.session_factory) as session:
+        privacy.start_again(session, deps.settings.privacy_key, user_id)
+    ensure_person(deps, user_id, refresh=True)
+    publish_home(deps, user_id)
+
+
+def handle_switch_view(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
+    """An admin's "My journey" / "Admin view": remembered per person, then the Home tab is published again."""
+    ack()
+    user_id = body["user"]["id"]
+    view = privacy.JOURNEY if action.get("action_id") == HomeAction.VIEW_JOURNEY else privacy.ADMIN
+    with session_scope(deps.session_factory) as session:
+        person = get_person(session, user_id)
+        if person is None or not load_caller(session, deps.settings, user_id).is_admin:
+            return
+        privacy.choose_home_view(session, person, view, deps.clock.now())
+    publish_home(deps, user_id)
 
 
 def register(app: App) -> None:
@@ -144,4 +171,7 @@ def register(app: App) -> None:
     app.action(HomeAction.SNOOZE)(handle_home_snooze_clicked)
     app.action(HomeAction.WHAT_YOU_KNOW)(handle_what_you_know)
     app.action(HomeAction.DELETE_MY_DATA)(handle_delete_my_data)
+    app.action(HomeAction.START_AGAIN)(handle_start_again)
+    app.action(HomeAction.VIEW_JOURNEY)(handle_switch_view)
+    app.action(HomeAction.VIEW_ADMIN)(handle_switch_view)
     app.action(ProgressAction.CONFIRM)(handle_confirm)

@@ -45,4 +45,6 @@ __all__ = [
     "utcnow",
 ]
 from models.insights import MetricRollup, RedDepartment  # noqa: F401
+from models.privacy import DoNotTrack as DoNotTrack
+from models.privacy import HomeChoice as HomeChoice
 from models.setup import SetupState as SetupState

@@ -3,7 +3,7 @@
 Every job is listed once in `JOBS` below (name, interval, function); the job modules import nothing from
 here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`, and every replica
 runs the same table. Each periodic job except delivery is *claimed* once per interval slot across replicas
-(nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts and prune once per
+(nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts, prune and purge once per
 slot, not N times; delivery runs on every replica because its rows are claimed one by one (nudges/claims.py)
 and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough (APScheduler's docs: job
 stores must never be shared between schedulers), with coalesce and max_instances=1.
@@ -24,6 +24,7 @@ from nudges.event_pruning import prune_processed_events
 from nudges.help_jobs import check_help_contacts, tick_help_requests
 from nudges.insight_jobs import tick_metrics
 from nudges.job_claims import ClaimedJob, new_holder_id
+from nudges.retention_jobs import purge_old_texts_job
 from nudges.ticks import plan_nudges
 from nudges.wave_jobs import advance_wave_phases
 from nudges.worker import DeliveryWorker
@@ -68,6 +69,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("prune_processed_events", 3600, each_tick(prune_processed_events)),
     # Today's per-department snapshot (the admin Home reads it) and red-department notices (nudges/insight_jobs.py).
     JobSpec("tick_metrics", 900, each_tick(tick_metrics)),
+    JobSpec("purge_old_texts", 3600, each_tick(purge_old_texts_job)),
 )
 
 

@@ -28,7 +28,7 @@ from bot.domain.help.state import Effect, HelpState, NotifyAsker, NotifyOwner, R
 from bot.domain.small_talk import classify as classify_small_talk
 from bot.flows import small_talk
 from bot.flows.help_delivery import GONE_CODES, deliver_effects
-from bot.flows.people import ensure_person
+from bot.flows.people import ensure_person, slack_locale, untracked_person
 from bot.flows.progress import record_help_opened
 from bot.i18n import t
 from bot.services import help as requests
@@ -140,6 +140,8 @@ def ask(
     ``show`` presents the FAQ answers (``respond`` for the slash command); by default they go to the
     asker's DM. If they cannot be shown, the question is routed instead: FAQ first, never instead.
     """
+    if untracked_person(deps, user_id):  # storing the question would record them again
+        return AskResult("invalid", message=t("privacy.not_tracked_help", slack_locale(deps, user_id)))
     _ensure_asker(deps, user_id)
     record_help_opened(deps, user_id)
     with session_scope(deps.session_factory) as session:

@@ -3,10 +3,12 @@ person at a time when they first appear (Slack is read outside any transaction).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.i18n import normalise_locale
 from bot.ingest.batch import Outcome
 from bot.services.people import (
     DepartmentRule,
@@ -17,21 +19,49 @@ from bot.services.people import (
     upsert_page,
     upsert_person,
 )
+from bot.services.privacy import is_untracked, untracked
 from bot.services.setup import record_sync
 from bot.slack.gateway import SlackError
 
 
 def ensure_person(deps: Deps, user_id: str, *, refresh: bool = False) -> None:
-    """Make sure a person exists (users.info runs outside any transaction); `refresh` re-reads Slack."""
-    if not refresh:
-        with session_scope(deps.session_factory) as session:
-            if get_person(session, user_id) is not None:
-                return
+    """Make sure a person exists (users.info runs outside any transaction); `refresh` re-reads Slack.
+
+    Someone who asked Coach to stop tracking them (a "do not track" marker) is not created again."""
+    with session_scope(deps.session_factory) as session:
+        known = get_person(session, user_id) is not None
+        if not known and is_untracked(session, deps.settings.privacy_key, user_id):
+            return
+    if known and not refresh:
+        return
     try:
         user = deps.slack.user_info(user_id)
     except SlackError:
         return  # keep the bare row; the next sync fills it in
+    upsert_tracked(deps, user)
+
+
+def untracked_person(deps: Deps, user_id: str) -> bool:
+    """True for someone who asked Coach to stop tracking them: their DMs open no help request (that would
+    store them again); their Home tab says how to start again."""
     with session_scope(deps.session_factory) as session:
+        return get_person(session, user_id) is None and is_untracked(session, deps.settings.privacy_key, user_id)
+
+
+def slack_locale(deps: Deps, user_id: str) -> str:
+    """The language of someone Coach stores nothing about: asked of Slack each time, never kept."""
+    try:
+        return normalise_locale(str(deps.slack.user_info(user_id).get("locale") or "en"))
+    except SlackError:
+        return "en"
+
+
+def upsert_tracked(deps: Deps, user: Mapping[str, Any]) -> None:
+    """Create or refresh a person from a Slack user object (team_join, user_change, users.info), unless they
+    asked Coach to stop tracking them."""
+    with session_scope(deps.session_factory) as session:
+        if is_untracked(session, deps.settings.privacy_key, str(user.get("id", ""))):
+            return
         upsert_person(session, user, department_rule(deps.playbook))
 
 
@@ -48,7 +78,9 @@ def sync_people(
     total = SyncResult()
     for page in deps.slack.iter_user_pages(page_size=page_size):
         with session_scope(deps.session_factory) as session:
-            total.add(upsert_page(session, page, rule))
+            # People who asked Coach to stop tracking them are skipped, so a sync does not bring them back.
+            skip = untracked(session, deps.settings.privacy_key, [str(u.get("id", "")) for u in page])
+            total.add(upsert_page(session, [u for u in page if u.get("id") not in skip], rule))
         if on_page:
             on_page(len(page))
     if rule.source == "usergroup" and rule.usergroups:

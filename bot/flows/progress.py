@@ -20,7 +20,13 @@ def record_help_opened(deps: Deps, user_id: str) -> None:
     now = deps.clock.now()
     activity = Activity("help_requested", user_id, f"help:{uuid4().hex}", now)
     with session_scope(deps.session_factory) as session:
-        outcome = ingest_batch(session, playbook=deps.playbook, items=[EventItem(None, (activity,))], now=now)
+        outcome = ingest_batch(
+            session,
+            playbook=deps.playbook,
+            items=[EventItem(None, (activity,))],
+            now=now,
+            privacy_key=deps.settings.privacy_key,
+        )
     if user_id in outcome.progressed:
         try:  # the Home tab is redrawn on its next open; a Slack outage must not lose the question being asked
             publish_home(deps, user_id)

@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.domain.activity import COUNTERS, Activity, classify_counter
+from bot.domain.privacy import tracking_hash
 from bot.domain.progression import PersonProgress, apply, evaluate, matches, next_use_case
 from bot.playbook import Playbook
-from models import Completion, CriterionHit, DailyActivity, NudgeDelivery, Person, ProcessedEvent
+from bot.settings import DEFAULT_PRIVACY_KEY
+from models import Completion, CriterionHit, DailyActivity, DoNotTrack, NudgeDelivery, Person, ProcessedEvent
 from models.base import table_of
 from models.people import PERSON_DEFAULTS
 from nudges.celebrations import CELEBRATION_WAIT
@@ -57,6 +59,7 @@ def _sql(dialect: str) -> SimpleNamespace:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     pe, people, daily = table_of(ProcessedEvent), table_of(Person), table_of(DailyActivity)
     hits, done, outbox = table_of(CriterionHit), table_of(Completion), table_of(NudgeDelivery)
+    dnt = table_of(DoNotTrack)
     counters = insert(daily)
     pids: BindParameter[Any] = bindparam("pids", expanding=True)
     users: BindParameter[Any] = bindparam("users", expanding=True)
@@ -73,6 +76,7 @@ def _sql(dialect: str) -> SimpleNamespace:
             people.c.slack_user_id, people.c.id, people.c.deactivated, people.c.current_stage, people.c.last_active_at
         ).where(people.c.slack_user_id.in_(users)),
         new_people=insert(people).on_conflict_do_nothing(index_elements=["slack_user_id"]),
+        untracked=select(dnt.c.user_hash).where(dnt.c.user_hash.in_(bindparam("hashes", expanding=True))),
         counters=counters.on_conflict_do_update(
             index_elements=["person_id", "day"], set_={c: daily.c[c] + counters.excluded[c] for c in COUNTERS}
         ),
@@ -100,15 +104,23 @@ def _conn(session: Session) -> tuple[Connection, SimpleNamespace]:
     return conn, _sql(conn.dialect.name)
 
 
-def ingest_batch(session: Session, *, playbook: Playbook, items: Sequence[EventItem], now: datetime) -> Outcome:
-    """Record a batch of events; redelivered event ids change nothing."""
+def ingest_batch(
+    session: Session,
+    *,
+    playbook: Playbook,
+    items: Sequence[EventItem],
+    now: datetime,
+    privacy_key: bytes = DEFAULT_PRIVACY_KEY,
+) -> Outcome:
+    """Record a batch of events; redelivered event ids change nothing; people who asked not to be tracked
+    (a "do not track" marker under `privacy_key`) are neither created nor counted."""
     outcome = Outcome()
     fresh = _claim(session, items, now, outcome)
     activities = [a for item in fresh for a in item.activities]
     if not activities:
         return outcome
-    people = _people(session, {a.user_id for a in activities}, outcome)
-    live = [a for a in activities if not people[a.user_id][1]]
+    people = _people(session, {a.user_id for a in activities}, outcome, privacy_key)
+    live = [a for a in activities if a.user_id in people and not people[a.user_id][1]]
     _count(session, live, people)
     _progress(session, playbook, live, people, outcome, now)
     return outcome
@@ -134,8 +146,9 @@ def _claim(session: Session, items: Sequence[EventItem], now: datetime, outcome:
 PersonRow = tuple[int, bool, int, datetime | None]  # id, deactivated, stage, last active
 
 
-def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str, PersonRow]:
-    """slack user id → (person id, deactivated, stage, last active); first-time people get a bare row."""
+def _people(session: Session, user_ids: set[str], outcome: Outcome, privacy_key: bytes) -> dict[str, PersonRow]:
+    """slack user id → (person id, deactivated, stage, last active); first-time people get a bare row, except
+    those with a "do not track" marker (only unknown ids are checked: a marker's owner has no row)."""
     conn, sql = _conn(session)
 
     def load() -> dict[str, PersonRow]:
@@ -146,6 +159,10 @@ def _people(session: Session, user_ids: set[str], outcome: Outcome) -> dict[str,
 
     found = load()
     missing = user_ids - set(found)
+    if missing:
+        by_hash = {tracking_hash(privacy_key, u): u for u in missing}
+        marked = conn.execute(sql.untracked, {"hashes": list(by_hash)}).scalars()
+        missing -= {by_hash[h] for h in marked}
     if missing:
         conn.execute(
             sql.new_people, [{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)]

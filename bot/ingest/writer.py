@@ -158,4 +158,10 @@ class IngestQueue:
 
     def _commit(self, batch: list[EventItem]) -> Outcome:
         with session_scope(self.deps.session_factory) as session:
-            return ingest_batch(session, playbook=self.deps.playbook, items=batch, now=self.deps.clock.now())
+            return ingest_batch(
+                session,
+                playbook=self.deps.playbook,
+                items=batch,
+                now=self.deps.clock.now(),
+                privacy_key=self.deps.settings.privacy_key,
+            )

@@ -10,6 +10,9 @@ class HomeAction(StrEnum):
     SNOOZE = "home.snooze"
     WHAT_YOU_KNOW = "home.what_you_know"
     DELETE_MY_DATA = "home.delete_my_data"
+    VIEW_JOURNEY = "home.view_journey"  # an admin switches their Home to their own journey
+    VIEW_ADMIN = "home.view_admin"  # … and back to the admin view
+    START_AGAIN = "home.start_again"  # someone Coach stopped tracking asks to be tracked again
 
 
 class HelpAction(StrEnum):

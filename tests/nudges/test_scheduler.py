@@ -19,6 +19,7 @@ def test_the_job_table_is_the_exact_list_of_scheduled_jobs() -> None:
         ("advance_wave_phases", 300),
         ("prune_processed_events", 3600),
         ("tick_metrics", 900),
+        ("purge_old_texts", 3600),
     ]
 
 
