@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, answers, commands, core, nudges, privacy, tracks
+from bot.strings import ambassador, answers, charts, commands, core, nudges, privacy, tracks
 from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
@@ -25,6 +25,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     ambassador.STRINGS,
     answers.STRINGS,
     tracks.STRINGS,
+    charts.STRINGS,
 )
 
 

@@ -147,6 +147,12 @@ def _channels_check(playbook: Playbook, gateway: SlackGateway) -> Check:
     return Check("channels", True, f"Coach is in all {len(playbook.channels)} playbook channels")
 
 
+# Scopes whose absence degrades one feature instead of breaking Coach: doctor says which feature.
+FEATURE_OF_SCOPE = {
+    "files:write": "chart images in the weekly digests; without it the digests show text bars",
+}
+
+
 def _scopes_check(granted_header: str | None) -> Check:
     wanted = bot_scopes(load_manifest())
     if granted_header is None:
@@ -154,10 +160,11 @@ def _scopes_check(granted_header: str | None) -> Check:
     granted = {s.strip() for s in granted_header.split(",") if s.strip()}
     missing = sorted(wanted - granted)
     if missing:
+        named = [f"{s} ({FEATURE_OF_SCOPE[s]})" if s in FEATURE_OF_SCOPE else s for s in missing]
         return Check(
             "scopes",
             False,
-            f"missing: {', '.join(missing)}",
+            f"missing: {', '.join(named)}",
             "add them under OAuth & Permissions (or recreate from app.manifest.yaml) and reinstall",
         )
     return Check("scopes", True, f"all {len(wanted)} scopes of app.manifest.yaml granted")

@@ -15,6 +15,7 @@ class CallContext:
 
     token: str
     socket_url: str
+    base_url: str = ""  # http://127.0.0.1:PORT of the fake, for URLs it hands out (file upload URLs)
 
 
 def flag(args: dict[str, Any], name: str) -> bool:

@@ -60,6 +60,7 @@ class FakeSlack:
         self._http, _ = start_http(self.api)
         self.socket.start()
         self.api.socket_url = self.socket.url
+        self.api.base_url = self.base_url
         return self
 
     def stop(self) -> None:
@@ -238,6 +239,11 @@ class FakeSlack:
         """The Home tab currently published for a user."""
         with self.workspace.lock:
             return copy.deepcopy(self.workspace.home_views.get(user_id))
+
+    def uploaded_file(self, file_id: str) -> dict[str, Any]:
+        """A file uploaded through files.getUploadURLExternal (with its `content` bytes and `state`)."""
+        with self.workspace.lock:
+            return copy.deepcopy(self.workspace.files[file_id])
 
     def dm_channel(self, user_id: str) -> str:
         """The bot's DM channel id with a user (the one conversations.open returns)."""

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from urllib.request import Request
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -173,6 +173,8 @@ class SlackGateway:
             ) from exc
         except OSError as exc:  # timeouts and refused connections after the retry handler gave up
             raise SlackError(method, "connection_error") from exc
+        except SlackRequestError as exc:  # files_upload_v2: the bytes' POST to the upload URL was refused
+            raise SlackError(method, "upload_failed") from exc
 
     # -- identity -------------------------------------------------------------------------------
     def auth_test(self) -> dict[str, Any]:
@@ -247,6 +249,23 @@ class SlackGateway:
             include_all_metadata=True,
         )
         return list(resp.get("messages", []))
+
+    # -- files ------------------------------------------------------------------------------------
+    def upload_file(self, content: bytes, *, filename: str, title: str, alt_text: str) -> str:
+        """Upload bytes as a private file of the bot (no channel: it is shown by an `image` block); its file id.
+
+        slack-sdk's `files_upload_v2` makes the three calls (files.getUploadURLExternal, the POST of the bytes,
+        files.completeUploadExternal); it needs the `files:write` scope (`missing_scope` otherwise).
+        """
+        resp = self._call(
+            "files.upload",
+            self.client.files_upload_v2,
+            content=content,
+            filename=filename,
+            title=title,
+            alt_txt=alt_text[:1000],  # files.getUploadURLExternal: alt_txt_too_large over 1,000 characters
+        )
+        return str(resp["file"]["id"])
 
     # -- views ------------------------------------------------------------------------------------
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:

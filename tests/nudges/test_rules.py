@@ -398,7 +398,7 @@ def test_start_of_local_day_on_a_midnight_jump():
 
 def test_every_kind_has_a_policy():
     assert set(POLICIES) == set(NudgeKind)
-    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.CHEER, K.CONFIRM_ASK, K.SMALL_TALK}
+    unpaced = {K.CELEBRATE, K.HELP_FOLLOW_UP, K.AMBASSADOR_DIGEST, K.ADMIN_DIGEST, K.CHEER, K.CONFIRM_ASK, K.SMALL_TALK}
     urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
     assert {kind for kind in NudgeKind if kind.policy.urgent} == urgent
@@ -566,6 +566,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "celebrate",
         "help_follow_up",
         "ambassador_digest",
+        "admin_digest",
         "help_routed",
         "help_asker",
         "admin_post",

@@ -1,0 +1,42 @@
+"""`coach doctor` names a missing optional scope with the feature it enables (files:write → digest charts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.cli.doctor import run_checks
+from bot.manifest import bot_scopes, load_manifest
+from bot.simslack import FakeSlack
+from bot.slack.gateway import SlackGateway, make_web_client
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as f:
+        yield f
+
+
+def _scopes_check(fake: FakeSlack, sqlite_url: str) -> tuple[bool, str]:
+    settings = make_settings(sqlite_url, SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=fake.bot_token)
+    gateway = SlackGateway(make_web_client(settings.bot_token, fake.api_url, retries=0))
+    check = next(c for c in run_checks(settings, gateway) if c.name == "scopes")
+    return check.ok, check.detail
+
+
+def test_files_write_is_in_the_manifest() -> None:
+    assert "files:write" in bot_scopes(load_manifest())
+
+
+def test_a_missing_files_write_is_named_with_the_feature_it_enables(fake: FakeSlack, sqlite_url: str) -> None:
+    fake.api.granted_scopes = sorted(bot_scopes(load_manifest()) - {"files:write"})
+    ok, detail = _scopes_check(fake, sqlite_url)
+    assert not ok
+    assert detail == "missing: files:write (chart images in the weekly digests; without it the digests show text bars)"
+
+
+def test_all_scopes_granted_is_ok(fake: FakeSlack, sqlite_url: str) -> None:
+    fake.api.granted_scopes = sorted(bot_scopes(load_manifest()))
+    assert _scopes_check(fake, sqlite_url)[0]
