@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, answers, charts, commands, core, nudges, privacy, tracks
+from bot.strings import ambassador, answers, charts, commands, core, nudges, privacy, reports, tracks
 from bot.strings import help as help_strings
 
 SUPPORTED = ("en", "ja")
@@ -26,6 +26,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     answers.STRINGS,
     tracks.STRINGS,
     charts.STRINGS,
+    reports.STRINGS,
 )
 
 

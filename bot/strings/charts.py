@@ -8,6 +8,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "charts.line": {"en": "20% line", "ja": "20% の線"},
     "charts.share": {"en": "share of enrolled", "ja": "対象者に占める割合"},
     "charts.not_started": {"en": "Not started", "ja": "未開始"},
+    "charts.everyone": {"en": "Everyone in scope", "ja": "対象の全員"},
     "charts.no_people": {"en": "Nobody is enrolled yet", "ja": "まだ対象者がいません"},
     "charts.digest.alt": {
         "en": "Chart of stage shares and ignition per department: {summary}",
