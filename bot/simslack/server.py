@@ -104,6 +104,15 @@ class FakeSlack:
         """Accept another bot/user token (e.g. a second install)."""
         self.api.bot_tokens.add(token)
 
+    def add_user_token(self, token: str, scopes: tuple[str, ...] = ()) -> None:
+        """Accept a user token (xoxp-…) with these scopes (reported in `x-oauth-scopes` on its calls)."""
+        self.api.user_tokens[token] = frozenset(scopes)
+
+    def add_analytics_file(self, day: str, data: bytes) -> None:
+        """The member analytics file admin.analytics.getFile serves for `day` (YYYY-MM-DD): gzip NDJSON bytes."""
+        with self.workspace.lock:
+            self.workspace.analytics_files[day] = data
+
     # -- seeding ---------------------------------------------------------------------------------
 
     def add_user(self, user_id: str, **fields: Any) -> dict[str, Any]:

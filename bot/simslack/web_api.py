@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import methods_directory, methods_files, methods_messages, methods_views
+from . import methods_analytics, methods_directory, methods_files, methods_messages, methods_views
 from .args import CallContext
 from .faults import Fault, Faults
 from .ratelimit import RateLimits
@@ -24,6 +24,7 @@ HANDLERS = {
     **methods_directory.HANDLERS,
     **methods_views.HANDLERS,
     **methods_files.HANDLERS,
+    **methods_analytics.HANDLERS,
 }
 # Methods whose documented bot scopes are enforced against `granted_scopes` (when that list is set): the optional
 # features that must degrade when a workspace did not grant their scope. Others are not checked (yet).
@@ -39,6 +40,7 @@ class Reply:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent instead of the JSON body (admin.analytics.getFile's gzip file)
 
 
 def parse_args(raw_query: str, body: bytes, content_type: str) -> dict[str, Any]:
@@ -79,6 +81,7 @@ class WebApi:
         self.workspace = workspace
         self.bot_tokens = bot_tokens
         self.app_tokens = app_tokens
+        self.user_tokens: dict[str, frozenset[str]] = {}  # xoxp- token → its scopes (FakeSlack.add_user_token)
         self.calls = CallLog()
         self.rate_limits = RateLimits()
         self.faults = Faults()
@@ -95,6 +98,8 @@ class WebApi:
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         reply = self._faulted(fault) if fault and (fault.status or fault.error) else self._answer(method, args, token)
+        if token in self.user_tokens:  # Slack reports the calling token's own scopes
+            reply.headers["x-oauth-scopes"] = ",".join(sorted(self.user_tokens[token]))
         self.calls.append(Call(method, args, http_method, headers, arrived, reply.status, reply.body))
         return reply
 
@@ -131,10 +136,13 @@ class WebApi:
                 if args.get(arg) in (None, ""):
                     raise missing_arg_error(method, arg)
             handler = HANDLERS.get(method)
-            ctx = CallContext(token, self.socket_url, self.base_url)
+            ctx = CallContext(token, self.socket_url, self.base_url, self.user_tokens.get(token))
             body = handler(self.workspace, args, ctx) if handler else {"ok": True}
         except ApiError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
+        raw = body.pop(methods_analytics.RAW, None)
+        if isinstance(raw, bytes):
+            return Reply(200, {"ok": True, "bytes": len(raw)}, {"Content-Type": "application/gzip"}, raw=raw)
         return Reply(200, body)
 
     def _missing_scope(self, method: str) -> str:
@@ -158,7 +166,7 @@ class WebApi:
             return None if token in self.app_tokens else "invalid_auth"
         if token in self.app_tokens:
             return "not_allowed_token_type"
-        return None if token in self.bot_tokens else "invalid_auth"
+        return None if token in self.bot_tokens or token in self.user_tokens else "invalid_auth"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -198,6 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.api.handle(parts.path[len("/api/") :], args, http_method, headers)
         if self.server.api.granted_scopes:
             reply.headers.setdefault("x-oauth-scopes", ",".join(self.server.api.granted_scopes))
+        if reply.raw is not None:
+            extra = {k: v for k, v in reply.headers.items() if k.lower() != "content-type"}
+            self._send(reply.status, reply.raw, reply.headers.get("Content-Type", "application/octet-stream"), extra)
+            return
         self._send(reply.status, json.dumps(reply.body).encode(), JSON_CONTENT_TYPE, reply.headers)
 
     def _record_response_url(self, path: str, body: bytes, http_method: str, headers: dict[str, str]) -> None:

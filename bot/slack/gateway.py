@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from threading import Lock
 from typing import Any
@@ -134,6 +135,8 @@ class KeepAliveWebClient(WebClient):
                 pool[key] = conn
             if not 200 <= resp.status < 300:
                 raise HTTPError(url, resp.status, resp.reason, resp.msg, BytesIO(body))
+            if resp.msg.get_content_type() == "application/gzip":  # admin.analytics.getFile: bytes, as urlopen's
+                return {"status": resp.status, "headers": resp.msg, "body": body}
             charset = resp.msg.get_content_charset() or "utf-8"
             return {"status": resp.status, "headers": resp.msg, "body": body.decode(charset)}
         raise URLError("connection closed twice")  # not reached: the second attempt returns or raises
@@ -266,6 +269,21 @@ class SlackGateway:
             alt_txt=alt_text[:1000],  # files.getUploadURLExternal: alt_txt_too_large over 1,000 characters
         )
         return str(resp["file"]["id"])
+
+    # -- analytics --------------------------------------------------------------------------------
+    def analytics_file(self, day: date, *, user_token: str) -> bytes:
+        """Slack's member analytics file for one UTC day (gzip NDJSON), with a user token holding
+        `admin.analytics:read` (Enterprise organisations; a bot token cannot call admin.analytics.getFile)."""
+        resp = self._call(
+            "admin.analytics.getFile",
+            self.client.admin_analytics_getFile,
+            type="member",
+            date=day.isoformat(),
+            token=user_token,
+        )
+        if not isinstance(resp.data, bytes):
+            raise SlackError("admin.analytics.getFile", "not_a_file")
+        return resp.data
 
     # -- views ------------------------------------------------------------------------------------
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
