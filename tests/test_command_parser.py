@@ -167,6 +167,10 @@ class QuietGateway:
         self.dms.append(channel)
         return PostedMessage(channel, f"{len(self.dms)}.000100")
 
+    def dnd_info(self, user_id: str) -> dict[str, Any]:
+        # `/coach celebrate @group` reaches send_direct, which asks whether the person is in do-not-disturb.
+        return {"ok": True, "dnd_enabled": False, "snooze_enabled": False}
+
 
 @pytest.fixture(scope="module")
 def deps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deps]:
