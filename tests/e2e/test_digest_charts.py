@@ -133,3 +133,18 @@ def test_the_admin_digest_goes_to_the_admin_channel_once_a_week_with_its_chart(c
         (row,) = s.scalars(select(NudgeDelivery).where(NudgeDelivery.kind == "admin_digest"))
     assert (row.state, row.address, row.person_id) == ("sent", ADMIN_CHANNEL, None)
     assert row.idempotency_key == "admin_digest:admins:2026-W06"
+
+
+def test_digests_with_the_same_numbers_and_language_share_one_uploaded_chart(coach: HttpApp, fake: FakeSlack) -> None:
+    fake.add_user("U0AMBEN02", name="abe", tz="Europe/London", locale="en-GB")
+    with session_scope(coach.deps.session_factory) as s:
+        abe = Person(slack_user_id="U0AMBEN02", department="Sales", tz="Europe/London", locale="en", opted_out_kinds=[])
+        s.add(abe)
+        s.flush()
+        s.add(Role(person_id=abe.id, role="ambassador", department="Sales"))
+    assert queue_ambassador_digests(coach.deps) == 3
+    deliver_nudges(coach.deps)
+    english = {_images(_digest(fake, user))[0]["slack_file"]["id"] for user in (AMB_EN, "U0AMBEN02")}
+    japanese = _images(_digest(fake, AMB_JA))[0]["slack_file"]["id"]
+    assert len(english) == 1 and japanese not in english  # one chart per language, not per reader
+    assert len(fake.calls_to("files.completeUploadExternal")) == 2
