@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, answers, commands, core, insights, nudges, privacy, tracks
+from bot.strings import ambassador, answers, charts, commands, core, insights, nudges, privacy, reports, tracks
 from bot.strings import help as help_strings
 from bot.strings import setup as setup_strings
 
@@ -28,6 +28,8 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     tracks.STRINGS,
     insights.STRINGS,
     setup_strings.STRINGS,
+    charts.STRINGS,
+    reports.STRINGS,
 )
 
 

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    # A user token (xoxp-) with admin.analytics:read, only for `coach analytics fetch` (Enterprise organisations)
+    slack_user_token: SecretStr | None = Field(default=None, alias="SLACK_USER_TOKEN")
     slack_api_url: str = Field(default=SLACK_API_DEFAULT, alias="SLACK_API_URL")
     database_url: str = Field(default="sqlite:///coach.db", alias="DATABASE_URL")
     coach_playbook: Path | None = Field(default=None, alias="COACH_PLAYBOOK")
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",
+        "slack_user_token",
         "coach_playbook",
         "privacy_key_secret",
         mode="before",
@@ -63,6 +66,13 @@ class Settings(BaseSettings):
     def _bot_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and not v.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb- (OAuth & Permissions page)")
+        return v
+
+    @field_validator("slack_user_token")
+    @classmethod
+    def _user_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xoxp-"):
+            raise ValueError("must be a user token starting with xoxp- (OAuth & Permissions, User OAuth Token)")
         return v
 
     @field_validator("slack_app_token")
@@ -123,6 +133,7 @@ class Settings(BaseSettings):
             "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
             "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
             "SLACK_SIGNING_SECRET": "the Signing Secret from Basic Information, for HTTP mode",
+            "SLACK_USER_TOKEN": "a user token (xoxp-…) with admin.analytics:read (Enterprise organisations)",
         }
         for name in names:
             field = next(f for f, info in type(self).model_fields.items() if info.alias == name)
@@ -136,6 +147,10 @@ class Settings(BaseSettings):
     @property
     def signing_secret(self) -> str:
         return self.slack_signing_secret.get_secret_value() if self.slack_signing_secret else ""
+
+    @property
+    def user_token(self) -> str:
+        return self.slack_user_token.get_secret_value() if self.slack_user_token else ""
 
     @property
     def app_token(self) -> str:

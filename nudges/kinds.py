@@ -35,6 +35,7 @@ class NudgeKind(StrEnum):
     AMBASSADOR = "ambassador"
     CELEBRATE = "celebrate"
     AMBASSADOR_DIGEST = "ambassador_digest"
+    ADMIN_DIGEST = "admin_digest"  # the weekly digest of every department, in the admin channel (no person)
     TRACK_LESSON = "track_lesson"
     SMALL_TALK = "small_talk"
     HELP_ROUTED = "help_routed"  # a help question (or its news) to a contact
@@ -144,6 +145,9 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # The weekly digest is a report the ambassador's role brings, not coaching: never budgeted, paced or
         # opted out of (giving up the role stops it), but it keeps working hours and do-not-disturb.
         NudgeKind.AMBASSADOR_DIGEST: _transactional(5),
+        # The same report for the admin channel: rendered at send time like the ambassador digest (not
+        # prerendered), held to working hours in UTC (a channel has no time zone of its own).
+        NudgeKind.ADMIN_DIGEST: _transactional(5),
         # Every 90 days a help contact is asked whether they are still the right person, and an ambassador is
         # asked to confirm a self-reported step: the role brings them; they wait for working hours and DND.
         NudgeKind.CONFIRM_ASK: _transactional(4, prerendered=True),

@@ -19,7 +19,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from nudges.digest_jobs import queue_ambassador_digests
+from nudges.digest_jobs import queue_admin_digest, queue_ambassador_digests
 from nudges.event_pruning import prune_processed_events
 from nudges.help_jobs import check_help_contacts, tick_help_requests
 from nudges.insight_jobs import tick_metrics
@@ -63,6 +63,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("plan_nudges", 300, each_tick(plan_nudges)),
     JobSpec("deliver_nudges", 1, delivery_worker, claimed=False),
     JobSpec("queue_ambassador_digests", 3600, each_tick(queue_ambassador_digests)),
+    JobSpec("queue_admin_digest", 3600, each_tick(queue_admin_digest)),
     JobSpec("tick_help_requests", 60, each_tick(tick_help_requests)),
     JobSpec("check_help_contacts", 3600, each_tick(check_help_contacts)),
     JobSpec("advance_wave_phases", 300, each_tick(advance_wave_phases)),

@@ -48,7 +48,7 @@ from nudges import tracks
 from nudges.celebrations import celebration_slot, coalesce
 from nudges.claims import claim_due, new_worker_id
 from nudges.config import DeliverySettings, cadence_rules
-from nudges.digest_jobs import digest_for
+from nudges.digest_jobs import ADMIN_TITLE, render_digest
 from nudges.direct import record_after_send
 from nudges.kinds import NudgeKind
 from nudges.outbox import scrubbed
@@ -455,6 +455,9 @@ class DeliveryWorker:
                     )
                     break
                 except SlackError as exc:
+                    if exc.code == "invalid_blocks" and message.fallback is not None:
+                        message = message.fallback  # e.g. a digest's chart image Slack will not show: text bars
+                        continue
                     if exc.status != 429 and exc.code != "ratelimited":
                         raise
                     self.throttle.pause(exc.retry_after or 1.0)
@@ -468,11 +471,13 @@ class DeliveryWorker:
             return OutgoingMessage(
                 text=str(item.payload.get("text", "")), blocks=list(item.payload.get("blocks") or [])
             )
+        departments = [str(d) for d in item.payload.get("departments", [])]
+        if item.kind is NudgeKind.ADMIN_DIGEST:
+            locale = str(item.payload.get("locale") or self.deps.playbook.default_locale)
+            return render_digest(self.deps, self.gateway, departments, locale, now, title_key=ADMIN_TITLE)
         assert item.person is not None
         if item.kind is NudgeKind.AMBASSADOR_DIGEST:
-            departments = [str(d) for d in item.payload.get("departments", [])]
-            with session_scope(self.deps.session_factory) as session:
-                return digest_for(session, self.deps.playbook, departments, item.person.effective_locale, now)
+            return render_digest(self.deps, self.gateway, departments, item.person.effective_locale, now)
         if item.kind is NudgeKind.TRACK_LESSON:
             return render_lesson(self.deps.playbook, self._context(item, now))
         return render_nudge(self.deps.playbook, self._context(item, now))

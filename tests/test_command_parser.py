@@ -169,12 +169,13 @@ class QuietGateway:
     def open_dm(self, user_id: str) -> str:
         return f"D{user_id}"
 
-    def dnd_info(self, user_id: str) -> dict[str, Any]:
-        return {"ok": True, "dnd_enabled": False, "snooze_enabled": False}
-
     def post_message(self, channel: str, text: str, **_: Any) -> PostedMessage:
         self.dms.append(channel)
         return PostedMessage(channel, f"{len(self.dms)}.000100")
+
+    def dnd_info(self, user_id: str) -> dict[str, Any]:
+        # `/coach celebrate @group` reaches send_direct, which asks whether the person is in do-not-disturb.
+        return {"ok": True, "dnd_enabled": False, "snooze_enabled": False}
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from bot.cli.outbox import outbox
 from bot.cli.people import import_people_command, sync_people_command
 from bot.cli.playbook import playbook
 from bot.cli.rehearse import rehearse
+from bot.cli.report import report
 from bot.cli.run import run, serve, worker
 from bot.cli.waves import audit, waves
 
@@ -35,3 +36,4 @@ main.add_command(ambassadors)
 main.add_command(outbox)
 main.add_command(rehearse)
 main.add_command(analytics)
+main.add_command(report)

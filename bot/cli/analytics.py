@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.cli.common import deps_for_command, friendly_errors
+from bot.deps import Deps
 
 UNKNOWN_SHOWN = 5
 
 
 @click.group(help="Slack's own member analytics (admin.analytics.getFile, type member).")
 def analytics() -> None:
-    """Sub-commands: import."""
+    """Sub-commands: import, fetch."""
 
 
 @analytics.command(
@@ -27,11 +30,22 @@ def analytics() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @friendly_errors
 def import_command(files: tuple[Path, ...]) -> None:
+    deps = deps_for_command()
+    try:
+        refused = import_paths(deps, files)
+    finally:
+        deps.engine.dispose()
+    if refused:
+        click.echo(f"coach: {refused} of {len(files)} files refused", err=True)
+        sys.exit(1)
+
+
+def import_paths(deps: Deps, files: Sequence[Path]) -> int:
+    """Import each file in its own transaction, saying what each gave; the number of files refused."""
     from bot.db import session_scope
     from bot.domain.analytics_file import read_member_file
     from bot.services.analytics import import_member_days
 
-    deps = deps_for_command()
     now = deps.clock.now()
     refused = 0
     with Progress(
@@ -68,7 +82,39 @@ def import_command(files: tuple[Path, ...]) -> None:
                     err=True,
                 )
             bar.advance(task)
-    deps.engine.dispose()
+    return refused
+
+
+@analytics.command(
+    "fetch",
+    help="Fetch Slack's member analytics file for one UTC day with admin.analytics.getFile (Enterprise "
+    "organisations: SLACK_USER_TOKEN, a user token with admin.analytics:read), save it, and import it.",
+)
+@click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="the UTC day (a finished one)")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="where to save the file (default: slack-member-analytics-DATE.ndjson.gz here)",
+)
+@click.option("--no-import", "no_import", is_flag=True, help="only save the file")
+@friendly_errors
+def fetch_command(day: str, out: Path | None, no_import: bool) -> None:
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
+    deps = deps_for_command("SLACK_USER_TOKEN")
+    try:
+        today = deps.clock.now().date()
+        if wanted >= today:
+            click.echo(f"coach: {wanted} is not over yet in UTC (today is {today}): Slack has no file for it", err=True)
+            sys.exit(1)
+        data = deps.slack.analytics_file(wanted, user_token=deps.settings.user_token)
+        path = out or Path(f"slack-member-analytics-{wanted}.ndjson.gz")
+        path.write_bytes(data)
+        click.echo(f"{path}: {len(data)} bytes from admin.analytics.getFile (member, {wanted})")
+        refused = 0 if no_import else import_paths(deps, [path])
+    finally:
+        deps.engine.dispose()
     if refused:
-        click.echo(f"coach: {refused} of {len(files)} files refused", err=True)
         sys.exit(1)

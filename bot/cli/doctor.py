@@ -119,6 +119,7 @@ def run_checks(
     checks += _optional_scope_checks(granted)
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
+    checks.append(_analytics_check(settings, gateway))
     if playbook is not None:
         checks.append(_channels_check(playbook, gateway))
         checks.append(_people_check(named_people(playbook, settings, session), gateway))
@@ -239,3 +240,31 @@ def _app_token_check(settings: Settings, gateway: SlackGateway) -> Check:
             "Basic Information → App-Level Tokens: create one with connections:write",
         )
     return Check("socket mode", True, "app-level token can open Socket Mode connections")
+
+
+ANALYTICS_SCOPE = "admin.analytics:read"
+
+
+def _analytics_check(settings: Settings, gateway: SlackGateway) -> Check:
+    """Whether `coach analytics fetch` can work: a user token (SLACK_USER_TOKEN) holding admin.analytics:read."""
+    if not settings.user_token:
+        return Check(
+            "analytics",
+            True,
+            "SLACK_USER_TOKEN is not set: `coach analytics fetch` is off (Enterprise organisations: a user token "
+            f"with {ANALYTICS_SCOPE}); `coach analytics import FILE` works without it",
+        )
+    try:
+        resp = gateway.client.auth_test(token=settings.user_token)
+    except Exception as exc:
+        code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error") or type(exc).__name__
+        return Check("analytics", False, f"the user token was refused: {code}", "copy a valid xoxp- token into .env")
+    granted = {s.strip() for s in str(resp.headers.get("x-oauth-scopes") or "").split(",") if s.strip()}
+    if ANALYTICS_SCOPE not in granted:
+        return Check(
+            "analytics",
+            False,
+            f"the user token lacks {ANALYTICS_SCOPE}: `coach analytics fetch` cannot work",
+            f"add the user scope {ANALYTICS_SCOPE} (an Org admin installs the app at the organisation) and reinstall",
+        )
+    return Check("analytics", True, f"available: the user token has {ANALYTICS_SCOPE} (`coach analytics fetch`)")

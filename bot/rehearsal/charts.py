@@ -1,95 +1,27 @@
 """Charts for the rehearsal report: each function turns one report.json section into PNG bytes.
 
-Figures are built with `matplotlib.figure.Figure` on an explicit Agg canvas (never pyplot, never
-`matplotlib.use`), so no global figure registry fills up, nothing needs a display and importing this module changes
-no global backend; every chart shares one style (`_STYLE`) and a PNG without the
-"Software" metadata, so the same report gives the same bytes.
+The figure, style, CJK font and PNG machinery is shared with every other chart (`bot.charts.style`).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import io
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.typing import RcKeyType
 
-# IPAexGothic ships inside the matplotlib-fontja wheel (IPA Font License). We locate the file without importing
-# the package, because its import rewrites matplotlib's global rc settings as a side effect.
-_CJK_FAMILY = "IPAexGothic"
-_DPI = 80
-
-_STYLE: dict[RcKeyType, Any] = {
-    "font.family": [_CJK_FAMILY, "DejaVu Sans"],
-    "font.size": 9,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "coach-rehearsal",
-    "figure.dpi": _DPI,
-    "savefig.dpi": _DPI,
-}
-
-
-def cjk_font_path() -> Path | None:
-    """The Japanese-capable font file packaged with the product, or None when the package is missing."""
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
-    return path if path.is_file() else None
-
-
-_font_registered = False
-
-
-def _register_font() -> None:
-    """Register the CJK font once per process (font_manager keeps the list; adding twice only costs time)."""
-    global _font_registered
-    if _font_registered:
-        return
-    path = cjk_font_path()
-    if path is not None:
-        font_manager.fontManager.addfont(str(path))
-    _font_registered = True
-
-
-@contextmanager
-def _figure(width: float, height: float, ncols: int = 1) -> Iterator[tuple[Figure, list[Axes]]]:
-    """One styled figure with `ncols` side-by-side axes; the rc style applies while it is drawn."""
-    _register_font()
-    with rc_context(_STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
-        FigureCanvasAgg(fig)
-        axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
-        yield fig, axes
-
-
-def _png(fig: Figure) -> bytes:
-    """PNG bytes without the Software/date metadata, so identical input gives identical bytes."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+from bot.charts.style import cjk_font_path as cjk_font_path  # re-exported: the report names its font
+from bot.charts.style import figure, no_data, png
 
 
 def _no_data(ax: Axes, what: str) -> None:
-    ax.text(0.5, 0.5, f"no {what}", ha="center", va="center", transform=ax.transAxes, color="grey")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    no_data(ax, f"no {what}")
 
 
 def dms_per_person_week(histogram: Mapping[str, int], budget: int) -> bytes:
     """How many person-weeks got k DMs, with the playbook's weekly budget as a line: bars right of it are over."""
-    with _figure(6, 3) as (fig, (ax,)):
+    with figure(6, 3) as (fig, (ax,)):
         ks = sorted(int(k) for k in histogram)
         counts = [histogram[str(k)] for k in ks]
         colors = ["#c0392b" if k > budget else "#2e86c1" for k in ks]
@@ -98,19 +30,19 @@ def dms_per_person_week(histogram: Mapping[str, int], budget: int) -> bytes:
         ax.set_xlabel("DMs in one week")
         ax.set_ylabel("person-weeks")
         ax.legend(loc="upper right")
-        return _png(fig)
+        return png(fig)
 
 
 def dms_by_local_hour(by_hour: Mapping[str, int]) -> bytes:
     """The hour on the recipient's own clock when each DM landed."""
-    with _figure(6, 3) as (fig, (ax,)):
+    with figure(6, 3) as (fig, (ax,)):
         hours = list(range(24))
         ax.bar(hours, [by_hour.get(str(h), 0) for h in hours], color="#2e86c1", width=0.8)
         ax.set_xticks(hours[::2])
         ax.set_xlim(-0.5, 23.5)
         ax.set_xlabel("local hour of the recipient")
         ax.set_ylabel("DMs")
-        return _png(fig)
+        return png(fig)
 
 
 def _stage_order(weeks_by_dept: Mapping[str, Sequence[Mapping[str, int]]]) -> list[str]:
@@ -134,14 +66,14 @@ def stage_progression(
     """Share of each department at each stage, week by week, with the ignition threshold and week marked."""
     depts = list(weeks_by_dept)
     stages = _stage_order(weeks_by_dept)
-    with _figure(max(3.0, 2.4 * len(depts)), 3.2, ncols=max(1, len(depts))) as (fig, axes):
+    with figure(max(3.0, 2.4 * len(depts)), 3.2, ncols=max(1, len(depts))) as (fig, axes):
         if not depts:
             _no_data(axes[0], "departments")
-            return _png(fig)
+            return png(fig)
         for ax, dept in zip(axes, depts, strict=True):
             _stage_panel(ax, dept, weeks_by_dept[dept], stages, threshold, ignition_week.get(dept))
         axes[-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-        return _png(fig)
+        return png(fig)
 
 
 def _stage_panel(
@@ -165,7 +97,7 @@ def _stage_panel(
 
 def help_requests(help_section: Mapping[str, Any]) -> bytes:
     """Time to first answer (minutes) next to how requests ended: answered, escalated, unanswered."""
-    with _figure(7, 3, ncols=2) as (fig, (left, right)):
+    with figure(7, 3, ncols=2) as (fig, (left, right)):
         minutes = list(help_section.get("first_answer_minutes", []))
         if minutes:
             left.hist(minutes, bins=min(20, max(1, len(set(minutes)))), color="#2e86c1")
@@ -177,17 +109,17 @@ def help_requests(help_section: Mapping[str, Any]) -> bytes:
         values = [int(help_section.get(n, 0)) for n in names]
         right.bar(names, values, color=["#7f8c8d", "#27ae60", "#f39c12", "#c0392b"])
         right.set_ylabel("requests")
-        return _png(fig)
+        return png(fig)
 
 
 def kinds_per_phase(by_phase: Mapping[str, Mapping[str, int]]) -> bytes:
     """Stacked bars: which kinds of DM each phase sent; a phase with no bar sent nothing."""
     phases = list(by_phase)
     kinds = sorted({k for counts in by_phase.values() for k in counts})
-    with _figure(6, 3) as (fig, (ax,)):
+    with figure(6, 3) as (fig, (ax,)):
         if not phases:
             _no_data(ax, "phases")
-            return _png(fig)
+            return png(fig)
         bottom = [0] * len(phases)
         for kind in kinds:
             values = [by_phase[p].get(kind, 0) for p in phases]
@@ -196,19 +128,19 @@ def kinds_per_phase(by_phase: Mapping[str, Mapping[str, int]]) -> bytes:
         ax.set_ylabel("DMs")
         if kinds:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-        return _png(fig)
+        return png(fig)
 
 
 def sentiment_trend(by_week: Sequence[float | None]) -> bytes:
     """Mean pulse rating per week (1-5); weeks nobody answered are gaps, not zeros."""
-    with _figure(6, 3) as (fig, (ax,)):
+    with figure(6, 3) as (fig, (ax,)):
         if all(v is None for v in by_week):
             _no_data(ax, "pulse answers")
-            return _png(fig)
+            return png(fig)
         ys = [math.nan if v is None else v for v in by_week]
         ax.plot(range(len(ys)), ys, marker="o", color="#8e44ad")
         ax.set_ylim(1, 5)
         ax.set_xticks(range(len(ys)))
         ax.set_xlabel("week")
         ax.set_ylabel("mean rating")
-        return _png(fig)
+        return png(fig)

@@ -49,15 +49,23 @@ def render_html(report: Mapping[str, Any]) -> str:
             *_charts(report),
         ]
     )
+    return page(f"Rehearsal report: {report['playbook']}", body)
+
+
+def page(title: str, body: str, *, lang: str = "en") -> str:
+    """A whole self-contained page (inline CSS) around `body`; shared with `coach report --html`."""
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Rehearsal report: {_e(report['playbook'])}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+escape = _e  # public name for other pages built with this machinery
 
 
 def _warnings(warnings: Iterable[Mapping[str, str]]) -> str:
@@ -115,6 +123,16 @@ def _plan(plan: Iterable[Mapping[str, Any]]) -> str:
         f"<tr><th>{_e(w['wave'])}</th>{''.join(f'<td>{_e(p)}</td>' for p in w['phase_by_week'])}</tr>" for w in plan
     )
     return f'<section id="plan"><h2>Plan: phase by week</h2><table>{rows}</table></section>'
+
+
+def figure_section(section_id: str, title: str, png: bytes) -> str:
+    """A titled section with the chart embedded as a base64 PNG (the page needs no other file)."""
+    return _figure(section_id, title, png)
+
+
+def table_section(section_id: str, title: str, rows: Iterable[tuple[object, object]]) -> str:
+    """A titled two-column table (every cell escaped)."""
+    return _table(section_id, title, rows)
 
 
 def _figure(section_id: str, title: str, png: bytes) -> str:

@@ -15,6 +15,8 @@ class CallContext:
 
     token: str
     socket_url: str
+    base_url: str = ""  # http://127.0.0.1:PORT of the fake, for URLs it hands out (file upload URLs)
+    user_scopes: frozenset[str] | None = None  # the scopes of a user token (xoxp-); None: not a user token
 
 
 def flag(args: dict[str, Any], name: str) -> bool:

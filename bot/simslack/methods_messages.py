@@ -40,6 +40,26 @@ def _check_content(args: dict[str, Any]) -> None:
             raise ApiError("invalid_metadata_schema")
 
 
+def _check_images(ws: SlackState, args: dict[str, Any]) -> None:
+    """`image` blocks need alt text, and a `slack_file` must be a finished upload (methods_files.py).
+
+    Slack's answer for an unknown or unfinished file, as reported in python-slack-sdk issue #1658:
+    `invalid_blocks` with `errors: ["invalid slack file [json-pointer:/blocks/N/slack_file]"]`.
+    """
+    blocks = args.get("blocks")
+    for n, block in enumerate(blocks if isinstance(blocks, list) else []):
+        if not isinstance(block, dict) or block.get("type") != "image":
+            continue
+        if not block.get("alt_text"):
+            raise ApiError("invalid_blocks", errors=[f"missing required field: alt_text [json-pointer:/blocks/{n}]"])
+        ref = block.get("slack_file")
+        if ref is None:
+            continue
+        file = ws.files.get(str(ref.get("id", ""))) if isinstance(ref, dict) else None
+        if file is None or file.get("state") != "complete":
+            raise ApiError("invalid_blocks", errors=[f"invalid slack file [json-pointer:/blocks/{n}/slack_file]"])
+
+
 def _bot_message(ws: SlackState, args: dict[str, Any], ts: str) -> dict[str, Any]:
     ident = ws.identity
     message: dict[str, Any] = {
@@ -69,6 +89,7 @@ def chat_post_message(ws: SlackState, args: dict[str, Any], ctx: CallContext) ->
     with ws.lock:
         channel = ws.resolve_channel(text_arg(args, "channel"))
         _check_content(args)
+        _check_images(ws, args)
         message = _bot_message(ws, args, ws.clock.next_ts())
         thread_ts = message.get("thread_ts")
         if thread_ts:

@@ -112,3 +112,9 @@ def tier_of(method: str) -> str:
 def docs_example(method: str, name: str = "success") -> dict[str, Any]:
     """A docs example response saved under api-responses/docs-examples."""
     return dict(load_json(f"api-responses/docs-examples/{method}.{name}.json"))
+
+
+def bot_scopes_of(method: str) -> list[str]:
+    """The bot-token scopes the docs list for a method (`scope.bot`), [] when none are listed."""
+    scope = _methods()[method].get("scope") or {}
+    return list(scope.get("bot") or []) if isinstance(scope, dict) else []

@@ -60,6 +60,7 @@ class FakeSlack:
         self._http, _ = start_http(self.api)
         self.socket.start()
         self.api.socket_url = self.socket.url
+        self.api.base_url = self.base_url
         return self
 
     def stop(self) -> None:
@@ -102,6 +103,15 @@ class FakeSlack:
     def add_token(self, token: str) -> None:
         """Accept another bot/user token (e.g. a second install)."""
         self.api.bot_tokens.add(token)
+
+    def add_user_token(self, token: str, scopes: tuple[str, ...] = ()) -> None:
+        """Accept a user token (xoxp-…) with these scopes (reported in `x-oauth-scopes` on its calls)."""
+        self.api.user_tokens[token] = frozenset(scopes)
+
+    def add_analytics_file(self, day: str, data: bytes) -> None:
+        """The member analytics file admin.analytics.getFile serves for `day` (YYYY-MM-DD): gzip NDJSON bytes."""
+        with self.workspace.lock:
+            self.workspace.analytics_files[day] = data
 
     # -- seeding ---------------------------------------------------------------------------------
 
@@ -238,6 +248,11 @@ class FakeSlack:
         """The Home tab currently published for a user."""
         with self.workspace.lock:
             return copy.deepcopy(self.workspace.home_views.get(user_id))
+
+    def uploaded_file(self, file_id: str) -> dict[str, Any]:
+        """A file uploaded through files.getUploadURLExternal (with its `content` bytes and `state`)."""
+        with self.workspace.lock:
+            return copy.deepcopy(self.workspace.files[file_id])
 
     def dm_channel(self, user_id: str) -> str:
         """The bot's DM channel id with a user (the one conversations.open returns)."""

@@ -11,15 +11,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import methods_directory, methods_messages, methods_views
+from . import methods_analytics, methods_directory, methods_files, methods_messages, methods_views
 from .args import CallContext
 from .faults import Fault, Faults
 from .ratelimit import RateLimits
 from .recording import Call, CallLog
-from .reference import arg_property, documented_errors, is_known_method, required_args
+from .reference import arg_property, bot_scopes_of, documented_errors, is_known_method, required_args
 from .workspace import ApiError, SlackState
 
-HANDLERS = {**methods_messages.HANDLERS, **methods_directory.HANDLERS, **methods_views.HANDLERS}
+HANDLERS = {
+    **methods_messages.HANDLERS,
+    **methods_directory.HANDLERS,
+    **methods_views.HANDLERS,
+    **methods_files.HANDLERS,
+    **methods_analytics.HANDLERS,
+}
+# Methods whose documented bot scopes are enforced against `granted_scopes` (when that list is set): the optional
+# features that must degrade when a workspace did not grant their scope. Others are not checked (yet).
+SCOPE_CHECKED = frozenset({"files.getUploadURLExternal", "files.completeUploadExternal"})
 JSON_STRING_ARGS = ("blocks", "attachments", "view", "metadata")
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -31,6 +40,7 @@ class Reply:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent instead of the JSON body (admin.analytics.getFile's gzip file)
 
 
 def parse_args(raw_query: str, body: bytes, content_type: str) -> dict[str, Any]:
@@ -71,10 +81,12 @@ class WebApi:
         self.workspace = workspace
         self.bot_tokens = bot_tokens
         self.app_tokens = app_tokens
+        self.user_tokens: dict[str, frozenset[str]] = {}  # xoxp- token → its scopes (FakeSlack.add_user_token)
         self.calls = CallLog()
         self.rate_limits = RateLimits()
         self.faults = Faults()
         self.socket_url = ""
+        self.base_url = ""  # http://127.0.0.1:PORT, set when the server starts (upload URLs point here)
         # Slack reports a bot token's granted scopes in this header on every call (`coach doctor` reads it).
         self.granted_scopes: list[str] = []
 
@@ -86,6 +98,8 @@ class WebApi:
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         reply = self._faulted(fault) if fault and (fault.status or fault.error) else self._answer(method, args, token)
+        if token in self.user_tokens:  # Slack reports the calling token's own scopes
+            reply.headers["x-oauth-scopes"] = ",".join(sorted(self.user_tokens[token]))
         self.calls.append(Call(method, args, http_method, headers, arrived, reply.status, reply.body))
         return reply
 
@@ -112,15 +126,38 @@ class WebApi:
         retry_after = self.rate_limits.check(method, args)
         if retry_after is not None:
             return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        missing = self._missing_scope(method)
+        if missing:
+            # Slack's shape: missing_scope with the scope needed and the scopes the token has.
+            provided = ",".join(self.granted_scopes)
+            return Reply(200, {"ok": False, "error": "missing_scope", "needed": missing, "provided": provided})
         try:
             for arg in required_args(method):
                 if args.get(arg) in (None, ""):
                     raise missing_arg_error(method, arg)
             handler = HANDLERS.get(method)
-            body = handler(self.workspace, args, CallContext(token, self.socket_url)) if handler else {"ok": True}
+            ctx = CallContext(token, self.socket_url, self.base_url, self.user_tokens.get(token))
+            body = handler(self.workspace, args, ctx) if handler else {"ok": True}
         except ApiError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
+        raw = body.pop(methods_analytics.RAW, None)
+        if isinstance(raw, bytes):
+            return Reply(200, {"ok": True, "bytes": len(raw)}, {"Content-Type": "application/gzip"}, raw=raw)
         return Reply(200, body)
+
+    def _missing_scope(self, method: str) -> str:
+        """The documented bot scope this call lacks, "" when granted or not checked."""
+        if method not in SCOPE_CHECKED or not self.granted_scopes:
+            return ""
+        return next((scope for scope in bot_scopes_of(method) if scope not in self.granted_scopes), "")
+
+    def upload(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """The POST of a file's bytes to its upload URL (recorded as a call to "upload_url")."""
+        status, text = methods_files.receive_upload(self.workspace, path[len(methods_files.UPLOAD_PATH) :], body)
+        call = Call("upload_url", {"path": path, "length": len(body)}, "POST", headers, time.time(), status)
+        call.response["ok"] = status == 200
+        self.calls.append(call)
+        return status, text
 
     def _auth_error(self, method: str, token: str) -> str | None:
         if not token:
@@ -129,7 +166,7 @@ class WebApi:
             return None if token in self.app_tokens else "invalid_auth"
         if token in self.app_tokens:
             return "not_allowed_token_type"
-        return None if token in self.bot_tokens else "invalid_auth"
+        return None if token in self.bot_tokens or token in self.user_tokens else "invalid_auth"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -154,6 +191,10 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/hooks/"):
             self._record_response_url(parts.path, body, http_method, headers)
             return
+        if parts.path.startswith(methods_files.UPLOAD_PATH) and http_method == "POST":
+            status, text = self.server.api.upload(parts.path, body, headers)
+            self._send(status, text.encode(), "text/plain; charset=utf-8")
+            return
         if not parts.path.startswith("/api/"):
             self._send(404, b"not found", "text/plain")
             return
@@ -165,6 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.api.handle(parts.path[len("/api/") :], args, http_method, headers)
         if self.server.api.granted_scopes:
             reply.headers.setdefault("x-oauth-scopes", ",".join(self.server.api.granted_scopes))
+        if reply.raw is not None:
+            extra = {k: v for k, v in reply.headers.items() if k.lower() != "content-type"}
+            self._send(reply.status, reply.raw, reply.headers.get("Content-Type", "application/octet-stream"), extra)
+            return
         self._send(reply.status, json.dumps(reply.body).encode(), JSON_CONTENT_TYPE, reply.headers)
 
     def _record_response_url(self, path: str, body: bytes, http_method: str, headers: dict[str, str]) -> None:

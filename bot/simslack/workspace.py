@@ -163,6 +163,8 @@ class SlackState:
     usergroups: dict[str, dict[str, Any]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     home_views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → file (methods_files.py), bytes kept
+    analytics_files: dict[str, bytes] = field(default_factory=dict)  # "YYYY-MM-DD" → member file (gzip NDJSON)
     _im_by_user: dict[str, str] = field(default_factory=dict)
 
     def im_for(self, user_id: str) -> str:

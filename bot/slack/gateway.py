@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from threading import Lock
 from typing import Any
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from urllib.request import Request
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -134,6 +135,8 @@ class KeepAliveWebClient(WebClient):
                 pool[key] = conn
             if not 200 <= resp.status < 300:
                 raise HTTPError(url, resp.status, resp.reason, resp.msg, BytesIO(body))
+            if resp.msg.get_content_type() == "application/gzip":  # admin.analytics.getFile: bytes, as urlopen's
+                return {"status": resp.status, "headers": resp.msg, "body": body}
             charset = resp.msg.get_content_charset() or "utf-8"
             return {"status": resp.status, "headers": resp.msg, "body": body.decode(charset)}
         raise URLError("connection closed twice")  # not reached: the second attempt returns or raises
@@ -173,6 +176,8 @@ class SlackGateway:
             ) from exc
         except OSError as exc:  # timeouts and refused connections after the retry handler gave up
             raise SlackError(method, "connection_error") from exc
+        except SlackRequestError as exc:  # files_upload_v2: the bytes' POST to the upload URL was refused
+            raise SlackError(method, "upload_failed") from exc
 
     # -- identity -------------------------------------------------------------------------------
     def auth_test(self) -> dict[str, Any]:
@@ -252,6 +257,38 @@ class SlackGateway:
             include_all_metadata=True,
         )
         return list(resp.get("messages", []))
+
+    # -- files ------------------------------------------------------------------------------------
+    def upload_file(self, content: bytes, *, filename: str, title: str, alt_text: str) -> str:
+        """Upload bytes as a private file of the bot (no channel: it is shown by an `image` block); its file id.
+
+        slack-sdk's `files_upload_v2` makes the three calls (files.getUploadURLExternal, the POST of the bytes,
+        files.completeUploadExternal); it needs the `files:write` scope (`missing_scope` otherwise).
+        """
+        resp = self._call(
+            "files.upload",
+            self.client.files_upload_v2,
+            content=content,
+            filename=filename,
+            title=title,
+            alt_txt=alt_text[:1000],  # files.getUploadURLExternal: alt_txt_too_large over 1,000 characters
+        )
+        return str(resp["file"]["id"])
+
+    # -- analytics --------------------------------------------------------------------------------
+    def analytics_file(self, day: date, *, user_token: str) -> bytes:
+        """Slack's member analytics file for one UTC day (gzip NDJSON), with a user token holding
+        `admin.analytics:read` (Enterprise organisations; a bot token cannot call admin.analytics.getFile)."""
+        resp = self._call(
+            "admin.analytics.getFile",
+            self.client.admin_analytics_getFile,
+            type="member",
+            date=day.isoformat(),
+            token=user_token,
+        )
+        if not isinstance(resp.data, bytes):
+            raise SlackError("admin.analytics.getFile", "not_a_file")
+        return resp.data
 
     # -- views ------------------------------------------------------------------------------------
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:

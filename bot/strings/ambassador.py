@@ -196,6 +196,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": ":loud_sound: コーチングメッセージを再開しました。",
     },
     "ambassador.digest.title": {"en": "Your week as ambassador", "ja": "アンバサダー週次ダイジェスト"},
+    "ambassador.digest.admin_title": {"en": "Adoption this week, all departments", "ja": "今週の定着状況 (全部署)"},
     "ambassador.digest.moved": {
         "en": ":arrow_up: Moved up this week: {names}",
         "ja": ":arrow_up: 今週ステージが上がった人: {names}",

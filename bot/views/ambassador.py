@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from bot.services.ambassadors import (
     Scope,
     StuckPerson,
 )
-from bot.views.blocks import Block, actions, button, clip, context, divider, header, section
+from bot.views.blocks import Block, actions, button, clip, context, divider, header, image_file, section
 from bot.views.ids import AmbassadorAction, HelpAction
 from bot.views.insights import score_lines
 
@@ -33,7 +34,7 @@ MAX_BLOCKS = 50
 LIST_LIMIT = 15
 BAR_WIDTH = 20
 NAMES_LIMIT = 30
-DIGEST_DEPARTMENTS_MAX = 5  # 5 × 7 blocks + header and footer stay under MAX_BLOCKS
+DIGEST_DEPARTMENTS_MAX = 5  # 5 × 7 blocks + header, chart image and footer stay under MAX_BLOCKS
 
 
 def ephemeral(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
@@ -340,16 +341,39 @@ def questions_message(
 # -- the weekly digest --------------------------------------------------------------------------------
 
 
-def digest_message(digests: Sequence[DepartmentDigest], stage_titles: Sequence[str], locale: str) -> dict[str, Any]:
-    """The Monday DM: per department, the numbers, who moved up, who needs a hand, open questions."""
-    blocks: list[Block] = [header(t("ambassador.digest.title", locale))]
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart already uploaded to Slack: shown with an `image` block instead of the text bars."""
+
+    file_id: str
+    alt_text: str
+
+
+def digest_message(
+    digests: Sequence[DepartmentDigest],
+    stage_titles: Sequence[str],
+    locale: str,
+    *,
+    chart: ChartImage | None = None,
+    title_key: str = "ambassador.digest.title",
+) -> dict[str, Any]:
+    """The Monday digest: per department, the numbers, who moved up, who needs a hand, open questions.
+
+    With a `chart` the stage and ignition bars are the image; without one (no `files:write`, Slack refused the
+    upload) they are drawn as text bars, so the digest says the same either way.
+    """
+    blocks: list[Block] = [header(t(title_key, locale))]
+    if chart is not None:
+        blocks.append(image_file(chart.file_id, chart.alt_text))
     for digest in digests[:DIGEST_DEPARTMENTS_MAX]:
         # Each department's status under a bold name instead of its own header.
         department_blocks = status_blocks(digest.status, stage_titles, locale)[1:]
+        if chart is not None and digest.status.current.enrolled:
+            department_blocks = [department_blocks[0], department_blocks[-1]]  # numbers and verdict; bars: image
         blocks.extend([divider(), section(f"*{digest.status.department}*"), *department_blocks])
         blocks.append(section(_digest_lines(digest, locale)))
     blocks.append(context(t("ambassador.digest.footer", locale)))
-    text = t("ambassador.digest.title", locale) + ": " + ", ".join(d.status.department for d in digests)
+    text = t(title_key, locale) + ": " + ", ".join(d.status.department for d in digests)
     return {"text": clip(text, 3000), "blocks": blocks[:MAX_BLOCKS]}
 
 

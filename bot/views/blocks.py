@@ -57,3 +57,11 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def image_file(file_id: str, alt_text: str, *, title: str | None = None) -> Block:
+    """An image block showing a file uploaded to Slack (`slack_file`), not a public URL; alt text is required."""
+    block: Block = {"type": "image", "slack_file": {"id": file_id}, "alt_text": clip(alt_text, 2000)}
+    if title:
+        block["title"] = {"type": "plain_text", "text": clip(title, 2000), "emoji": True}
+    return block

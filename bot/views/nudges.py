@@ -55,6 +55,8 @@ class OutgoingMessage:
 
     text: str
     blocks: list[Block]
+    # What to post instead when Slack refuses these blocks (a digest's chart image: the file may not be ready).
+    fallback: OutgoingMessage | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}

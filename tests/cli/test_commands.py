@@ -22,6 +22,7 @@ def test_every_sub_command_is_registered_explicitly() -> None:
         "outbox",
         "playbook",
         "rehearse",
+        "report",
         "run",
         "serve",
         "sync-people",

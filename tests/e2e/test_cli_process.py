@@ -149,7 +149,7 @@ def test_doctor_checks_the_people_the_setup_checklist_stored_and_the_optional_sc
     from models import SetupState
 
     grant_manifest_scopes(fake)
-    fake.api.granted_scopes = [s for s in fake.api.granted_scopes if s != "usergroups:read"]
+    fake.api.granted_scopes = [s for s in fake.api.granted_scopes if s not in ("usergroups:read", "files:write")]
     fake.add_user("U0GONE001", name="gone", deleted=True)
     fake.add_user("U0GUEST01", name="guest", is_restricted=True)
     url = f"sqlite:///{tmp_path / 'c.db'}"

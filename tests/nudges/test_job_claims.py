@@ -50,6 +50,7 @@ def test_every_periodic_job_but_delivery_is_claimed_and_the_evergreen_check_is_i
     assert set(claimed) == {
         "plan_nudges",
         "queue_ambassador_digests",
+        "queue_admin_digest",
         "tick_help_requests",
         "check_help_contacts",
         "advance_wave_phases",

@@ -14,6 +14,7 @@ def test_the_job_table_is_the_exact_list_of_scheduled_jobs() -> None:
         ("plan_nudges", 300),
         ("deliver_nudges", 1),
         ("queue_ambassador_digests", 3600),
+        ("queue_admin_digest", 3600),
         ("tick_help_requests", 60),
         ("check_help_contacts", 3600),
         ("advance_wave_phases", 300),
