@@ -151,6 +151,7 @@ def _status(view: dict[str, Any], title: str) -> str:
 
 def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, workspace: FakeSlack) -> None:
     fake = workspace
+    fake.api.granted_scopes = [s for s in fake.api.granted_scopes if s != "files:write"]  # an optional scope withheld
     # 1. The admin opens the Home tab: no wave yet, so it is the setup checklist, every item with a next step.
     before = _publishes(fake)
     assert app.driver.post_event(event_callback(app_home_opened(ADMIN))).status == 200
