@@ -136,3 +136,14 @@ def open_admin_rollout(app: HttpApp, fake: FakeSlack, admin: str) -> dict[str, A
     return publish(
         lambda: app.driver.post_interaction(block_actions(admin, button["action_id"], button["value"], view=home))
     )
+
+
+def draft_wave(app: HttpApp, actor: str, department: str = "Sales") -> int:
+    """A draft wave saved as the editor would (past the setup checklist, which shows until a first wave exists)."""
+    from bot.db import session_scope
+    from bot.domain.waves import WaveForm
+    from bot.services import rollout
+
+    with session_scope(app.deps.session_factory) as s:
+        form = WaveForm(name="Pilot", departments=(department,))
+        return rollout.save_wave(s, actor=actor, form=form, now=app.deps.clock.now()).id

@@ -16,16 +16,14 @@ from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from bot.domain.waves import WaveForm
 from bot.flows.people import sync_people
-from bot.services import rollout
 from bot.services.people import DepartmentRule
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import wave_editor_modal
 from models import AuditEntry, NudgeDelivery, Wave, WaveMembership
-from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.e2e.harness import HttpApp, draft_wave, http_app, wait_until
 
 ADMIN = "U0ADMIN01"  # a Slack workspace admin (users.info is_admin)
 CONFIG_ADMIN = "U0CONFIG1"  # named in COACH_ADMINS only
@@ -45,9 +43,7 @@ def admin_app(fake: FakeSlack, sqlite_url: str) -> Iterator[HttpApp]:
 
 
 def _draft(app: HttpApp) -> int:
-    with session_scope(app.deps.session_factory) as s:
-        form = WaveForm(name="Pilot", departments=("Sales",))
-        return rollout.save_wave(s, actor=ADMIN, form=form, now=app.deps.clock.now()).id
+    return draft_wave(app, ADMIN)
 
 
 def _counts(app: HttpApp) -> tuple[int, int, int, int, str]:

@@ -31,7 +31,7 @@ from bot.simslack.payloads import (
 from bot.simslack.payloads import load as load_payload
 from bot.views.ids import HomeAction
 from models import DailyActivity, DoNotTrack, HelpRequest, HomeChoice, Person
-from tests.e2e.harness import HttpApp, http_app, wait_until
+from tests.e2e.harness import HttpApp, draft_wave, http_app, wait_until
 
 # tests/e2e/conftest.py: Alice speaks Japanese; Bob is made an admin here; Carol is not in the fake workspace
 ALICE, BOB, CAROL = "U0ALICE01", "U0BOB0001", "U0CAROL01"
@@ -114,17 +114,8 @@ def delete_everything(app: HttpApp, fake: FakeSlack, user: str, home: dict[str, 
     wait_until(lambda: not person_exists(app, user))
 
 
-def _a_wave_exists(app: HttpApp) -> None:
-    """Past the setup checklist (shown until a first wave exists): the admin Home is the rollout view."""
-    from bot.domain.waves import WaveForm
-    from bot.services import rollout
-
-    with session_scope(app.deps.session_factory) as s:
-        rollout.save_wave(s, actor=BOB, form=WaveForm(name="Pilot", departments=("Sales",)), now=app.deps.clock.now())
-
-
 def test_an_admin_switches_to_my_journey_and_back(app: HttpApp, fake: FakeSlack) -> None:
-    _a_wave_exists(app)
+    draft_wave(app, BOB)  # past the setup checklist: the admin Home is the rollout view
     admin = open_home(app, fake, BOB, containing="Adoption Coach · rollout")
     journey_label = t("privacy.view_journey", "en")
     assert find_button(admin, HomeAction.VIEW_JOURNEY)["text"]["text"] == journey_label
@@ -157,7 +148,7 @@ def test_a_non_admin_cannot_switch_to_the_admin_view(app: HttpApp, fake: FakeSla
 def test_an_admin_deletes_their_own_data_from_my_journey(app: HttpApp, fake: FakeSlack) -> None:
     post(app, message_event(BOB, "C0PROJ001", "hello"))
     learnt(app, BOB)
-    _a_wave_exists(app)
+    draft_wave(app, BOB)  # past the setup checklist: the admin Home is the rollout view
     admin = open_home(app, fake, BOB, containing="Adoption Coach · rollout")
     journey = press_and_wait(app, fake, BOB, admin, HomeAction.VIEW_JOURNEY, t("home.what_you_know", "en"))
     delete_everything(app, fake, BOB, journey)
