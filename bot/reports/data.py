@@ -26,7 +26,7 @@ from bot.services.metrics import NO_DEPARTMENT, active_days, enrolled_people
 from bot.services.metrics.scores import RATED_KINDS, compute, compute_from, facts_of, horizon, own_scores, thresholds
 from models import Completion, DailyActivity, HelpRequest, ImportedActivity, Person, PulseResponse, Wave, WaveMembership
 
-CHUNK = 1000
+CHUNK = 900  # the metrics loader's own chunk size: one round of its queries per chunk
 FORECAST_WORDS = {  # the CSV's forecast column; a crossing week is its Monday (YYYY-MM-DD)
     ForecastState.NOT_STARTED: "not started",
     ForecastState.REACHED: "reached",

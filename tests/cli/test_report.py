@@ -197,6 +197,17 @@ def test_department_and_wave_narrow_the_people(workspace: sessionmaker, tmp_path
     assert _report("--csv", str(out), *WINDOW, "--wave", "Pilot")[0] == 0
     rows = _rows(out)
     assert set(rows) == {"U0ANN0001", "U0CY00001"} and rows["U0ANN0001"]["wave"] == "Pilot"
+    # Bob is in another running wave: with --wave the departments of Pilot's members are listed, each whole
+    # (Sales' 3 enrolled people, as the admin Home shows it), beside how many of Pilot's members are in it.
+    with workspace.begin() as s:
+        second = Wave(name="Second", state="active")
+        s.add(second)
+        s.flush()
+        bob = s.query(Person.id).filter_by(slack_user_id="U0BOB0001").scalar()
+        s.add(WaveMembership(wave_id=second.id, person_id=bob, enrolled_at=JAN, running=True))
+    assert _report("--departments", "--csv", str(out), *WINDOW, "--wave", "Pilot")[0] == 0
+    sales = _rows(out)["Sales"]
+    assert set(_rows(out)) == {"Sales"} and (sales["people"], sales["enrolled"], sales["adoption"]) == ("2", "3", "33")
 
 
 def test_the_html_page_is_self_contained_with_the_five_charts(workspace: sessionmaker, tmp_path: Path) -> None:

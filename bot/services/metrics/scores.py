@@ -3,7 +3,9 @@
 The arithmetic is bot.domain.insights; this module only reads: enrolled people (the package's one rule), their
 active days from observed counters and imported analytics (never summed: a day's actions are the larger of the
 two), breadth beyond chat, answers in the window, and questions past their SLA. The admin Home reads the same
-numbers from rollups (bot/services/metrics/rollups.py); `/coach status` and the digest compute one department live.
+numbers from rollups (bot/services/metrics/rollups.py); `/coach status` and the digest compute one department live;
+`coach report` loads the facts of its scope over its own window (`facts_of`) and scores them with `own_scores`
+(each person) and one `compute_from` (every department).
 """
 
 from __future__ import annotations
