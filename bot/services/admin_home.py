@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import Playbook
-from bot.services import admin_roles, answers, audit, help_metrics, rollout
+from bot.services import admin_roles, answers, audit, help_directory, help_metrics, rollout
 from bot.services.metrics import rollups, scores
 from bot.services.people import get_person
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, TrainingRating, WaveRow
@@ -67,6 +67,7 @@ def admin_home_state(
         training=training_ratings(
             session, playbook=playbook, now=now, locale=person.effective_locale if person else "en"
         ),
+        flagged_contacts=help_directory.flagged_contact_rows(session, playbook, locale=locale),
     )
 
 
