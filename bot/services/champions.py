@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.domain.champions import (
     TIP_MAX,
@@ -188,10 +188,13 @@ def recent_stories(session: Session, *, department: str, since: datetime, limit:
     """A department's success stories since `since`, newest first (at most `limit`), and how many there were."""
     where = (SuccessStory.department == department, SuccessStory.created_at >= since)
     total = int(session.scalar(select(func.count()).select_from(SuccessStory).where(*where)) or 0)
-    author = select(Person.slack_user_id).where(Person.id == SuccessStory.author_id).scalar_subquery()
+    author = aliased(Person)
     rows = session.execute(
-        select(Person.slack_user_id, author, SuccessStory.kind, SuccessStory.text, SuccessStory.created_at)
+        select(
+            Person.slack_user_id, author.slack_user_id, SuccessStory.kind, SuccessStory.text, SuccessStory.created_at
+        )
         .join(Person, Person.id == SuccessStory.person_id)
+        .outerjoin(author, author.id == SuccessStory.author_id)
         .where(*where)
         .order_by(SuccessStory.created_at.desc(), SuccessStory.id.desc())
         .limit(limit)
