@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.db import insert_ignore
 from bot.domain.champions import (
     TIP_MAX,
     Candidate,
@@ -92,8 +93,13 @@ def invite(
         return outcome, None
     inviter = session.scalar(select(Person.id).where(Person.slack_user_id == caller.user_id))
     if row is None:
-        row = Champion(person_id=person.id, state=InviteState.INVITED.value, invited_at=now)
-        session.add(row)
+        # Two clicks at once (two replicas): one row per person, the second click finds it already invited.
+        fresh = {"person_id": person.id, "state": InviteState.INVITED.value, "invited_at": now}
+        if not insert_ignore(session, Champion, fresh, conflict=["person_id"]):
+            return InviteOutcome.ALREADY_INVITED, None
+        row = session.scalar(select(Champion).where(Champion.person_id == person.id))
+        if row is None:
+            return InviteOutcome.ALREADY_INVITED, None
     row.department, row.state, row.invited_by_id = department, InviteState.INVITED.value, inviter
     row.invited_at, row.answered_at, row.channel_id, row.channel_error = now, None, None, None
     session.flush()
