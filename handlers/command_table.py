@@ -116,6 +116,17 @@ COMMANDS: tuple[Subcommand, ...] = (
         "@person <use case>",
         aliases=("確認",),
     ),
+    Subcommand(
+        "champions",
+        {
+            "en": "power users of your department, to invite to the champions network",
+            "ja": "部署のパワーユーザー（チャンピオンネットワークに招待）",
+        },
+        "ambassador",
+        ambassador.run_champions,
+        "[department]",
+        aliases=("チャンピオン",),
+    ),
 )
 
 

@@ -25,6 +25,7 @@ from bot.domain.insights import (
     Scores,
     Thresholds,
     group_scores,
+    is_power_user,
 )
 from bot.domain.waves import PhaseSchedule
 from bot.playbook import Playbook
@@ -391,3 +392,9 @@ def person_scores(session: Session, *, playbook: Playbook, person_id: int, now: 
     return own_scores(
         rows[0], playbook=playbook, today=now.date(), horizon=horizon(session, playbook=playbook, now=now)
     )
+
+
+def power_users(session: Session, *, playbook: Playbook, now: datetime, department: str) -> list[PersonFacts]:
+    """The enrolled people of `department` who meet the power-user rule (`is_power_user`) over the window."""
+    rules = thresholds(playbook)
+    return [p for p in facts(session, playbook=playbook, now=now, department=department) if is_power_user(p, rules)]
