@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # users.profile.get calls per minute during a people sync (custom profile fields: departments, country,
     # office). Slack's Tier 4 allows 100+ per minute (bot/simslack/data/web-api/rate-limits.selected.DERIVED.json);
     # the default stays under it so the sync never meets a 429.
-    slack_profile_rate: float = Field(default=80.0, alias="COACH_SLACK_PROFILE_RATE", gt=0, le=100)
+    slack_profile_rate: float = Field(default=80.0, alias="COACH_SLACK_PROFILE_RATE", gt=0)
     # Hours between scheduled incremental people syncs (users.list walk; profiles re-read only when changed)
     people_sync_hours: float = Field(default=24.0, alias="COACH_PEOPLE_SYNC_HOURS", gt=0)
     # Key of the "do not track" hashes (docs/privacy.md); unset: a fixed app key (see `privacy_key`)

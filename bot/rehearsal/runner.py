@@ -176,8 +176,9 @@ class Simulation:
     # -- the workspace in the simulated Slack -------------------------------------------------------------
     def seed_slack(self) -> None:
         self.fake.api.granted_scopes = sorted(bot_scopes(load_manifest()))
+        self.fake.define_profile_field("Xf01DEPT", "Department")
         for p in [*self.ws.people, *self.ws.contacts]:
-            fields = {"Xf01DEPT": {"value": p.department, "alt": "", "label": "Department"}}
+            fields = {"Xf01DEPT": p.department}  # the bundled playbook's "Department" field (users.profile.get)
             self.fake.add_user(p.user_id, name=p.name, real_name=p.name.title(), tz=p.tz, locale=p.locale,
                                profile_fields=fields)  # fmt: skip
             if p.away:
@@ -263,10 +264,9 @@ class Simulation:
 
     def _prepare(self) -> None:
         from bot.flows.channels import sync_channels
-        from bot.flows.people import sync_people
-        from bot.services.people import department_rule
+        from bot.flows.people import people_rule, sync_people
 
-        sync_people(self.deps, department_rule(self.deps.playbook))
+        sync_people(self.deps, people_rule(self.deps))
         sync_channels(self.deps)
         plan_path = self.config.plan
         if plan_path is None:

@@ -332,15 +332,11 @@ class SlackGateway:
         resp = self._call("users.info", self.client.users_info, user=user_id, include_locale=True)
         return dict(resp["user"])
 
-    def iter_user_pages(self, page_size: int = 200) -> Iterator[list[dict[str, Any]]]:
-        """users.list page by page (Tier 2: the retry handler waits out 429s)."""
-        for members, _ in self.user_pages(page_size=page_size):
-            yield members
-
     def user_pages(
         self, *, page_size: int = 200, cursor: str | None = None
     ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
-        """users.list pages from `cursor` on, each with the cursor of the page after it (None after the last)."""
+        """users.list pages from `cursor` on, each with the cursor of the page after it (None after the last);
+        Tier 2: the retry handler waits out 429s."""
         while True:
             resp = self._call("users.list", self.client.users_list, limit=page_size, cursor=cursor, include_locale=True)
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
