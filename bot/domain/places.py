@@ -71,11 +71,6 @@ def person_country(
     return country_of_zone(tz_name)
 
 
-def supported_country(code: str) -> bool:
-    """Whether the `holidays` package knows this country's public holidays."""
-    return code.upper() in holidays.list_supported_countries()
-
-
 @functools.lru_cache(maxsize=512)
 def _holidays_of(country: str, year: int) -> Mapping[date, str]:
     try:

@@ -82,8 +82,15 @@ def checklist_state(deps: Deps, user_id: str) -> views.SetupChecklist:
         numbers = setup.people_numbers(session)
         slots = setup.contact_slots(session, deps.playbook)
         stored_sponsor = setup.sponsor_of(session)
+        sync = setup.sync_status(session)
         facts: dict[str, Any] = {
-            "synced_at": setup.people_synced_at(session),
+            "synced_at": sync.synced_at,
+            "sync_added": sync.added,
+            "sync_updated": sync.updated,
+            "sync_deactivated": sync.deactivated,
+            "sync_problems": tuple(sync.problems),
+            "sync_unfinished_since": sync.started_at,
+            "sync_hours": deps.settings.people_sync_hours,
             "departments": active_departments(session),
             "ambassadors": len(setup.ambassador_ids(session)),
             "has_waves": setup.has_waves(session),

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,7 +28,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.domain.activity import CRITERIA_CHANNEL_TYPES, EVENT_FILTERS, OBSERVABLE_EVENTS
-from bot.domain.places import supported_country
 
 DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEMPLATE_KINDS: Final = (
@@ -475,7 +475,7 @@ class Locations(Strict):
     @classmethod
     def _known_countries(cls, offices: dict[str, str]) -> dict[str, str]:
         for office, code in offices.items():
-            if not supported_country(code):
+            if code.upper() not in holidays.list_supported_countries():
                 raise _problem(f'office "{office}": {code!r} is not a country code the holidays calendar knows')
         return {office: code.upper() for office, code in offices.items()}
 

@@ -187,10 +187,6 @@ def set_sponsor(session: Session, *, actor: str, user_id: str, now: datetime) ->
     appointments.appoint(session, actor=actor, user_id=user_id, role="sponsor", department=None, now=now)
 
 
-def people_synced_at(session: Session) -> datetime | None:
-    return session.scalar(select(SetupState.people_synced_at).where(SetupState.id == SETUP_ROW))
-
-
 # A sync renews its heartbeat after every users.list page (a page plus its paced profile reads takes about
 # 200 × 60/80 s = 2.5 minutes at most); one silent for longer was interrupted and may be resumed by anyone.
 SYNC_STALE = timedelta(minutes=10)
@@ -204,7 +200,12 @@ class SyncStatus:
     added: int = 0
     updated: int = 0
     deactivated: int = 0
-    problem: str | None = None  # "missing_field:<name>", "profile_error:<code>", "csv:<message>"
+    problem: str | None = None  # codes, one a line: "missing_field:<name>", "profile_error:<code>", "csv_bad:…"
+
+    @property
+    def problems(self) -> list[str]:
+        return self.problem.splitlines() if self.problem else []
+
     started_at: datetime | None = None  # a sync under way or interrupted (None: none unfinished)
     heartbeat_at: datetime | None = None
     holder: str | None = None
@@ -313,7 +314,7 @@ def finish_sync(session: Session, *, holder: str, now: datetime, problems: Itera
         return
     row.people_synced_at = now
     row.sync_started_at = row.sync_cursor = row.sync_holder = row.sync_heartbeat_at = None
-    row.sync_problem = "; ".join(problems)[:500] or None
+    row.sync_problem = "\n".join(problems)[:500] or None
 
 
 @dataclass(frozen=True)
