@@ -4,9 +4,9 @@ Every job is listed once in `JOBS` below (name, interval, function); the job mod
 here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`, and every replica
 runs the same table. Each periodic job except delivery is *claimed* once per interval slot across replicas
 (nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts, prune, purge and
-sync people once per slot, not N times; delivery runs on every replica because its rows are claimed one by one (nudges/claims.py)
-and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough (APScheduler's docs: job
-stores must never be shared between schedulers), with coalesce and max_instances=1.
+sync people once per slot, not N times; delivery runs on every replica because its rows are claimed one by
+one (nudges/claims.py) and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough
+(APScheduler's docs: job stores must never be shared between schedulers), with coalesce and max_instances=1.
 """
 
 from __future__ import annotations
