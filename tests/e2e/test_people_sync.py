@@ -5,9 +5,11 @@ current; messages skip each recipient's own public holidays."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps, build_deps
 from bot.flows.people import people_rule, sync_people
+from bot.playbook import default_playbook_path
 from bot.services import setup
 from bot.services.people import DepartmentRule
 from bot.simslack import FakeSlack
@@ -123,7 +126,7 @@ def test_profile_reads_are_paced_under_the_setting_and_an_incremental_sync_reads
         sync_people(app.deps, people_rule(app.deps))
         at = [c.at for c in workspace.calls_to("users.profile.get")]
         assert len(at) == 8
-        gaps = [b - a for a, b in zip(at, at[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(at)]
         # Sent 60 / 240 s apart; the fake sees them arrive with a few milliseconds of network jitter.
         assert min(gaps) >= 0.2
         assert (len(at) - 1) / (at[-1] - at[0]) * 60 <= 240  # calls per minute, as measured on the fake
@@ -190,9 +193,7 @@ def test_a_crashed_sync_is_resumed_only_after_its_heartbeat_goes_stale(workspace
         assert len(_people(app.deps)) == 3
 
 
-def test_the_scheduled_sync_runs_once_across_two_replicas_and_again_when_due(
-    workspace: FakeSlack, db_url: str
-) -> None:
+def test_the_scheduled_sync_runs_once_across_two_replicas_and_again_when_due(workspace: FakeSlack, db_url: str) -> None:
     _seed(workspace, 30)
     clock = ManualClock(T0)
     replicas = [build_deps(settings_for(workspace, db_url), clock=clock) for _ in range(2)]
@@ -309,3 +310,22 @@ def test_each_recipient_skips_their_own_countrys_public_holidays(workspace: Fake
         held = _row(app, f"us:{NEW_YORK}")  # asked on Wednesday evening in New York: not before Friday
         assert held.state == "pending"
         assert _local_day(held.due_at, "America/New_York") == "Fri 2026-11-27"
+
+
+def test_the_playbooks_csv_departments_path_is_applied_by_every_sync(
+    workspace: FakeSlack, sqlite_url: str, tmp_path: Path
+) -> None:
+    ids = _seed(workspace, 3)
+    text = default_playbook_path().read_text(encoding="utf-8")
+    department_section = "departments:\n  source: profile_field\n  field: Department"
+    assert department_section in text
+    playbook = tmp_path / "playbook.yaml"
+    playbook.write_text(text.replace(department_section, "departments:\n  source: csv\n  path: people.csv"))
+    with http_app(workspace, sqlite_url, COACH_PLAYBOOK=str(playbook)) as app:
+        missing = sync_people(app.deps, people_rule(app.deps))
+        assert missing.problems == [f"csv_missing:{tmp_path / 'people.csv'}"]  # beside the playbook, named
+        assert workspace.calls_to("users.profile.get") == []  # no profile field to read
+        (tmp_path / "people.csv").write_text(f"slack_user_id,department\n{ids[0]},Legal\n{ids[1]},Finance\n")
+        assert sync_people(app.deps, people_rule(app.deps)).problems == []
+        people = _people(app.deps)
+    assert [people[u].department for u in ids] == ["Legal", "Finance", None]
