@@ -213,6 +213,9 @@ class Simulation:
             SLACK_BOT_TOKEN=self.fake.bot_token, SLACK_APP_TOKEN=self.fake.app_token,
             SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=self.fake.api_url, DATABASE_URL=db_url,
             COACH_PLAYBOOK=str(self.config.playbook_path),
+            # The simulated Slack answers at once and sets no profile-read limit: the rehearsal does not
+            # wait out the real users.profile.get pace in wall-clock time.
+            COACH_SLACK_PROFILE_RATE=600000,
         )  # fmt: skip
         self.deps = build_deps(settings, clock=self.clock, playbook=self.config.playbook)
         # The database is a temporary file deleted after the run: durability buys nothing, fsyncs cost time.
