@@ -111,6 +111,7 @@ def test_a_profile_field_the_workspace_lacks_is_named_by_the_sync_checklist_and_
             assert app.driver.post_event(event_callback(app_home_opened("U0ADMIN01"))).status == 200
             home = json.dumps(wait_until(lambda: bare.home_view("U0ADMIN01")), ensure_ascii=False)
             assert "The profile field “Department” does not exist in this workspace" in home
+            assert "Last sync: 1 added, 0 updated, 0 deactivated." in home
             with session_scope(app.deps.session_factory) as s:
                 checks = {c.name: c for c in run_checks(app.deps.settings, app.deps.slack, app.deps.playbook, s)}
     assert not checks["profile fields"].ok
