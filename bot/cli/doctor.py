@@ -155,10 +155,10 @@ def _sync_check(session: Session | None, settings: Settings) -> Check:
     if status is None or status.synced_at is None:
         never = "people were never synced from Slack (the scheduled sync runs within an hour of Coach starting)"
         return Check("people sync", True, never, fix, warning=True)
-    detail = (
-        f"last sync {status.synced_at:%Y-%m-%d %H:%M} UTC: {status.added} added, {status.updated} updated, "
-        f"{status.deactivated} deactivated; next within {settings.people_sync_hours:g} hours"
-    )
+    changes = f"{status.added} added, {status.updated} updated, {status.deactivated} deactivated"
+    detail = f"last sync {status.synced_at:%Y-%m-%d %H:%M} UTC"
+    if status.started_at is None:
+        detail += f": {changes}; next within {settings.people_sync_hours:g} hours"
     if status.problems:
         problems = "; ".join(setup.describe_problem(code) for code in status.problems)
         return Check("people sync", False, f"{detail}; {problems}", "fix the playbook or scope, then " + fix)
@@ -166,7 +166,7 @@ def _sync_check(session: Session | None, settings: Settings) -> Check:
         return Check(
             "people sync",
             True,
-            f"{detail}; a sync started {status.started_at:%Y-%m-%d %H:%M} UTC has not finished",
+            f"{detail}; a sync started {status.started_at:%Y-%m-%d %H:%M} UTC has not finished ({changes} so far)",
             "it resumes where it stopped at the next scheduled sync (hourly check), or " + fix,
             warning=True,
         )

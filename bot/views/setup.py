@@ -111,7 +111,7 @@ def _people(s: SetupChecklist) -> tuple[bool, Block]:
     ok = s.people > 0 and s.synced_at is not None and not s.sync_problems
     when = f"{s.synced_at:%Y-%m-%d %H:%M} UTC" if s.synced_at else t("setup.people.never", loc)
     status = t("setup.people.some", loc, n=f"{s.people:,}", when=when) if s.people else t("setup.people.none", loc)
-    if s.synced_at is not None:
+    if s.synced_at is not None and s.sync_unfinished_since is None:  # an unfinished sync's counts are partial
         status += "\n" + t(
             "setup.people.changes", loc, added=s.sync_added, updated=s.sync_updated, deactivated=s.sync_deactivated
         )

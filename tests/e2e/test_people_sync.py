@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.cli.doctor import run_checks
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps, build_deps
@@ -99,8 +100,6 @@ def test_a_field_named_by_id_and_the_country_and_office_fields(workspace: FakeSl
 
 
 def test_a_profile_field_the_workspace_lacks_is_named_by_the_sync_checklist_and_doctor(sqlite_url: str) -> None:
-    from bot.cli.doctor import run_checks
-
     with FakeSlack(ack_timeout=1.0) as bare:  # a workspace with no "Department" field
         grant_manifest_scopes(bare)
         bare.add_user("U0ADMIN01", name="admin", tz="UTC", is_admin=True)
@@ -186,12 +185,19 @@ def test_a_crashed_sync_is_resumed_only_after_its_heartbeat_goes_stale(workspace
     _seed(workspace, 3)
     clock = ManualClock(T0)
     with http_app(workspace, sqlite_url, clock=clock) as app:
-        with session_scope(app.deps.session_factory) as s:  # a replica took the sync, then died
+        sync_people(app.deps, people_rule(app.deps))
+        workspace.reset_calls()
+        clock.advance(timedelta(days=2))
+        with session_scope(app.deps.session_factory) as s:  # a replica took the next sync, then died
             assert setup.take_sync(s, holder="dead-replica", now=clock.now()) is not None
+            sync = {c.name: c for c in run_checks(app.deps.settings, app.deps.slack, app.deps.playbook, s)}
+        assert sync["people sync"].warning and "has not finished (0 added" in sync["people sync"].detail
         assert sync_people_job(app.deps) is None and workspace.calls_to("users.list") == []
         clock.advance(setup.SYNC_STALE + timedelta(seconds=1))
         assert sync_people_job(app.deps) is not None
         assert len(_people(app.deps)) == 3
+        with session_scope(app.deps.session_factory) as s:
+            assert setup.sync_status(s).synced_at == clock.now()
 
 
 def test_the_scheduled_sync_runs_once_across_two_replicas_and_again_when_due(workspace: FakeSlack, db_url: str) -> None:
