@@ -54,6 +54,12 @@ class WaveInfo:
     selectors: dict[str, list[str]]
     feedback_round: int
     members: int = 0
+    goal_ja: str = ""
+    purpose_message_ja: str = ""
+
+    def goal_in(self, locale: str) -> str:
+        """The goal in `locale`, else in the other language."""
+        return domain.in_language(self.goal, self.goal_ja, locale)
 
     def form(self) -> WaveForm:
         return WaveForm(
@@ -61,6 +67,8 @@ class WaveInfo:
             goal=self.goal,
             sponsor_user_id=self.sponsor_user_id,
             purpose_message=self.purpose_message,
+            goal_ja=self.goal_ja,
+            purpose_message_ja=self.purpose_message_ja,
             departments=tuple(self.selectors.get("departments", [])),
             usergroups=tuple(self.selectors.get("usergroups", [])),
             users=tuple(self.selectors.get("users", [])),
@@ -100,6 +108,8 @@ def _info(wave: Wave, members: int = 0) -> WaveInfo:
         selectors={k: list(v) for k, v in (wave.selectors or {}).items()},
         feedback_round=wave.feedback_round,
         members=members,
+        goal_ja=wave.goal_ja or "",
+        purpose_message_ja=wave.purpose_message_ja or "",
     )
 
 
@@ -110,6 +120,8 @@ def audit_view(wave: Wave) -> dict[str, Any]:
         "goal": wave.goal,
         "sponsor_user_id": wave.sponsor_user_id,
         "purpose_message": wave.purpose_message,
+        "goal_ja": wave.goal_ja,
+        "purpose_message_ja": wave.purpose_message_ja,
         "state": wave.state,
         "phase": wave.phase,
         "start_date": wave.start_date.isoformat() if wave.start_date else None,
@@ -187,6 +199,8 @@ def _apply_form(wave: Wave, form: WaveForm) -> None:
     wave.goal = form.goal.strip()
     wave.sponsor_user_id = form.sponsor_user_id or None
     wave.purpose_message = form.purpose_message.strip()
+    wave.goal_ja = form.goal_ja.strip()
+    wave.purpose_message_ja = form.purpose_message_ja.strip()
     wave.schedule = form.schedule.to_dict()
     wave.selectors = form.selectors()
     if wave.state in (WaveState.DRAFT, WaveState.SCHEDULED):

@@ -1,0 +1,30 @@
+"""waves: goal and purpose message in Japanese too
+
+Revision ID: d7e8f9a0b1c2
+Revises: c4d1e2f3a5b6
+Create Date: 2026-12-04 19:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "d7e8f9a0b1c2"
+down_revision: str | None = "c4d1e2f3a5b6"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("waves") as batch:
+        batch.add_column(sa.Column("goal_ja", sa.Text(), server_default="", nullable=False))
+        batch.add_column(sa.Column("purpose_message_ja", sa.Text(), server_default="", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("waves") as batch:
+        batch.drop_column("purpose_message_ja")
+        batch.drop_column("goal_ja")
