@@ -112,7 +112,7 @@ def handle_wave_command(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
         _run_command(deps, user_id, action, wave_id, _value(body))
     except (TransitionError, ValueError) as exc:
         locale = admin_locale(deps, user_id)
-        _tell(deps, user_id, t("admin.could_not", locale, reason=say(str(exc.args[0] if exc.args else exc), locale)))
+        _tell(deps, user_id, t("admin.could_not", locale, reason=say(exc.args[0] if exc.args else str(exc), locale)))
     admin_home.publish_admin_home(deps, user_id)
 
 

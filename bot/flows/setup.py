@@ -21,6 +21,7 @@ from bot.services.people import active_departments, department_rule, upsert_pers
 from bot.services.rollout import WaveFormInvalid
 from bot.slack.gateway import SlackError
 from bot.views import setup as views
+from bot.views.privacy import with_view_switch
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,9 @@ def _contact_row(deps: Deps, slot: setup.ContactSlot, locale: str, lookup: Looku
 
 
 def publish_checklist(deps: Deps, user_id: str) -> None:
-    deps.slack.publish_home(user_id, views.setup_checklist(checklist_state(deps, user_id)))
+    """The checklist, with the same "Admin / My journey" switch as the rollout view."""
+    state = checklist_state(deps, user_id)
+    deps.slack.publish_home(user_id, with_view_switch(views.setup_checklist(state), journey=False, locale=state.locale))
 
 
 def sync_now(deps: Deps, user_id: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.domain import waves as domain
 from bot.domain.waves import Phase, PhaseSchedule, TransitionError, WaveCommand, WaveForm, WaveState
+from bot.i18n import Text
 from bot.services import audit
 from models import Person, Wave, WaveMembership
 from nudges import holds, outbox
@@ -154,7 +155,7 @@ def get_wave(session: Session, wave_id: int) -> WaveInfo | None:
 def _load(session: Session, wave_id: int) -> Wave:
     wave = session.get(Wave, wave_id, with_for_update=True)
     if wave is None:
-        raise TransitionError(f"there is no wave {wave_id}")
+        raise TransitionError(Text("admin.transition.no_wave", id=wave_id))
     return wave
 
 

@@ -108,6 +108,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{command} is decided at the feedback gate; this wave is in {phase}",
         "ja": "「{command}」はフィードバックゲートで決めます。このウェーブは今「{phase}」です",
     },
+    "admin.transition.no_wave": {"en": "there is no wave {id}", "ja": "ウェーブ {id} はありません"},
     "admin.transition.extend": {
         "en": "an extension must be between 1 and {max} days",
         "ja": "延長は 1〜{max} 日にしてください",

@@ -167,7 +167,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "setup.pilot.button": {"en": "Create the pilot wave…", "ja": "パイロットウェーブを作る…"},
     "setup.pilot.next_none": {
         "en": "Press Create the pilot wave, pick the department, then press Start on the wave.",
-        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「Start」を押してください。",
+        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「開始」を押してください。",
     },
     "setup.pilot.next_blocked": {
         "en": "Sync people first: the pilot needs a department to start with.",

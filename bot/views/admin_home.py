@@ -373,4 +373,4 @@ def training_panel(state: AdminHomeState) -> list[Block]:
 
 def _audit_line(row: AuditRow) -> str:
     actor = f"<@{row.actor}>" if row.actor[:1] in ("U", "W") else row.actor
-    return f"`{row.at:%Y-%m-%d %H:%M}` {actor} `{row.action}` {row.target}"
+    return f"`{row.at:%Y-%m-%d %H:%M}` {actor} `{row.action}` `{row.target}`"
