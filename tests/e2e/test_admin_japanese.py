@@ -21,6 +21,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db import session_scope
+from bot.domain.waves import WaveForm
 from bot.flows.people import sync_people
 from bot.playbook.loader import default_playbook_path
 from bot.services import rollout
@@ -93,7 +94,10 @@ def texts(node: Any) -> Iterator[str]:
 def test_the_checker_finds_english() -> None:
     assert english_words("Save and re-run") == ["Save", "and", "re", "run"]
     assert (
-        english_words("保存 <@U0KANRI01> `coach audit` :warning: Slack SLACK_BOT_TOKEN users:read #coach-admins") == []
+        english_words(
+            "保存 <@U0KANRI01> `coach audit` :warning: Slack SLACK_BOT_TOKEN users:read #coach-admins /invite"
+        )
+        == []
     )
     assert english_words("Asia/Tokyo 〜 America/Los_Angeles U012AB3CD") == []
     assert list(texts({"blocks": [{"text": {"type": "mrkdwn", "text": "Edit"}}]})) == ["Edit"]
@@ -217,8 +221,6 @@ def test_a_japanese_admin_reads_no_english_on_any_admin_surface(app: HttpApp, fa
 
     # The rollout view, with a wave in each kind of state.
     with session_scope(app.deps.session_factory) as s:
-        from bot.domain.waves import WaveForm
-
         now = app.deps.clock.now()
         running = rollout.save_wave(
             s,
