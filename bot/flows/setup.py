@@ -12,7 +12,7 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows.channels import sync_channels
 from bot.flows.people import sync_people
-from bot.i18n import t
+from bot.i18n import say, t
 from bot.manifest import bot_scopes, load_manifest
 from bot.services import setup
 from bot.services.callers import load_caller
@@ -215,5 +215,5 @@ def create_pilot(deps: Deps, user_id: str, values: Mapping[str, Any]) -> dict[st
                 now=deps.clock.now(),
             )
     except WaveFormInvalid as exc:
-        return {views.SetupField.DEPARTMENT: "; ".join(exc.errors.values())[:300]}
+        return {views.SetupField.DEPARTMENT: "; ".join(say(e, locale) for e in exc.errors.values())[:300]}
     return {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "setup.pilot.name": {"en": "Pilot", "ja": "パイロット"},
     "setup.title": {"en": "Set up Coach", "ja": "Coach のセットアップ"},
     "setup.intro": {
         "en": "{done} of {total} done. Each step says what to do next; the checklist updates when you act.",
