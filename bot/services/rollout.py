@@ -179,7 +179,7 @@ def save_wave(
     errors = domain.validate_form(form, today=now.date(), start_may_be_past=keeps_date)
     clash = session.scalar(select(Wave.id).where(Wave.name == form.name.strip(), Wave.id != (wave_id or 0)))
     if clash is not None and "name" not in errors:
-        errors["name"] = "Another wave already has this name."
+        errors["name"] = Text("wave.error.name_taken")
     if errors:
         raise WaveFormInvalid(errors)
     before = audit_view(wave) if wave is not None else None

@@ -171,6 +171,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "この項目を読み取れませんでした。もう一度入力してください。",
     },
     "wave.error.name": {"en": "Give the wave a name.", "ja": "ウェーブに名前を付けてください。"},
+    "wave.error.name_taken": {
+        "en": "Another wave already has this name.",
+        "ja": "同じ名前のウェーブがすでにあります。",
+    },
     "wave.error.name_long": {
         "en": "Keep the name under {max} characters.",
         "ja": "名前は {max} 文字以内にしてください。",
