@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "setup.not_admin": {
+        "en": "Only Coach admins can set Coach up.",
+        "ja": "Coach をセットアップできるのは Coach の管理者だけです。",
+    },
     "setup.pilot.name": {"en": "Pilot", "ja": "パイロット"},
     "setup.title": {"en": "Set up Coach", "ja": "Coach のセットアップ"},
     "setup.intro": {

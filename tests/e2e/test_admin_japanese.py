@@ -1,12 +1,12 @@
 """A Japanese admin walks every admin surface through the wire and reads no English.
 
 The workspace's admin has `locale: ja-JP` in users.info. They open the setup checklist (with its "Admin /
-My journey" switch) and its modals, the rollout view, the wave editor, the role and help-contact modals,
-submit forms with errors, press a wave button that no longer applies (the DM that explains why), and the
-metrics tick posts a red-department card to the admin channel (a playbook whose default language is
-Japanese). Every text string Coach published in those views and messages is collected; after removing
-Slack ids, mentions, links, emoji codes, code spans and the proper nouns listed below, no Latin word may
-remain.
+My journey" switch) and its modals, the rollout view (a wave at the feedback gate, a paused one, a draft),
+the wave editor (new, edit, adjust), the role and help-contact modals, submit forms with errors, press a
+wave button that no longer applies (the DM that explains why), and the metrics tick posts a red-department
+card to the admin channel (a playbook whose default language is Japanese). Every text string Coach
+published in those views and messages is collected; after removing Slack ids, mentions, links, emoji
+codes, code spans and the proper nouns listed below, no Latin word may remain.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from bot.views.ids import (
     SetupAction,
     WaveField,
 )
+from models import Wave
 from nudges.insight_jobs import tick_metrics
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, grant_manifest_scopes, http_app, wait_until
@@ -229,13 +230,22 @@ def test_a_japanese_admin_reads_no_english_on_any_admin_surface(app: HttpApp, fa
             now=now,
         )
         rollout.start_wave(s, actor=ADMIN, wave_id=running.id, now=now, usergroup_members=lambda _g: [])
-        rollout.save_wave(s, actor=ADMIN, form=WaveForm(name="第2波", users=(ADMIN,)), now=now)
+        gate = s.get(Wave, running.id)  # at the feedback gate: Advance / Extend / Adjust
+        assert gate is not None
+        gate.phase, gate.phase_ends_at, gate.feedback_round = "feedback", None, 1
+        paused = rollout.save_wave(s, actor=ADMIN, form=WaveForm(name="第2波", users=(ADMIN,)), now=now)
+        rollout.start_wave(s, actor=ADMIN, wave_id=paused.id, now=now, usergroup_members=lambda _g: [])
+        rollout.pause_wave(s, actor=ADMIN, wave_id=paused.id, now=now)
+        rollout.save_wave(s, actor=ADMIN, form=WaveForm(name="第3波", users=(SALES[0],)), now=now)  # a draft
     home = admin.press("rollout view", checklist, SetupAction.BACK)
     assert "ロールアウト" in json.dumps(home, ensure_ascii=False)
+    for action in (AdminAction.WAVE_ADVANCE, AdminAction.WAVE_RESUME, AdminAction.WAVE_START):
+        find_button(home, action)  # a wave at the gate, a paused one and a draft are all on the page
+    admin.press("wave editor (adjust)", home, AdminAction.WAVE_ADJUST)
 
     # The wave editor: new and edit, then a submission with errors.
     editor = admin.press("wave editor (new)", home, AdminAction.WAVE_NEW)
-    admin.press("wave editor (edit)", home, AdminAction.WAVE_EDIT, str(running.id))
+    admin.press("wave editor (edit)", home, AdminAction.WAVE_EDIT, str(paused.id))
     errors = admin.submit(
         "wave editor errors",
         AdminView.WAVE_EDITOR.value,
