@@ -14,6 +14,7 @@ from bot.strings import (
     admin,
     ambassador,
     answers,
+    champions,
     charts,
     commands,
     core,
@@ -43,6 +44,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     charts.STRINGS,
     reports.STRINGS,
     admin.STRINGS,
+    champions.STRINGS,
 )
 
 

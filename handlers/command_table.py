@@ -107,6 +107,14 @@ COMMANDS: tuple[Subcommand, ...] = (
         "@person <use case>",
         aliases=("確認",),
     ),
+    Subcommand(
+        "champions",
+        "usage.summary.champions",
+        "ambassador",
+        ambassador.run_champions,
+        "[department]",
+        aliases=("チャンピオン",),
+    ),
 )
 
 

@@ -276,6 +276,7 @@ def test_the_table_registers_exactly_these_subcommands() -> None:
         ("celebrate", "ambassador"),
         ("questions", "ambassador"),
         ("confirm", "ambassador"),
+        ("champions", "ambassador"),
     }
 
 
@@ -307,7 +308,14 @@ def _replies(deps: Deps, text: str, user: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(
     ("word", "name"),
-    [("ステータス", "status"), ("状況", "status"), ("ｽﾃｰﾀｽ", "status"), ("停滞", "stuck"), ("質問一覧", "questions")],
+    [
+        ("ステータス", "status"),
+        ("状況", "status"),
+        ("ｽﾃｰﾀｽ", "status"),
+        ("停滞", "stuck"),
+        ("質問一覧", "questions"),
+        ("チャンピオン", "champions"),
+    ],
 )
 def test_japanese_command_words_run_the_same_command(deps: Deps, word: str, name: str) -> None:
     """`/coach ステータス` (also half-width ｽﾃｰﾀｽ) answers exactly as `/coach status` does."""

@@ -372,6 +372,24 @@ class Metrics(Strict):
     red_repeat_days: PositiveInt = 7  # a department still red is reported again at most this often
 
 
+class Champions(Strict):
+    """The champions network (seed 001): power users an ambassador invites to one channel to share success stories."""
+
+    channel: Channel = "#coach-champions"  # where accepted champions are added (conversations.invite)
+    reinvite_after_days: PositiveInt = 90  # after a decline, the same person is not invited again for this long
+
+    @field_validator("channel")
+    @classmethod
+    def _one_channel(cls, value: str) -> str:
+        _check_channel(value)
+        if any(c in value for c in "*?["):
+            raise _problem(
+                f'"{value}" is a pattern; the champions channel must be one channel people can be added to, '
+                'like "#coach-champions"'
+            )
+        return value
+
+
 class Templates(Strict):
     welcome: LocalizedText
     next_use_case: LocalizedText
@@ -475,6 +493,7 @@ class Playbook(Strict):
     departments: Departments = Field(default_factory=lambda: Departments(source="csv"))
     tracks: dict[str, Track] = Field(default_factory=dict)
     metrics: Metrics = Field(default_factory=Metrics)
+    champions: Champions = Field(default_factory=Champions)
 
     @field_validator("tracks")
     @classmethod

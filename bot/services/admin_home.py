@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import t
 from bot.playbook import Playbook
-from bot.services import admin_roles, answers, audit, help_metrics, rollout
+from bot.services import admin_roles, answers, audit, help_directory, help_metrics, rollout
 from bot.services.metrics import rollups, scores
 from bot.services.people import get_person
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, TrainingRating, WaveRow
@@ -66,6 +66,7 @@ def admin_home_state(
         as_of=numbers.at if numbers.from_rollup else None,
         help=help_metrics.help_numbers(session, now=now).metrics,
         training=training_ratings(session, playbook=playbook, now=now, locale=locale),
+        flagged_contacts=help_directory.flagged_contact_rows(session, playbook, locale=locale),
     )
 
 

@@ -49,6 +49,7 @@ OPTIONAL_SCOPES: tuple[OptionalScope, ...] = (
     OptionalScope("usergroups:read", "departments and wave members from user groups"),
     OptionalScope("dnd:read", "holding messages while a person is in Do Not Disturb"),
     OptionalScope("channels:join", "joining public playbook channels without an /invite"),
+    OptionalScope("channels:write.invites", "adding champions who accept to the champions channel"),
 )
 
 

@@ -114,6 +114,26 @@ def conversations_join(ws: SlackState, args: dict[str, Any], ctx: CallContext) -
         return {"ok": True, "channel": _channel_view(ws, channel)}
 
 
+def conversations_invite(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """Add people to a channel the bot is in (Slack: not_in_channel otherwise, already_in_channel for a member)."""
+    with ws.lock:
+        channel = ws.resolve_channel(text_arg(args, "channel"))
+        if ws.channels[channel].get("is_im"):
+            raise ApiError("method_not_supported_for_channel_type")
+        users = [u.strip() for u in text_arg(args, "users").split(",") if u.strip()]
+        if not users:
+            raise ApiError("no_user")
+        members = ws.members.setdefault(channel, [])
+        if ws.identity.bot_user_id not in members:
+            raise ApiError("not_in_channel")
+        for user in users:
+            ws.require_user(user)
+            if user in members:
+                raise ApiError("already_in_channel")
+        members.extend(users)
+        return {"ok": True, "channel": _channel_view(ws, channel)}
+
+
 def _user_view(user: dict[str, Any], with_locale: bool) -> dict[str, Any]:
     shown = copy.deepcopy(user)
     if not with_locale:
@@ -211,6 +231,7 @@ HANDLERS: dict[str, Handler] = {
     "conversations.list": conversations_list,
     "conversations.members": conversations_members,
     "conversations.join": conversations_join,
+    "conversations.invite": conversations_invite,
     "users.list": users_list,
     "users.info": users_info,
     "team.info": team_info,

@@ -343,6 +343,10 @@ class SlackGateway:
             if not cursor:
                 return
 
+    def invite_to_channel(self, channel_id: str, user_id: str) -> None:
+        """Add a person to a channel the bot is in (conversations.invite, scope channels:write.invites)."""
+        self._call("conversations.invite", self.client.conversations_invite, channel=channel_id, users=user_id)
+
     def channel_info(self, channel_id: str) -> dict[str, Any]:
         return dict(self._call("conversations.info", self.client.conversations_info, channel=channel_id)["channel"])
 

@@ -61,4 +61,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "confirm a use case someone reported",
         "ja": "自己申告されたユースケースを確認する",
     },
+    "usage.summary.champions": {
+        "en": "power users of your department, to invite to the champions network",
+        "ja": "部署のパワーユーザー（チャンピオンネットワークに招待）",
+    },
 }

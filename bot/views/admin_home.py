@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.answers import FeedbackSummary
+from bot.domain.help.directory import FlaggedContact
 from bot.domain.help.metrics import HelpMetrics
 from bot.domain.insights import Scores, Thresholds
 from bot.domain.waves import Phase, WaveState
@@ -71,6 +72,7 @@ class AdminHomeState:
     roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
     wave_page: int = 0
     dept_page: int = 0
+    flagged_contacts: list[FlaggedContact] = field(default_factory=list)  # flagged longest ago first
 
 
 def admin_home(state: AdminHomeState) -> dict[str, object]:
@@ -277,6 +279,7 @@ def insight_blocks(state: AdminHomeState) -> list[Block]:
         *department_panels(state),
         *help_panel(state),
         *training_panel(state),
+        *flagged_contacts_panel(state),
     ]
 
 
@@ -374,3 +377,31 @@ def training_panel(state: AdminHomeState) -> list[Block]:
 def _audit_line(row: AuditRow) -> str:
     actor = f"<@{row.actor}>" if row.actor[:1] in ("U", "W") else row.actor
     return f"`{row.at:%Y-%m-%d %H:%M}` {actor} `{row.action}` `{row.target}`"
+
+
+FLAGGED_SHOWN = 10
+
+
+def flagged_contacts_panel(state: AdminHomeState) -> list[Block]:
+    """Help contacts the evergreen check flagged (who, topics, why, since when): one section, the first
+    FLAGGED_SHOWN lines and a count of the rest, so it is one block at any size; nothing when none is flagged."""
+    if not state.flagged_contacts:
+        return []
+    locale = state.locale
+    lines = [t("admin.insights.flagged_title", locale)]
+    for c in state.flagged_contacts[:FLAGGED_SHOWN]:
+        key = f"help.flag_reason.{c.reason}"
+        reason = t(key, locale) if c.reason in ("deactivated", "unconfirmed", "declined") else c.reason or "?"
+        topics = ", ".join(c.topics[:3]) + (f" +{len(c.topics) - 3}" if len(c.topics) > 3 else "")
+        row = t(
+            "admin.insights.flagged_row",
+            locale,
+            who=f"<@{c.user_id}>",
+            topics=topics,
+            reason=reason,
+            since=f"{c.since:%Y-%m-%d}",
+        )
+        lines.append(clip(row, 280))
+    if len(state.flagged_contacts) > FLAGGED_SHOWN:
+        lines.append(t("admin.insights.flagged_more", locale, n=len(state.flagged_contacts) - FLAGGED_SHOWN))
+    return [section(clip("\n".join(lines), 3000), block_id="help.flagged")]

@@ -101,6 +101,18 @@ class AmbassadorAction(StrEnum):
     NUDGE_ALL = "amb.nudge_all"
 
 
+class ChampionAction(StrEnum):
+    INVITE = "champions.invite"  # on `/coach champions`: value is the person's user id
+    ACCEPT = "champions.accept"  # on the invitation DM: value is the invitation's id
+    DECLINE = "champions.decline"
+    SHARE_TIP = "champions.share_tip"  # opens the tip modal
+
+
+class ChampionView(StrEnum):
+    TIP = "champions.tip_modal"
+    TIP_TEXT = "champions.tip.text"  # block id (= action id) of the tip input
+
+
 class ProgressAction(StrEnum):
     CONFIRM = "progress.confirm"  # an ambassador confirms a self-reported use case
 

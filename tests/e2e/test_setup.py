@@ -38,7 +38,14 @@ NO_DEPARTMENT = "U0NODEPT1"
 SPONSOR = "U0EXEC001"
 HELPERS = ("U0HELP001", "U0HELP002")
 BOT, GONE, GUEST = "U0BOTBOT1", "U0GONE001", "U0GUEST01"
-CHANNELS = ("company-news", "ask-exec", "proj-apollo", "dept-sales", "coach-admins")  # not yet #ask-it
+CHANNELS = (
+    "company-news",
+    "ask-exec",
+    "proj-apollo",
+    "dept-sales",
+    "coach-admins",
+    "coach-champions",
+)  # not yet #ask-it
 LOGIN = "My login password does not work since this morning"  # the "setup" help topic
 
 
@@ -177,7 +184,7 @@ def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, w
     # 3. The admin invites Coach to #ask-it and presses "Check again".
     fake.add_channel("C0ASKIT01", "ask-it")
     before = _click(app, fake, SetupAction.RECHECK)
-    home = _home_after(fake, before, "Coach is in all 6 channels")
+    home = _home_after(fake, before, "Coach is in all 7 channels")
 
     # 4. Help contacts: a bot, a deactivated account and a guest are field errors; real people are stored.
     modal = _open_modal(app, fake, SetupAction.CONTACTS)

@@ -407,6 +407,7 @@ def test_every_kind_has_a_policy():
         K.CONFIRM_ASK,
         K.SMALL_TALK,
         K.RED_DEPARTMENT,
+        K.CHAMPION_INVITE,
     }
     urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
@@ -584,6 +585,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "reply",
         "small_talk",
         "red_department",
+        "champion_invite",
     }
     assert {kind: kind.policy.expires_after for kind in NudgeKind if kind.policy.expires_after} == {
         K.SMALL_TALK: timedelta(hours=2)
@@ -597,4 +599,5 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "cheer",
         "reply",
         "red_department",
+        "champion_invite",
     }

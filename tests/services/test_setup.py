@@ -23,7 +23,7 @@ def test_optional_scopes_do_not_count_as_missing_but_are_listed_with_their_featu
 
 
 def test_channel_patterns_need_one_matching_channel() -> None:
-    joined = ["company-news", "ask-exec", "ask-it", "proj-apollo", "coach-admins"]
+    joined = ["company-news", "ask-exec", "ask-it", "proj-apollo", "coach-admins", "coach-champions"]
     assert setup.missing_channels(PLAYBOOK, joined) == ["#dept-*"]
     assert setup.missing_channels(PLAYBOOK, [*joined, "dept-sales"]) == []
 

@@ -1,8 +1,8 @@
 """waves: goal and purpose message in Japanese too
 
 Revision ID: d7e8f9a0b1c2
-Revises: c4d1e2f3a5b6
-Create Date: 2026-12-04 19:00:00
+Revises: e5f6a7b8c9d0
+Create Date: 2026-12-04 19:10:00
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d7e8f9a0b1c2"
-down_revision: str | None = "c4d1e2f3a5b6"
+down_revision: str | None = "e5f6a7b8c9d0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
