@@ -67,6 +67,7 @@ def admin_home_state(
         help=help_metrics.help_numbers(session, now=now).metrics,
         training=training_ratings(session, playbook=playbook, now=now, locale=locale),
         flagged_contacts=help_directory.flagged_contact_rows(session, playbook, locale=locale),
+        topic_titles={topic.key: topic.title.get(locale) for topic in playbook.help.topics},
     )
 
 

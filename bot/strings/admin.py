@@ -91,6 +91,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.feedback.earlier": {"en": "_…and {n} earlier rounds._", "ja": "_…ほか以前の {n} 回。_"},
     "admin.stages.nobody": {"en": "_Nobody enrolled yet._", "ja": "_まだ誰も参加していません。_"},
     "admin.stages.row": {"en": "stage {n:>2}", "ja": "ステージ {n:>2}"},
+    "admin.duration.hours": {"en": "{h}h {m}m", "ja": "{h}時間{m}分"},
+    "admin.duration.minutes": {"en": "{m}m", "ja": "{m}分"},
     "admin.could_not": {
         "en": "Coach could not do that: {reason}.",
         "ja": "Coach はその操作を実行できませんでした: {reason}。",

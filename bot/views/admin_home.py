@@ -72,6 +72,7 @@ class AdminHomeState:
     roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
     wave_page: int = 0
     dept_page: int = 0
+    topic_titles: dict[str, str] = field(default_factory=dict)  # help topic key → its title in `locale`
     flagged_contacts: list[FlaggedContact] = field(default_factory=list)  # flagged longest ago first
 
 
@@ -328,9 +329,11 @@ def department_panels(state: AdminHomeState) -> list[Block]:
     ]
 
 
-def _duration(value: timedelta) -> str:
+def _duration(value: timedelta, locale: str = "en") -> str:
     minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+    if minutes >= 60:
+        return t("admin.duration.hours", locale, h=minutes // 60, m=f"{minutes % 60:02d}")
+    return t("admin.duration.minutes", locale, m=minutes)
 
 
 def help_panel(state: AdminHomeState) -> list[Block]:
@@ -342,8 +345,8 @@ def help_panel(state: AdminHomeState) -> list[Block]:
         t(
             "admin.insights.help_oldest",
             locale,
-            topic=h.oldest_open.topic,
-            age=_duration(state.now - h.oldest_open.opened_at),
+            topic=state.topic_titles.get(h.oldest_open.topic, h.oldest_open.topic),
+            age=_duration(state.now - h.oldest_open.opened_at, locale),
         )
         if h.oldest_open
         else t("admin.insights.help_none_open", locale)
@@ -351,7 +354,7 @@ def help_panel(state: AdminHomeState) -> list[Block]:
     text = t(
         "admin.insights.help",
         locale,
-        median=_duration(h.median_first_response) if h.median_first_response is not None else dash,
+        median=_duration(h.median_first_response, locale) if h.median_first_response is not None else dash,
         sla=f"{pct(h.share_within_sla)}%" if h.share_within_sla is not None else dash,
         satisfaction=f"{h.mean_satisfaction:.1f}/5" if h.mean_satisfaction is not None else dash,
         oldest=oldest,
