@@ -6,13 +6,12 @@ the wave editor (new, edit, adjust), the role and help-contact modals, submit fo
 wave button that no longer applies (the DM that explains why), and the metrics tick posts a red-department
 card to the admin channel (a playbook whose default language is Japanese). Every text string Coach
 published in those views and messages is collected; after removing Slack ids, mentions, links, emoji
-codes, code spans and the proper nouns listed below, no Latin word may remain.
+codes, code spans and the proper nouns listed in tests/english.py, no Latin word may remain.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,53 +42,13 @@ from models import Wave
 from nudges.insight_jobs import tick_metrics
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, grant_manifest_scopes, http_app, wait_until
+from tests.english import english_words, texts
 from tests.services.conftest import MONDAY_10_JST
 
 ADMIN = "U0KANRI01"
 SALES = [f"U0EIGYO0{i}" for i in range(1, 4)]
 ADMIN_CHANNEL = "C0ADMINS1"
 DEPARTMENT = "営業部"
-
-# Proper nouns and product names a Japanese admin reads as they are.
-PROPER_NOUNS = {"Slack", "Coach", "Adoption", "Maturity", "Sentiment", "xoxb"}  # the metrics' names (docs/metrics.md)
-# Names that come from the workspace or the bundled playbook, not from Coach's wording.
-DATA = {"Department", "Sales"}  # the playbook's profile field label and a help contact's department
-_STRIP = [
-    re.compile(r"```.*?```", re.S),  # code blocks (the stage bars: numbers and ステージ)
-    re.compile(r"`[^`]*`"),  # code spans: CLI commands, settings names, audit action ids
-    re.compile(r"<[^>]*>"),  # mentions <@U…>, channels <#C…>, links
-    re.compile(r"https?://\S+"),
-    re.compile(r"(?<![A-Za-z])[\w.-]+(?:/[\w.-]+)*\.(?:com|md)(?:/[\w./-]*)?"),  # api.slack.com/apps, docs/metrics.md
-    re.compile(r"(?<![\w/])/[a-z]+(?: [a-z]+)?"),  # slash commands people type: /invite, /coach questions
-    re.compile(r":[a-z0-9_+-]+:"),  # emoji codes
-    re.compile(r"#[\w-]+"),  # channel names
-    re.compile(r"\b[A-Z][a-z]+(?:/[A-Za-z_]+)+"),  # IANA zone names (America/Los_Angeles)
-    re.compile(r"(?<![A-Za-z])[UWCSGBT][A-Z0-9]{6,}(?![A-Za-z])"),  # Slack ids
-    re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9_-]+(?![a-z])"),  # acronyms and setting names (SLA, CSV, SLACK_BOT_TOKEN)
-    re.compile(r"(?<![A-Za-z])[a-z]+(?:[:.][a-z_.]+)+(?![a-z])"),  # scope names (users:read, users.profile:read)
-]
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
-
-
-def english_words(text: str) -> list[str]:
-    """The Latin words left in `text` once ids, links, codes and the proper nouns are removed."""
-    for pattern in _STRIP:
-        text = pattern.sub(" ", text)
-    return [w for w in _WORD.findall(text) if w not in PROPER_NOUNS | DATA]
-
-
-def texts(node: Any) -> Iterator[str]:
-    """Every string a person reads in a view, message or block list: the values of `text` keys (and a
-    message's top-level text, its notification fallback)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("text", "alt_text", "fallback") and isinstance(value, str):
-                yield value
-            else:
-                yield from texts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from texts(item)
 
 
 def test_the_checker_finds_english() -> None:

@@ -194,7 +194,7 @@ def test_in_japanese_the_rollout_view_has_no_english_word_at_any_size() -> None:
     comments): no English word left (the checker of tests/e2e/test_admin_japanese.py)."""
     from dataclasses import replace
 
-    from tests.e2e.test_admin_japanese import english_words, texts
+    from tests.english import english_words, texts
 
     full = state(6, 26, locale="ja")
     waves = [

@@ -57,7 +57,7 @@ def test_field_errors() -> None:
 @pytest.mark.parametrize("state", ["open", "taken", "answered", "closed", "moved"])
 def test_the_admin_channels_help_messages_speak_its_language(state: str) -> None:
     """The admin channel reads the playbook's default language: in Japanese, no English word is left."""
-    from tests.e2e.test_admin_japanese import english_words, texts
+    from tests.english import english_words, texts
 
     due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     card = views.Card(
