@@ -1,7 +1,7 @@
 """waves: goal and purpose message in Japanese too
 
 Revision ID: d7e8f9a0b1c2
-Revises: e5f6a7b8c9d0
+Revises: e5a7c9b1d3f2
 Create Date: 2026-12-04 19:10:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d7e8f9a0b1c2"
-down_revision: str | None = "e5f6a7b8c9d0"
+down_revision: str | None = "e5a7c9b1d3f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -105,6 +105,7 @@ def _playbook_with(tmp_path: Path, people: dict[str, str]) -> str:
 
 def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> None:
     grant_manifest_scopes(fake)
+    fake.define_profile_field("Xf01DEPT", "Department")  # the bundled playbook's department field exists
     for i, name in enumerate(
         ("company-news", "ask-exec", "ask-it", "proj-apollo", "dept-sales", "coach-admins", "coach-champions")
     ):

@@ -49,8 +49,8 @@ CHANNELS = (
 LOGIN = "My login password does not work since this morning"  # the "setup" help topic
 
 
-def _dept(name: str) -> dict[str, Any]:
-    return {"Xf01DEPT": {"value": name, "alt": "", "label": "Department"}}  # the bundled playbook's field
+def _dept(name: str) -> dict[str, str]:
+    return {"Xf01DEPT": name}  # the bundled playbook's "Department" field, answered by users.profile.get
 
 
 def _person(fake: FakeSlack, user_id: str, department: str | None, **extra: Any) -> None:
@@ -63,6 +63,7 @@ def workspace() -> Iterator[FakeSlack]:
     """A company that just installed Coach: people in Slack, Coach in all playbook channels but #ask-it."""
     with FakeSlack(ack_timeout=1.0) as fake:
         grant_manifest_scopes(fake)
+        fake.define_profile_field("Xf01DEPT", "Department")
         _person(fake, ADMIN, "IT", is_admin=True)
         for user_id in SALES:
             _person(fake, user_id, "Sales")
