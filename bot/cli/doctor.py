@@ -121,12 +121,27 @@ def run_checks(
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
     checks.append(_analytics_check(settings, gateway))
+    checks.append(privacy_key_check(settings))
     if playbook is not None:
         checks.append(_channels_check(playbook, gateway))
         checks.append(_people_check(named_people(playbook, settings, session), gateway))
         checks.append(_profile_fields_check(playbook, gateway))
     checks.append(_sync_check(session, settings))
     return checks
+
+
+def privacy_key_check(settings: Settings) -> Check:
+    """A warning while COACH_PRIVACY_KEY is unset: the "do not track" hashes then use a key everyone has."""
+    if settings.privacy_key_secret is not None:
+        return Check("privacy key", True, "COACH_PRIVACY_KEY is set")
+    return Check(
+        "privacy key",
+        True,
+        'COACH_PRIVACY_KEY is unset: "do not track" markers are hashed with a fixed app key, so anyone with the '
+        "database and the member list can tell who opted out",
+        "set COACH_PRIVACY_KEY in .env to a long random secret (e.g. `openssl rand -hex 32`) and keep it stable",
+        warning=True,
+    )
 
 
 def _profile_fields_check(playbook: Playbook, gateway: SlackGateway) -> Check:

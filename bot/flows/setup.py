@@ -12,7 +12,7 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows.channels import sync_channels
 from bot.flows.people import SyncBusy, people_rule, sync_people
-from bot.i18n import t
+from bot.i18n import say, t
 from bot.manifest import bot_scopes, load_manifest
 from bot.services import setup
 from bot.services.callers import load_caller
@@ -21,6 +21,7 @@ from bot.services.people import active_departments, upsert_person
 from bot.services.rollout import WaveFormInvalid
 from bot.slack.gateway import SlackError
 from bot.views import setup as views
+from bot.views.privacy import with_view_switch
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,9 @@ def _contact_row(deps: Deps, slot: setup.ContactSlot, locale: str, lookup: Looku
 
 
 def publish_checklist(deps: Deps, user_id: str) -> None:
-    deps.slack.publish_home(user_id, views.setup_checklist(checklist_state(deps, user_id)))
+    """The checklist, with the same "Admin / My journey" switch as the rollout view."""
+    state = checklist_state(deps, user_id)
+    deps.slack.publish_home(user_id, with_view_switch(views.setup_checklist(state), journey=False, locale=state.locale))
 
 
 def sync_now(deps: Deps, user_id: str) -> None:
@@ -224,5 +227,5 @@ def create_pilot(deps: Deps, user_id: str, values: Mapping[str, Any]) -> dict[st
                 now=deps.clock.now(),
             )
     except WaveFormInvalid as exc:
-        return {views.SetupField.DEPARTMENT: "; ".join(exc.errors.values())[:300]}
+        return {views.SetupField.DEPARTMENT: "; ".join(say(e, locale) for e in exc.errors.values())[:300]}
     return {}

@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.waves import WaveForm
+from bot.i18n import t
 from bot.playbook import Playbook, default_playbook_path, load_playbook
 from bot.services import appointments, audit, help_directory, rollout
 from bot.services.people import UNFIT_REASONS, unfit_kind
@@ -432,19 +433,16 @@ def has_waves(session: Session) -> bool:
     return session.scalar(select(Wave.id).limit(1)) is not None
 
 
-PILOT_NAMES = {"en": "Pilot", "ja": "パイロット"}
-
-
 def create_pilot(
     session: Session, *, actor: str, playbook: Playbook, department: str, locale: str, now: datetime
 ) -> rollout.WaveInfo:
     """The pilot from the template (seed 000): the ambassadors plus one department, the playbook's goal,
     the stored sponsor; a draft the admin starts from the Home tab."""
-    lang = "ja" if locale == "ja" else "en"
-    goal = playbook.purpose.goal.get(lang) if playbook.purpose.goal else ""
+    goal = playbook.purpose.goal.root if playbook.purpose.goal else {}
     form = WaveForm(
-        name=PILOT_NAMES[lang],
-        goal=goal[:500],
+        name=t("setup.pilot.name", locale),
+        goal=goal.get("en", "")[:500],
+        goal_ja=goal.get("ja", "")[:500],
         sponsor_user_id=effective_sponsor(session, playbook),
         departments=(department,),
         users=tuple(ambassador_ids(session)),

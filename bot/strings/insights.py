@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "insights.reason_separator": {"en": "; ", "ja": "、"},
     "insights.not_started": {"en": "_Not started: nobody is enrolled yet._", "ja": "_未開始：まだ対象者がいません。_"},
     "insights.adoption": {
         "en": "*Adoption* {adoption}% ({adopted}/{enrolled} active on {days}+ of the last 7 days) · "

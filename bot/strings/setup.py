@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "setup.not_admin": {
+        "en": "Only Coach admins can set Coach up.",
+        "ja": "Coach をセットアップできるのは Coach の管理者だけです。",
+    },
+    "setup.pilot.name": {"en": "Pilot", "ja": "パイロット"},
     "setup.title": {"en": "Set up Coach", "ja": "Coach のセットアップ"},
     "setup.intro": {
         "en": "{done} of {total} done. Each step says what to do next; the checklist updates when you act.",
@@ -196,7 +201,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "setup.pilot.button": {"en": "Create the pilot wave…", "ja": "パイロットウェーブを作る…"},
     "setup.pilot.next_none": {
         "en": "Press Create the pilot wave, pick the department, then press Start on the wave.",
-        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「Start」を押してください。",
+        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「開始」を押してください。",
     },
     "setup.pilot.next_blocked": {
         "en": "Sync people first: the pilot needs a department to start with.",

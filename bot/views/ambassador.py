@@ -210,7 +210,7 @@ def stuck_message(
         "deny": {"type": "plain_text", "text": t("ambassador.stuck.confirm_no", locale)},
     }
     blocks.append(actions(everyone))
-    fallback = f"{len(people)} people stuck for {days}+ days in {where}"
+    fallback = t("ambassador.stuck.fallback", locale, count=len(people), days=days, where=where)
     return ephemeral(fallback, blocks)
 
 

@@ -85,6 +85,8 @@ class WaveField(StrEnum):
     GOAL = "wave.goal"
     SPONSOR = "wave.sponsor"
     PURPOSE = "wave.purpose"
+    GOAL_JA = "wave.goal_ja"
+    PURPOSE_JA = "wave.purpose_ja"
     DEPARTMENTS = "wave.departments"
     USERGROUPS = "wave.usergroups"
     USERS = "wave.users"

@@ -24,7 +24,7 @@ from bot.flows import help as help_flow
 from bot.i18n import t
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
-from bot.views.ids import AdminAction, RoleAdminAction, RoleAdminView, SetupAction, SetupField, SetupView
+from bot.views.ids import AdminAction, HomeAction, RoleAdminAction, RoleAdminView, SetupAction, SetupField, SetupView
 from models import HelpContact, HelpRequest, Person, Role, SetupState, Wave, WaveMembership
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, grant_manifest_scopes, http_app, wait_until
@@ -171,7 +171,9 @@ def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, w
     assert "Coach knows 1 active people" in _status(home, "People synced")  # only the admin, met just now
     assert "`U0SPONSOR1` is a placeholder from the bundled playbook" in _status(home, "Executive sponsor")
     assert "`U0ADMIN001` is a placeholder" in _status(home, "Help contacts")
-    assert all("_Next: " in b["text"]["text"] for b in home["blocks"][3:-2])
+    # The same "Admin / My journey" switch as the rollout view, right under the header.
+    assert home["blocks"][2]["block_id"] == "home.view_switch" and HomeAction.VIEW_JOURNEY.value in _buttons(home)
+    assert all("_Next: " in b["text"]["text"] for b in home["blocks"][5:-2])
     assert AdminAction.WAVE_NEW.value not in _buttons(home)
 
     # 2. "Sync people" runs the users.list sync; departments come from the profile field, one person has none.
