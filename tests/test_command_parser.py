@@ -153,6 +153,12 @@ class QuietGateway:
     def usergroup_members(self, usergroup_id: str) -> list[str]:
         return ["U0BOB0001", "U0AMB0001"]
 
+    def team_profile_fields(self, *, fresh: bool = False) -> list[dict[str, Any]]:
+        return [{"id": "Xf01DEPT", "label": "Department"}]
+
+    def user_profile(self, user_id: str) -> dict[str, Any]:
+        return {"fields": {}}
+
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self.homes.append(user_id)
 
