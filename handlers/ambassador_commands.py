@@ -134,12 +134,12 @@ def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
     sent: list[str] = []
     queued: list[str] = []
     if public and allowed:
-        respond(**views.celebration_public(caller.user_id, [t.user_id for t in allowed], message, caller.locale))
         sent = [t.user_id for t in allowed]
-        with session_scope(deps.session_factory) as session:  # a success story for the weekly digests
+        with session_scope(deps.session_factory) as session:  # a success story for the weekly digests, kept first
             champions.add_celebrations(
                 session, author_user_id=caller.user_id, user_ids=sent, text=message, now=deps.clock.now()
             )
+        respond(**views.celebration_public(caller.user_id, sent, message, caller.locale))
     for target in [] if public else allowed:
         dm = views.celebration_dm(
             caller.user_id, target.stage, stage_titles(deps.playbook, target.locale), message, target.locale

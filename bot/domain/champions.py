@@ -42,7 +42,7 @@ def may_invite_again(state: InviteState, answered_at: datetime | None, now: date
 
 
 @dataclass(frozen=True)
-class Candidate:
+class ChampionCandidate:
     """A power user of the ambassador's department, with their invitation state."""
 
     user_id: str

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.db import insert_ignore
 from bot.domain.champions import (
     TIP_MAX,
-    Candidate,
+    ChampionCandidate,
     Invitation,
     InviteOutcome,
     InviteState,
@@ -39,10 +39,12 @@ def _state(row: Champion | None) -> InviteState:
     return InviteState(row.state) if row is not None else InviteState.NONE
 
 
-def candidates(session: Session, *, playbook: Playbook, departments: Sequence[str], now: datetime) -> list[Candidate]:
+def candidates(
+    session: Session, *, playbook: Playbook, departments: Sequence[str], now: datetime
+) -> list[ChampionCandidate]:
     """The power users of `departments`, most actions first, each with their invitation state."""
     wait = timedelta(days=playbook.champions.reinvite_after_days)
-    out: list[Candidate] = []
+    out: list[ChampionCandidate] = []
     for department in departments:
         facts = {p.person_id: p for p in power_users(session, playbook=playbook, now=now, department=department)}
         if not facts:
@@ -59,7 +61,7 @@ def candidates(session: Session, *, playbook: Playbook, departments: Sequence[st
                 again = champion.answered_at + wait
             f = facts[person.id]
             out.append(
-                Candidate(
+                ChampionCandidate(
                     user_id=person.slack_user_id,
                     name=person.display_name or person.slack_user_id,
                     department=department,

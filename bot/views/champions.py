@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain.champions import TIP_MAX, Candidate, InviteOutcome, InviteState, Story
+from bot.domain.champions import TIP_MAX, ChampionCandidate, InviteOutcome, InviteState, Story
 from bot.i18n import t
 from bot.views.blocks import Block, actions, button, clip, context, header, section
 from bot.views.ids import ChampionAction, ChampionView
@@ -22,14 +22,14 @@ def _ephemeral(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     return {"text": clip(text, 3000), "blocks": blocks or [section(text)], "response_type": "ephemeral"}
 
 
-def state_label(candidate: Candidate, locale: str) -> str:
+def state_label(candidate: ChampionCandidate, locale: str) -> str:
     if candidate.state is InviteState.DECLINED and candidate.invite_again_from is not None:
         return t("champions.state.wait", locale, date=candidate.invite_again_from.date().isoformat())
     return t(f"champions.state.{candidate.state.value}", locale)
 
 
 def candidates_message(
-    people: Sequence[Candidate],
+    people: Sequence[ChampionCandidate],
     *,
     departments: Sequence[str],
     channel: str,

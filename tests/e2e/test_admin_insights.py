@@ -100,7 +100,7 @@ def test_departments_page_with_the_published_buttons_and_help_and_training_panel
     assert len(_departments(first)) == 10 and "Departments 1–10 of 24, red first" in text  # 23 + (no department)
     assert (
         "*Help* · median first response 1h 15m · within SLA 33% · satisfaction 4.0/5 · "
-        "oldest open: how-to, waiting 26h 00m" in text
+        "oldest open: How do I… (using Slack), waiting 26h 00m" in text  # the topic by its title
     )
     assert "• React to a post: 4.7/5 (3 ratings)" in text  # (4 + 5 + 5) / 3
     assert "• Know where to get help: – (1 ratings)" in text  # one rating: no average shown
@@ -125,7 +125,7 @@ def test_the_panels_speak_the_admins_language(app: HttpApp, fake: FakeSlack) -> 
     view = _rollout(app, fake)
     text = json.dumps(view, ensure_ascii=False)
     assert "数値" in [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
-    assert "*定着 (Adoption)*" in text and "初回応答の中央値 1h 15m" in text and "*トレーニングの評価*" in text
+    assert "*定着 (Adoption)*" in text and "初回応答の中央値 1時間15分" in text and "*トレーニングの評価*" in text
 
 
 def _flagged_panel(view: dict[str, Any]) -> list[str]:

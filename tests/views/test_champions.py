@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.champions import Candidate, Story
+from bot.domain.champions import ChampionCandidate, Story
 from bot.views.champions import LIST_LIMIT, STORY_QUOTE_MAX, candidates_message, story_lines
 
 NOW = datetime(2026, 12, 7, 11, tzinfo=UTC)
 
 
 def test_a_long_list_is_cut_with_a_count_of_the_rest() -> None:
-    people = [Candidate(f"U{n:08d}", f"p{n}", "Sales", 20, 100) for n in range(500)]
+    people = [ChampionCandidate(f"U{n:08d}", f"p{n}", "Sales", 20, 100) for n in range(500)]
     for locale in ("en", "ja"):
         message = candidates_message(
             people,
