@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, answers, charts, commands, core, insights, nudges, privacy, reports, tracks
+from bot.strings import ambassador, answers, charts, commands, core, insights, nudges, privacy, reports, tracks, waves
 from bot.strings import help as help_strings
 from bot.strings import setup as setup_strings
 
@@ -30,6 +30,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     setup_strings.STRINGS,
     charts.STRINGS,
     reports.STRINGS,
+    waves.STRINGS,
 )
 
 

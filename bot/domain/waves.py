@@ -275,7 +275,7 @@ def validate_form(form: WaveForm, *, today: date, start_may_be_past: bool = Fals
         errors["sponsor_user_id"] = f"{form.sponsor_user_id!r} is not a Slack user id (like U012AB3CD)."
     bad_users = [u for u in form.users if not is_slack_user_id(u)]
     if bad_users:
-        errors["members"] = f"Not Slack user ids (like U012AB3CD): {', '.join(repr(u) for u in bad_users[:5])}."
+        errors["users"] = f"Not Slack user ids (like U012AB3CD): {', '.join(repr(u) for u in bad_users[:5])}."
     if not (form.departments or form.usergroups or form.users):
         errors["members"] = "Choose at least one department, user group or person."
     if form.start_date is not None and form.start_date < today and not start_may_be_past:

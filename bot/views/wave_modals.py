@@ -25,6 +25,7 @@ ERROR_BLOCKS = {
     "sponsor_user_id": WaveField.SPONSOR,
     "purpose_message": WaveField.PURPOSE,
     "members": WaveField.DEPARTMENTS,
+    "users": WaveField.USERS,
     "start_date": WaveField.START_DATE,
     "unfreeze": WaveField.UNFREEZE_DAYS,
     "change": WaveField.CHANGE_DAYS,
