@@ -50,3 +50,33 @@ def test_a_failed_commit_answers_503_and_the_retry_counts_once(
         for retry in (1, 2):
             assert app.driver.post_event(body, retry_num=retry).status == 200
         assert _stored(app.deps) == 1
+
+
+def test_the_fast_ack_path_counts_people_and_leaves_coach_and_dms_to_bolt(
+    fake: FakeSlack, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Channel activity by a person is acked without Bolt's dispatch; Coach's own messages and a person's DM
+    to Coach still go through Bolt (ignored as self events; answered by the help flow)."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    from models import DailyActivity
+
+    to_bolt: list[str] = []
+    real = SlackRequestHandler.__call__
+
+    def spy(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        to_bolt.append(environ.get("CONTENT_TYPE", ""))
+        return real(self, environ, start_response)
+
+    monkeypatch.setattr(SlackRequestHandler, "__call__", spy)
+    coach = fake.identity.bot_user_id
+    with http_app(fake, sqlite_url) as app:
+        person = app.driver.post_event(event_callback(message_event("U0DUR0001", "C0DURNEWS", "status")))
+        assert person.status == 200 and to_bolt == []
+        own = app.driver.post_event(event_callback(message_event(coach, "C0DURNEWS", "Coach's own post")))
+        assert own.status == 200 and len(to_bolt) == 1
+        dm = message_event("U0DUR0001", "D0DURDM01", "how do I share a file?", channel_type="im")
+        assert app.driver.post_event(event_callback(dm)).status == 200 and len(to_bolt) == 2
+        with app.deps.session_factory() as s:
+            messages = int(s.scalar(select(func.sum(DailyActivity.messages))) or 0)
+        assert messages == 1  # the person's channel message; never Coach's own
