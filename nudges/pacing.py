@@ -68,13 +68,13 @@ class DndCache:
     Slack mutes notifications during DND anyway, so sending on an unknown state is harmless, while waiting
     on a rate-limited dnd.info would stall every delivery.
 
-    `prefetch` asks for a batch's people on two background threads while the worker sends, so a send
+    `prefetch` asks for a batch's people on one background thread while the worker sends, so a send
     rarely waits for its dnd.info: the same calls and answers as asking one at a time (dnd.info, with the
     snooze that dnd.teamInfo does not report), just started up to a batch earlier, far inside the cache's
     own staleness.
     """
 
-    PREFETCH_THREADS = 2
+    PREFETCH_THREADS = 1
 
     def __init__(self, gateway: SlackGateway, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic):
         self.gateway, self.ttl, self._monotonic = gateway, ttl_seconds, monotonic

@@ -126,15 +126,17 @@ class SharedPace:
     def pause(self, seconds: float) -> None:
         """Slack said 429: nobody sends on this bucket for `seconds` (Retry-After)."""
         until = self._wall() + seconds
-        with self.engine.begin() as conn:  # durable: every replica must see the pause
-            conn.execute(
-                update(SlackPace)
-                .where(SlackPace.bucket == self.bucket)
-                .values(
-                    paused_until=func.greatest(SlackPace.paused_until, until),
-                    next_at=func.greatest(SlackPace.next_at, until),
-                )
+        # One round trip on the pace's own connection, so the other replicas' check after their sleep sees
+        # it as soon as possible (an asynchronous commit is visible at once; only a crash could lose it).
+        self._execute(
+            update(SlackPace)
+            .where(SlackPace.bucket == self.bucket)
+            .values(
+                paused_until=func.greatest(SlackPace.paused_until, until),
+                next_at=func.greatest(SlackPace.next_at, until),
             )
+            .returning(SlackPace.paused_until)
+        )
         log.info("Slack asked to wait %.1f s on %s; every replica pauses", seconds, self.bucket)
 
 
