@@ -9,6 +9,7 @@ One listener per event type (Bolt runs only the first match), fanning out to the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,16 +73,24 @@ class FastIngest:
     Bolt unchanged.
     """
 
-    def __init__(self, deps: Deps, ingest: IngestQueue):
-        self.deps, self.ingest = deps, ingest
+    RETRY_IDENTITY_S = 30.0  # after a failed auth.test, Bolt alone handles events for this long
+
+    def __init__(self, deps: Deps, ingest: IngestQueue, monotonic: Callable[[], float] = time.monotonic):
+        self.deps, self.ingest, self._monotonic = deps, ingest, monotonic
         self._bot_user_id: str | None = None
+        self._failed_at: float | None = None
 
     def _coach(self) -> str | None:
-        """Coach's bot user id (auth.test once, as Bolt's single-workspace authorization does)."""
+        """Coach's bot user id (auth.test once, as Bolt's single-workspace authorization does).
+
+        While Slack cannot be asked, events go to Bolt, and auth.test is not retried on every request."""
         if self._bot_user_id is None:
+            if self._failed_at is not None and self._monotonic() - self._failed_at < self.RETRY_IDENTITY_S:
+                return None
             try:
                 self._bot_user_id = str(self.deps.slack.auth_test().get("user_id") or "") or None
             except SlackError:
+                self._failed_at = self._monotonic()
                 return None
         return self._bot_user_id
 

@@ -80,3 +80,33 @@ def test_the_fast_ack_path_counts_people_and_leaves_coach_and_dms_to_bolt(
         with app.deps.session_factory() as s:
             messages = int(s.scalar(select(func.sum(DailyActivity.messages))) or 0)
         assert messages == 1  # the person's channel message; never Coach's own
+
+
+def test_while_auth_test_fails_events_go_to_bolt_and_it_is_asked_again_only_after_a_while() -> None:
+    from types import SimpleNamespace
+
+    from bot.slack.gateway import SlackError
+    from handlers.events import FastIngest
+
+    asked: list[int] = []
+
+    def auth_test() -> dict[str, str]:
+        asked.append(1)
+        if len(asked) < 2:
+            raise SlackError("auth.test", "connection_error")
+        return {"user_id": "U0COACH01"}
+
+    now = [100.0]
+    recorded: list[Any] = []
+    ingest = SimpleNamespace(record_durably=lambda item: recorded.append(item) or True)
+    from bot.deps import ChannelNames
+
+    names = ChannelNames()
+    names.put("C0DURNEWS", "company-news")
+    deps = SimpleNamespace(slack=SimpleNamespace(auth_test=auth_test), channel_names=names)
+    fast = FastIngest(deps, ingest, monotonic=lambda: now[0])  # type: ignore[arg-type]
+    body = event_callback(message_event("U0DUR0001", "C0DURNEWS", "hi"))
+    assert fast.ack(body) is None and fast.ack(body) is None  # to Bolt; auth.test not asked twice
+    assert len(asked) == 1 and recorded == []
+    now[0] += FastIngest.RETRY_IDENTITY_S
+    assert fast.ack(body) == 200 and len(asked) == 2 and len(recorded) == 1
