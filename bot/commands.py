@@ -102,7 +102,7 @@ class Subcommand:
     """One `/coach <name>`: run(deps, call, caller, respond) after the role check."""
 
     name: str
-    summary: dict[str, str]
+    summary: str  # its line in the usage guide: a key of bot/strings/commands.py
     role: str  # employee | ambassador | admin
     run: Callable[..., Any]
     usage: str = ""

@@ -54,7 +54,7 @@ def build_deps(settings: Settings, *, clock: Clock | None = None, playbook: Play
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        slack=SlackGateway(client),
+        slack=SlackGateway(client, profile_rate=settings.slack_profile_rate),
         clock=clock or SystemClock(),
         playbook=playbook,
     )

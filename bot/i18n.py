@@ -10,7 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.strings import ambassador, answers, charts, commands, core, insights, nudges, privacy, reports, tracks, waves
+from bot.strings import (
+    admin,
+    ambassador,
+    answers,
+    champions,
+    charts,
+    commands,
+    core,
+    insights,
+    nudges,
+    privacy,
+    reports,
+    tracks,
+    waves,
+)
 from bot.strings import help as help_strings
 from bot.strings import setup as setup_strings
 
@@ -31,6 +45,8 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     charts.STRINGS,
     reports.STRINGS,
     waves.STRINGS,
+    admin.STRINGS,
+    champions.STRINGS,
 )
 
 
@@ -58,3 +74,23 @@ def t(key: str, locale: str, **values: object) -> str:
     texts = STRINGS[key]
     text = texts.get(normalise_locale(locale)) or texts["en"]
     return text.format(**values) if values else text
+
+
+class Text(str):
+    """A string made where nobody's locale is known (a form check in the domain, a service's refusal): it reads
+    as English, and carries its key and values so a view can say it in the reader's language (`say`)."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Text:
+        text = super().__new__(cls, t(key, "en", **values))
+        text.key, text.values = key, values
+        return text
+
+
+def say(text: str, locale: str) -> str:
+    """A Text in `locale`; any other string as it is (a Slack id, a name)."""
+    if not isinstance(text, Text):
+        return text
+    return t(text.key, locale, **{k: say(v, locale) if isinstance(v, Text) else v for k, v in text.values.items()})

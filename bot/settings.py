@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="COACH_LOG_LEVEL")
     # chat.postMessage calls per second for all replicas together (shared in PostgreSQL); unset: only Slack's 429s pace
     slack_post_rate: float | None = Field(default=None, alias="COACH_SLACK_POST_RATE", gt=0)
+    # users.profile.get calls per minute during a people sync (custom profile fields: departments, country,
+    # office). Slack's Tier 4 allows 100+ per minute (bot/simslack/data/web-api/rate-limits.selected.DERIVED.json);
+    # the default stays under it so the sync never meets a 429.
+    slack_profile_rate: float = Field(default=80.0, alias="COACH_SLACK_PROFILE_RATE", gt=0)
+    # Hours between scheduled incremental people syncs (users.list walk; profiles re-read only when changed)
+    people_sync_hours: float = Field(default=24.0, alias="COACH_PEOPLE_SYNC_HOURS", gt=0)
     # Key of the "do not track" hashes (docs/privacy.md); unset: a fixed app key (see `privacy_key`)
     privacy_key_secret: SecretStr | None = Field(default=None, alias="COACH_PRIVACY_KEY")
     # Days after a help request closes (or a comment is given) that its free text is kept

@@ -18,15 +18,17 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.waves import TransitionError
 from bot.flows import admin_home
+from bot.flows.setup import admin_locale
 from bot.flows.user_ids import check_user_ids, wave_field_errors
+from bot.i18n import Text, say, t
 from bot.services import rollout
 from bot.services.callers import load_caller
-from bot.services.help import locale_of
 from bot.services.people import active_departments
 from bot.views.ids import AdminAction, AdminView, WaveField
 from bot.views.wave_modals import (
     editor_metadata,
     field_errors,
+    localized,
     option_list,
     parse_wave_submission,
     submission_problems,
@@ -35,7 +37,7 @@ from bot.views.wave_modals import (
 from nudges.direct import reply
 
 log = logging.getLogger(__name__)
-NOT_ADMIN = "Only Coach admins can change the rollout."
+NOT_ADMIN = Text("admin.not_admin")
 # Time the wave editor spends on users.info before it answers (Slack closes a view submission after 3 s).
 ID_CHECK_BUDGET_S = 1.5
 
@@ -76,6 +78,7 @@ def handle_open_editor(ack: Ack, body: dict[str, Any], client: WebClient, deps: 
         return
     view = wave_editor_modal(
         wave.form() if wave else None,
+        locale=admin_locale(deps, user_id),
         wave_id=wave_id,
         departments=departments,
         usergroups=admin_home.usergroup_choices(deps),
@@ -111,7 +114,8 @@ def handle_wave_command(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     try:
         _run_command(deps, user_id, action, wave_id, _value(body))
     except (TransitionError, ValueError) as exc:
-        _tell(deps, user_id, f"Coach could not do that: {exc}.")
+        locale = admin_locale(deps, user_id)
+        _tell(deps, user_id, t("admin.could_not", locale, reason=say(exc.args[0] if exc.args else str(exc), locale)))
     admin_home.publish_admin_home(deps, user_id)
 
 
@@ -132,16 +136,17 @@ def handle_page(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
 
 def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
     user_id = body["user"]["id"]
+    locale = admin_locale(deps, user_id)
     if not is_admin(deps, user_id, "wave editor submission"):
-        ack(response_action="errors", errors={WaveField.NAME.value: NOT_ADMIN})
+        ack(response_action="errors", errors={WaveField.NAME.value: say(NOT_ADMIN, locale)})
         return
     meta = editor_metadata(view.get("private_metadata"))
     state = view.get("state")
     values = state.get("values") if isinstance(state, dict) else None
     problems = submission_problems(values)
     if meta is None or problems:
-        unreadable = {WaveField.NAME.value: "This form could not be read. Close it and open the wave editor again."}
-        ack(response_action="errors", errors=problems or unreadable)
+        unreadable: dict[str, str] = {WaveField.NAME.value: Text("editor.unreadable")}
+        ack(response_action="errors", errors=localized(problems or unreadable, locale))
         return
     assert isinstance(values, dict)  # submission_problems refused anything else
     raw_blocks = view.get("blocks")
@@ -150,7 +155,6 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
     form = parse_wave_submission(values)
     now = deps.clock.now()
     with session_scope(deps.session_factory) as session:
-        locale = locale_of(session, user_id)
         before = rollout.get_wave(session, meta["wave_id"]) if meta.get("wave_id") is not None else None
     # Ids the wave already had were checked when they were saved; new ones are asked about (within Slack's 3 s).
     accepted = ({before.sponsor_user_id} | set(before.selectors.get("users", []))) if before else set()
@@ -171,10 +175,10 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
             if meta.get("adjust"):
                 rollout.adjust_wave(session, actor=user_id, wave_id=saved.id, now=now)
     except rollout.WaveFormInvalid as exc:
-        ack(response_action="errors", errors=field_errors(exc.errors, present))
+        ack(response_action="errors", errors=field_errors(exc.errors, present, locale))
         return
     except TransitionError as exc:
-        ack(response_action="errors", errors={WaveField.NAME.value: str(exc)})
+        ack(response_action="errors", errors={WaveField.NAME.value: say(exc.args[0], locale)})
         return
     ack()
     with session_scope(deps.session_factory) as session:  # after the ack: may ask Slack for user groups

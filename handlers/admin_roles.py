@@ -17,26 +17,28 @@ from bot.db import session_scope
 from bot.deps import Deps
 from bot.domain.admin_forms import FormInvalid
 from bot.flows import admin_home
+from bot.flows.setup import admin_locale
+from bot.i18n import t
 from bot.services import admin_roles
 from bot.views import admin_roles as views
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
 from handlers.admin import is_admin, options_loader
 
-NOT_ADMIN = "Only Coach admins can change roles and help contacts."
 
-
-def _modal_for(deps: Deps, action: str) -> dict[str, Any]:
+def _modal_for(deps: Deps, action: str, locale: str) -> dict[str, Any]:
     with session_scope(deps.session_factory) as session:
         departments = admin_roles.department_options(session)
         if action != RoleAdminAction.EDIT_CONTACT:
-            return views.role_modal(remove=action == RoleAdminAction.REMOVE, departments=departments)
+            remove = action == RoleAdminAction.REMOVE
+            return views.role_modal(remove=remove, departments=departments, locale=locale)
         in_use = [str((row.hours or {}).get("tz") or "") for row in admin_roles.contact_rows(session)]
     playbook_zones = [c.hours.tz for t in deps.playbook.help.topics for c in t.contacts]
     return views.contact_modal(
-        topics=admin_roles.topic_choices(deps.playbook),
+        topics=admin_roles.topic_choices(deps.playbook, locale),
         departments=departments,
         zones=views.zone_choices([z for z in [*playbook_zones, *in_use] if z]),
         default_tz=playbook_zones[0] if playbook_zones else "UTC",
+        locale=locale,
     )
 
 
@@ -45,7 +47,9 @@ def handle_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -
     action = (body.get("actions") or [{}])[0].get("action_id", "")
     if not is_admin(deps, body["user"]["id"], action):
         return
-    client.views_open(trigger_id=body["trigger_id"], view=_modal_for(deps, action))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=_modal_for(deps, action, admin_locale(deps, body["user"]["id"]))
+    )
 
 
 def _submitted(
@@ -55,14 +59,15 @@ def _submitted(
 
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
         user_id = body["user"]["id"]
+        locale = admin_locale(deps, user_id)
         if not is_admin(deps, user_id, f"submission {view.get('callback_id')}"):
-            ack(response_action="errors", errors={first_field: NOT_ADMIN})
+            ack(response_action="errors", errors={first_field: t("roles.not_admin", locale)})
             return
         values = (view.get("state") or {}).get("values") or {}
         try:
             apply(deps, user_id, values)
         except FormInvalid as exc:
-            ack(response_action="errors", errors=views.errors_for(exc.errors, blocks))
+            ack(response_action="errors", errors=views.errors_for(exc.errors, blocks, locale))
             return
         ack()
         admin_home.publish_admin_home(deps, user_id)

@@ -1,5 +1,5 @@
-"""`/coach` sub-commands for ambassadors: status, stuck, nudge, celebrate, questions, confirm (everyone's are in
-handlers/employee_commands.py). Listed in handlers/command_table.py; handlers/commands.py has already acked,
+"""`/coach` sub-commands for ambassadors: status, stuck, nudge, celebrate, questions, confirm, champions (everyone's
+are in handlers/employee_commands.py). Listed in handlers/command_table.py; handlers/commands.py has already acked,
 parsed and checked the role. Each one: plain values → one service call in a session → a view → `respond` (response_url).
 """
 
@@ -12,8 +12,10 @@ from typing import Any
 from bot.commands import CommandCall, first_number, stage_titles
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.flows import champions as champions_flow
 from bot.i18n import t
 from bot.services import ambassadors as amb
+from bot.services import champions
 from bot.services.callers import Caller
 from bot.slack.gateway import SlackError
 from bot.views import ambassador as views
@@ -134,6 +136,10 @@ def run_celebrate(deps: Deps, call: CommandCall, caller: Caller, respond: Respon
     if public and allowed:
         respond(**views.celebration_public(caller.user_id, [t.user_id for t in allowed], message, caller.locale))
         sent = [t.user_id for t in allowed]
+        with session_scope(deps.session_factory) as session:  # a success story for the weekly digests
+            champions.add_celebrations(
+                session, author_user_id=caller.user_id, user_ids=sent, text=message, now=deps.clock.now()
+            )
     for target in [] if public else allowed:
         dm = views.celebration_dm(
             caller.user_id, target.stage, stage_titles(deps.playbook, target.locale), message, target.locale
@@ -188,3 +194,7 @@ def run_confirm(deps: Deps, call: CommandCall, caller: Caller, respond: Respond)
             locale=caller.locale,
         )
     )
+
+
+def run_champions(deps: Deps, call: CommandCall, caller: Caller, respond: Respond) -> None:
+    respond(**champions_flow.list_champions(deps, caller, " ".join(call.words)))

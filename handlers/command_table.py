@@ -15,14 +15,14 @@ COMMANDS: tuple[Subcommand, ...] = (
     # -- everyone
     Subcommand(
         "me",
-        {"en": "your stage, what is done and what is next", "ja": "あなたのステージと次のステップ"},
+        "usage.summary.me",
         "employee",
         employee.run_me,
         aliases=("自分",),
     ),
     Subcommand(
         "snooze",
-        {"en": "pause coaching messages for a while", "ja": "コーチングメッセージをしばらく止める"},
+        "usage.summary.snooze",
         "employee",
         employee.run_snooze,
         "[days | off]",
@@ -30,24 +30,21 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "stop",
-        {"en": "turn coaching messages off (again: back on)", "ja": "コーチングメッセージを停止（もう一度で再開）"},
+        "usage.summary.stop",
         "employee",
         employee.run_stop,
         aliases=("停止",),
     ),
     Subcommand(
         "start",
-        {"en": "turn coaching messages back on", "ja": "コーチングメッセージを再開"},
+        "usage.summary.start",
         "employee",
         employee.run_start,
         aliases=("再開",),
     ),
     Subcommand(
         "language",
-        {
-            "en": "choose English or Japanese (`auto` follows Slack)",
-            "ja": "英語か日本語を選ぶ（`auto` で Slack に合わせる）",
-        },
+        "usage.summary.language",
         "employee",
         employee.set_language,
         "en|ja|auto",
@@ -55,7 +52,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "ask",
-        {"en": "ask a person for help (same as /coach help <question>)", "ja": "人に質問する"},
+        "usage.summary.ask",
         "employee",
         help_handlers.ask_command,
         "<question>",
@@ -64,10 +61,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     # -- ambassadors
     Subcommand(
         "status",
-        {
-            "en": "your department at a glance: stages, ignition, trend",
-            "ja": "担当部署の状況（ステージ・点火率・推移）",
-        },
+        "usage.summary.status",
         "ambassador",
         ambassador.run_status,
         "[department]",
@@ -75,7 +69,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "stuck",
-        {"en": "who has not moved for a while, with Nudge buttons", "ja": "しばらく進んでいない人（声かけボタン付き）"},
+        "usage.summary.stuck",
         "ambassador",
         ambassador.run_stuck,
         "[days] [department]",
@@ -83,7 +77,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "nudge",
-        {"en": "send someone a personal nudge (or everyone stuck)", "ja": "個別に声をかける（停滞中の全員にも）"},
+        "usage.summary.nudge",
         "ambassador",
         ambassador.run_nudge,
         "@person… [your words] | stuck",
@@ -91,10 +85,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "celebrate",
-        {
-            "en": "recognise someone's progress (DM, or `public` here)",
-            "ja": "進歩をたたえる（DM、または `public` でこの場に）",
-        },
+        "usage.summary.celebrate",
         "ambassador",
         ambassador.run_celebrate,
         "@person [public] [message]",
@@ -102,7 +93,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "questions",
-        {"en": "open help requests in your department, oldest first", "ja": "部署の未解決の質問（古い順）"},
+        "usage.summary.questions",
         "ambassador",
         ambassador.run_questions,
         "[department]",
@@ -110,11 +101,19 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "confirm",
-        {"en": "confirm a use case someone reported", "ja": "自己申告されたユースケースを確認する"},
+        "usage.summary.confirm",
         "ambassador",
         ambassador.run_confirm,
         "@person <use case>",
         aliases=("確認",),
+    ),
+    Subcommand(
+        "champions",
+        "usage.summary.champions",
+        "ambassador",
+        ambassador.run_champions,
+        "[department]",
+        aliases=("チャンピオン",),
     ),
 )
 

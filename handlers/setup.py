@@ -13,10 +13,9 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.flows import admin_home
 from bot.flows import setup as flow
+from bot.i18n import t
 from bot.views.ids import SetupAction, SetupField, SetupView
 from handlers.admin import is_admin
-
-NOT_ADMIN = "Only Coach admins can set Coach up."
 
 
 def _user(body: dict[str, Any]) -> str:
@@ -58,7 +57,7 @@ def _submitted(first_field: str, apply: Callable[[Deps, str, dict[str, Any]], di
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
         user_id = _user(body)
         if not is_admin(deps, user_id, f"submission {view.get('callback_id')}"):
-            ack(response_action="errors", errors={first_field: NOT_ADMIN})
+            ack(response_action="errors", errors={first_field: t("setup.not_admin", flow.admin_locale(deps, user_id))})
             return
         values = (view.get("state") or {}).get("values") or {}
         errors = apply(deps, user_id, {"values": values, "meta": view.get("private_metadata") or ""})

@@ -44,6 +44,8 @@ __all__ = [
     "WaveMembership",
     "utcnow",
 ]
+from models.champions import Champion as Champion
+from models.champions import SuccessStory as SuccessStory
 from models.insights import MetricRollup, RedDepartment  # noqa: F401
 from models.privacy import DoNotTrack as DoNotTrack
 from models.privacy import HomeChoice as HomeChoice

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
@@ -33,6 +33,12 @@ class Person(TimestampMixin, Base):
     locale: Mapped[str] = mapped_column(String(16), default="en")
     locale_override: Mapped[str | None] = mapped_column(String(16))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    # ISO 3166 country (JP, US…) whose public holidays the person has off: from a profile field, the playbook's
+    # office mapping, or the time zone (bot/services/people.py `country_of`).
+    country: Mapped[str | None] = mapped_column(String(2))
+    # Slack's `updated` (epoch seconds) of the user object last applied: an incremental sync re-reads the
+    # custom profile fields (users.profile.get, paced) only of people whose `updated` moved.
+    slack_updated: Mapped[int | None] = mapped_column(BigInteger)
     is_workspace_admin: Mapped[bool] = mapped_column(default=False)
     deactivated: Mapped[bool] = mapped_column(default=False, index=True)
     current_stage: Mapped[int] = mapped_column(default=0)

@@ -45,6 +45,7 @@ class NudgeKind(StrEnum):
     CHEER = "cheer"  # an ambassador's `/coach celebrate`
     REPLY = "reply"  # the answer to the person's own click ("snoozed until …", "sent to your ambassador")
     RED_DEPARTMENT = "red_department"  # a department turned red, is still red, or recovered (to its ambassadors)
+    CHAMPION_INVITE = "champion_invite"  # an ambassador invites a power user to the champions network
 
     @property
     def policy(self) -> KindPolicy:
@@ -155,6 +156,9 @@ POLICIES: Mapping[NudgeKind, KindPolicy] = MappingProxyType(
         # report their role brings, rendered by the metrics tick; it waits for working hours and DND. The admin
         # channel gets the same notice as an ADMIN_POST.
         NudgeKind.RED_DEPARTMENT: _transactional(6, prerendered=True),
+        # An ambassador's invitation to the champions network (`/coach champions`, Invite): their one-off act, like
+        # a cheer, so never budgeted or opted out of; rendered by the flow, it waits for working hours and DND.
+        NudgeKind.CHAMPION_INVITE: _transactional(74, prerendered=True),
     }
 )
 

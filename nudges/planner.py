@@ -148,13 +148,21 @@ def _first_key(playbook: Playbook) -> str:
 
 
 def _zone_due_at(session: Session, rules: CadenceRules, now: datetime) -> ColumnElement[Any]:
-    """`due_at` per person: the next working moment in their zone, one computation per distinct zone."""
-    zones = session.scalars(select(Person.tz).distinct()).all()
-    moments = {tz: next_working_moment(rules, tz, now) for tz in zones}
+    """`due_at` per person: the next working moment in their zone, past their country's public holidays, one
+    computation per distinct (zone, country)."""
+    places = session.execute(select(Person.tz, Person.country).distinct()).all()
+    moments = {(tz, country): next_working_moment(rules, tz, now, country) for tz, country in places}
     default = literal(next_working_moment(rules, "UTC", now), UTCDateTime())
     if not moments:
         return default
-    return case(*((Person.tz == tz, literal(at, UTCDateTime())) for tz, at in moments.items()), else_=default)
+    whens = [
+        (
+            and_(Person.tz == tz, Person.country.is_(None) if country is None else Person.country == country),
+            literal(at, UTCDateTime()),
+        )
+        for (tz, country), at in moments.items()
+    ]
+    return case(*whens, else_=default)
 
 
 def person_rules(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:

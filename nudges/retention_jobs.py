@@ -1,4 +1,4 @@
-"""Retention: the words people wrote (help questions, hand-over notes, gate comments) are cleared
+"""Retention: the words people wrote (help questions, hand-over notes, gate comments, success stories) are cleared
 `COACH_TEXT_RETENTION_DAYS` after the request closes; the rows and their counts stay (docs/privacy.md)."""
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ def purge_old_texts_job(deps: Deps) -> PurgeResult:
         result = purge_old_texts(session, now=deps.clock.now(), days=deps.settings.text_retention_days)
     if result.total:
         log.info(
-            "retention: cleared %d questions, %d notes, %d redeliveries, %d comments",
+            "retention: cleared %d questions, %d notes, %d redeliveries, %d comments, %d stories",
             result.questions,
             result.notes,
             result.redeliveries,
             result.comments,
+            result.stories,
         )
     return result

@@ -9,7 +9,8 @@
 #             and back-off since the last nudge (paced kinds).
 #   3. calendar: the latest bound is moved into the person's working hours, on a working weekday that is not
 #             a holiday, in *their* time zone (unknown or missing zones fall back to UTC); urgent kinds
-#             (nudges/kinds.py) do not wait for working hours.
+#             (nudges/kinds.py) do not wait for working hours. Holidays are the company's own days off
+#             (the playbook's list) plus the public holidays of the person's country (bot/domain/places.py).
 # The deferral time is therefore a fixed point: deciding again at it, with nothing else changed, sends.
 #
 # Back-off: with `min_gap_hours` g and `backoff_after_ignored` n, the gap after the last nudge is g while
@@ -33,6 +34,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.places import public_holiday
 from nudges.kinds import KindPolicy, NudgeKind
 
 BUDGET_WINDOW = timedelta(days=7)
@@ -109,6 +111,7 @@ class Recipient:
 
     user_id: str
     tz: str | None = "UTC"  # IANA name from Slack's users.info; unknown or missing means UTC
+    country: str | None = None  # ISO 3166 code whose public holidays the person has off; None: company days only
     deactivated: bool = False
     snoozed_until: datetime | None = None
     opted_out: frozenset[NudgeKind] = frozenset()
@@ -217,13 +220,24 @@ def _jump_instant(before: datetime, after: datetime, zone: tzinfo) -> datetime:
     return datetime.fromtimestamp(high, UTC)
 
 
-@functools.lru_cache(maxsize=32768)
-def local_window_utc(rules: CadenceRules, tz_name: str | None, day: date) -> tuple[datetime, datetime] | None:
-    """Working hours of local `day` in `tz_name` as a UTC [start, end), or None on a day off.
+def day_off(rules: CadenceRules, country: str | None, day: date) -> str | None:
+    """Why local `day` is a holiday: the company's own day off, or the country's public holiday; None if not."""
+    if day in rules.holidays:
+        return f"holiday {day.isoformat()}"
+    name = public_holiday(country, day)
+    return f"public holiday in {country}: {name} {day.isoformat()}" if name else None
 
-    Cached per (rules, zone, date) so the planner computes it once per time zone, not once per person.
+
+@functools.lru_cache(maxsize=32768)
+def local_window_utc(
+    rules: CadenceRules, tz_name: str | None, day: date, country: str | None = None
+) -> tuple[datetime, datetime] | None:
+    """Working hours of local `day` in `tz_name` as a UTC [start, end), or None on a day off (a weekend, a
+    company holiday, or a public holiday of `country`).
+
+    Cached per (rules, zone, date, country) so the planner computes it once per place, not once per person.
     """
-    if day.weekday() not in rules.weekdays or day in rules.holidays:
+    if day.weekday() not in rules.weekdays or day_off(rules, country, day):
         return None
     zone = resolve_zone(tz_name)[1]
     start = _wall_to_utc(datetime.combine(day, rules.work_start), zone, later=True)
@@ -231,20 +245,22 @@ def local_window_utc(rules: CadenceRules, tz_name: str | None, day: date) -> tup
     return (start, end) if start < end else None
 
 
-def is_working_moment(rules: CadenceRules, tz_name: str | None, now: datetime) -> bool:
-    """Whether `now` falls inside the working hours of a working day in `tz_name`."""
+def is_working_moment(rules: CadenceRules, tz_name: str | None, now: datetime, country: str | None = None) -> bool:
+    """Whether `now` falls inside the working hours of a working day in `tz_name` (and `country`)."""
     now = _as_utc(now)
-    window = local_window_utc(rules, tz_name, now.astimezone(resolve_zone(tz_name)[1]).date())
+    window = local_window_utc(rules, tz_name, now.astimezone(resolve_zone(tz_name)[1]).date(), country)
     return window is not None and window[0] <= now < window[1]
 
 
-def next_working_moment(rules: CadenceRules, tz_name: str | None, at: datetime) -> datetime:
-    """The earliest instant ≥ `at` inside working hours on a working, non-holiday day in `tz_name`."""
+def next_working_moment(rules: CadenceRules, tz_name: str | None, at: datetime, country: str | None = None) -> datetime:
+    """The earliest instant ≥ `at` inside working hours on a working, non-holiday day in `tz_name`, where
+    holidays are the company's and `country`'s public ones."""
     at = _as_utc(at)
     day = at.astimezone(resolve_zone(tz_name)[1]).date()
-    # Every 7 days hold a working weekday unless a holiday (or a DST-swallowed window) takes it.
-    for offset in range(7 * (len(rules.holidays) + 3)):
-        window = local_window_utc(rules, tz_name, day + timedelta(days=offset))
+    # Every 7 days hold a working weekday unless a holiday (or a DST-swallowed window) takes it; public
+    # holidays in a row (Golden Week, the year's end) are a few weeks at most.
+    for offset in range(7 * (len(rules.holidays) + 3) + (28 if country else 0)):
+        window = local_window_utc(rules, tz_name, day + timedelta(days=offset), country)
         if window is not None and at < window[1]:
             return max(at, window[0])
     raise ValueError(f"no working hours ever in {tz_name!r} under {rules}")
@@ -319,7 +335,9 @@ def next_allowed_time(
     now = _as_utc(now)
     policy = (kind or NudgeKind.NEXT_USE_CASE).policy
     bounds = [now, *(hold.until for hold in _holds(rules, recipient, policy, now))]
-    return next_working_moment(rules, recipient.tz, max(bounds)) if policy.waits_for_working_hours else max(bounds)
+    if not policy.waits_for_working_hours:
+        return max(bounds)
+    return next_working_moment(rules, recipient.tz, max(bounds), recipient.country)
 
 
 def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: datetime) -> CadenceDecision:
@@ -335,12 +353,12 @@ def decide(rules: CadenceRules, recipient: Recipient, kind: NudgeKind, now: date
     holds = _holds(rules, recipient, policy, now)
     at = max([now, *(hold.until for hold in holds)])
     if policy.waits_for_working_hours:
-        at = next_working_moment(rules, recipient.tz, at)
+        at = next_working_moment(rules, recipient.tz, at, recipient.country)
     if at == now:
         return CadenceDecision.send_now()
     if holds:
         return CadenceDecision.defer_until(at, _hold_reason(rules, recipient, holds[0], now, at), holds[0].code)
-    return _calendar_deferral(rules, recipient.tz, now, at)
+    return _calendar_deferral(rules, recipient.tz, now, at, recipient.country)
 
 
 def _hold_reason(rules: CadenceRules, recipient: Recipient, hold: _Hold, now: datetime, at: datetime) -> str:
@@ -357,11 +375,14 @@ def _hold_reason(rules: CadenceRules, recipient: Recipient, hold: _Hold, now: da
     return f"minimum gap {rules.min_gap_hours:g}h since last nudge"
 
 
-def _calendar_deferral(rules: CadenceRules, tz_name: str | None, now: datetime, at: datetime) -> CadenceDecision:
+def _calendar_deferral(
+    rules: CadenceRules, tz_name: str | None, now: datetime, at: datetime, country: str | None = None
+) -> CadenceDecision:
     name, zone = resolve_zone(tz_name)
     today = now.astimezone(zone).date()
-    if today in rules.holidays:
-        return CadenceDecision.defer_until(at, f"holiday {today.isoformat()}", ReasonCode.HOLIDAY)
+    off = day_off(rules, country, today)
+    if off:
+        return CadenceDecision.defer_until(at, off, ReasonCode.HOLIDAY)
     if today.weekday() not in rules.weekdays:
         return CadenceDecision.defer_until(at, "weekend", ReasonCode.WEEKEND)
     if name != tz_name:

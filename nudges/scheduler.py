@@ -3,10 +3,10 @@
 Every job is listed once in `JOBS` below (name, interval, function); the job modules import nothing from
 here. The scheduler runs inside `coach run` / `coach serve` or alone in `coach worker`, and every replica
 runs the same table. Each periodic job except delivery is *claimed* once per interval slot across replicas
-(nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts, prune and purge once per
-slot, not N times; delivery runs on every replica because its rows are claimed one by one (nudges/claims.py)
-and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough (APScheduler's docs: job
-stores must never be shared between schedulers), with coalesce and max_instances=1.
+(nudges/job_claims.py), so N replicas plan, digest, tick waves and help, check contacts, prune, purge and
+sync people once per slot, not N times; delivery runs on every replica because its rows are claimed one by
+one (nudges/claims.py) and its Slack pace is shared (nudges/shared_pace.py). A memory job store is enough
+(APScheduler's docs: job stores must never be shared between schedulers), with coalesce and max_instances=1.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from nudges.event_pruning import prune_processed_events
 from nudges.help_jobs import check_help_contacts, tick_help_requests
 from nudges.insight_jobs import tick_metrics
 from nudges.job_claims import ClaimedJob, new_holder_id
+from nudges.people_jobs import sync_people_job
 from nudges.retention_jobs import purge_old_texts_job
 from nudges.ticks import plan_nudges
 from nudges.wave_jobs import advance_wave_phases
@@ -71,6 +72,8 @@ JOBS: tuple[JobSpec, ...] = (
     # Today's per-department snapshot (the admin Home reads it) and red-department notices (nudges/insight_jobs.py).
     JobSpec("tick_metrics", 900, each_tick(tick_metrics)),
     JobSpec("purge_old_texts", 3600, each_tick(purge_old_texts_job)),
+    # The incremental people sync when due (COACH_PEOPLE_SYNC_HOURS, default daily) or interrupted.
+    JobSpec("sync_people", 3600, each_tick(sync_people_job)),
 )
 
 

@@ -85,6 +85,7 @@ def recipient_of(
     return Recipient(
         user_id=person.slack_user_id,
         tz=person.tz,
+        country=person.country,
         deactivated=person.deactivated,
         snoozed_until=person.snoozed_until,
         opted_out=frozenset(NudgeKind(k) for k in person.opted_out_kinds or () if k in NudgeKind._value2member_map_),

@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.db import rowcount, session_scope
 from bot.deps import Deps
 from bot.domain.progression import PersonProgress, next_use_case
+from bot.domain.waves import in_language
 from bot.services import setup
 from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_client
 from bot.views.nudges import NudgeContext, OutgoingMessage, render_nudge
@@ -420,11 +421,18 @@ class DeliveryWorker:
             completed_count=len(item.done),
             days_inactive=max(0, (now - quiet_since).days),
             wave_name=item.wave.name if item.wave else "",
-            purpose=item.wave.purpose_message if item.wave else "",
+            purpose=self._wave_text(item, "purpose_message", person.effective_locale),
             sponsor_user_id=self._sponsor(item),
-            goal=(item.wave.goal or "") if item.wave else "",
+            goal=self._wave_text(item, "goal", person.effective_locale),
             phase=item.running.phase if item.running and item.running.state == "active" else "",
         )
+
+    @staticmethod
+    def _wave_text(item: _Item, column: str, locale: str) -> str:
+        """The wave's goal or purpose message in the person's language, else in the other one."""
+        if item.wave is None:
+            return ""
+        return in_language(getattr(item.wave, column) or "", getattr(item.wave, f"{column}_ja") or "", locale)
 
     def _sponsor(self, item: _Item) -> str | None:
         """Who signs a welcome: the wave's sponsor, else the one picked in the setup checklist, else the

@@ -153,6 +153,12 @@ class QuietGateway:
     def usergroup_members(self, usergroup_id: str) -> list[str]:
         return ["U0BOB0001", "U0AMB0001"]
 
+    def team_profile_fields(self, *, fresh: bool = False) -> list[dict[str, Any]]:
+        return [{"id": "Xf01DEPT", "label": "Department"}]
+
+    def user_profile(self, user_id: str) -> dict[str, Any]:
+        return {"fields": {}}
+
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self.homes.append(user_id)
 
@@ -276,6 +282,7 @@ def test_the_table_registers_exactly_these_subcommands() -> None:
         ("celebrate", "ambassador"),
         ("questions", "ambassador"),
         ("confirm", "ambassador"),
+        ("champions", "ambassador"),
     }
 
 
@@ -307,7 +314,14 @@ def _replies(deps: Deps, text: str, user: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(
     ("word", "name"),
-    [("ステータス", "status"), ("状況", "status"), ("ｽﾃｰﾀｽ", "status"), ("停滞", "stuck"), ("質問一覧", "questions")],
+    [
+        ("ステータス", "status"),
+        ("状況", "status"),
+        ("ｽﾃｰﾀｽ", "status"),
+        ("停滞", "stuck"),
+        ("質問一覧", "questions"),
+        ("チャンピオン", "champions"),
+    ],
 )
 def test_japanese_command_words_run_the_same_command(deps: Deps, word: str, name: str) -> None:
     """`/coach ステータス` (also half-width ｽﾃｰﾀｽ) answers exactly as `/coach status` does."""

@@ -64,14 +64,14 @@ def ignition_by_department(rows: Sequence[tuple[str, float]], line: float, local
 
 
 def sentiment_trend(points: Sequence[tuple[date, float | None]], locale: str) -> bytes:
-    """Mean 1-5 rating per week; weeks with fewer than 3 answers are gaps, not zeros."""
+    """Sentiment 0-100 per week (docs/metrics.md); weeks with fewer than 3 answers are gaps, not zeros."""
     with figure(6, 3) as (fig, (ax,)):
         if all(v is None for _, v in points):
             no_data(ax, t("charts.no_data", locale))
             return png(fig)
         labels = [d.isoformat() for d, _ in points]
         ax.plot(labels, [math.nan if v is None else v for _, v in points], marker="o", color="#8e44ad")
-        ax.set_ylim(1, 5)
+        ax.set_ylim(0, 100)
         ax.set_title(t("charts.sentiment.title", locale))
         ax.set_xlabel(t("charts.week", locale))
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)

@@ -21,6 +21,7 @@ from bot.manifest import bot_scopes, load_manifest
 from bot.playbook import Playbook, check_playbook, default_playbook_path, load_playbook
 from bot.reachability import unreachable_reason
 from bot.services import setup
+from bot.services.people import department_rule, resolve_field_ids
 from bot.settings import Settings
 from bot.slack.gateway import SlackError, SlackGateway, make_web_client
 from bot.views.home import EmployeeHomeState, employee_home
@@ -120,10 +121,71 @@ def run_checks(
     checks.append(_home_tab_check(settings, gateway))
     checks.append(_app_token_check(settings, gateway))
     checks.append(_analytics_check(settings, gateway))
+    checks.append(privacy_key_check(settings))
     if playbook is not None:
         checks.append(_channels_check(playbook, gateway))
         checks.append(_people_check(named_people(playbook, settings, session), gateway))
+        checks.append(_profile_fields_check(playbook, gateway))
+    checks.append(_sync_check(session, settings))
     return checks
+
+
+def privacy_key_check(settings: Settings) -> Check:
+    """A warning while COACH_PRIVACY_KEY is unset: the "do not track" hashes then use a key everyone has."""
+    if settings.privacy_key_secret is not None:
+        return Check("privacy key", True, "COACH_PRIVACY_KEY is set")
+    return Check(
+        "privacy key",
+        True,
+        'COACH_PRIVACY_KEY is unset: "do not track" markers are hashed with a fixed app key, so anyone with the '
+        "database and the member list can tell who opted out",
+        "set COACH_PRIVACY_KEY in .env to a long random secret (e.g. `openssl rand -hex 32`) and keep it stable",
+        warning=True,
+    )
+
+
+def _profile_fields_check(playbook: Playbook, gateway: SlackGateway) -> Check:
+    """The custom profile fields the playbook names (departments, locations) exist in the workspace."""
+    refs = department_rule(playbook).custom_refs()
+    if not refs:
+        return Check("profile fields", True, "the playbook names no custom profile field")
+    try:
+        ids, missing = resolve_field_ids(refs, gateway.team_profile_fields(fresh=True))
+    except SlackError as exc:
+        return Check("profile fields", False, setup.describe_problem(f"profile_error:{exc.code}"))
+    if missing:
+        return Check(
+            "profile fields",
+            False,
+            "; ".join(setup.describe_problem(f"missing_field:{name}") for name in missing),
+            "name a field that exists (by label or id) under departments.field or locations in the playbook",
+        )
+    return Check("profile fields", True, ", ".join(f"{ref} is {field_id}" for ref, field_id in ids.items()))
+
+
+def _sync_check(session: Session | None, settings: Settings) -> Check:
+    """When people were last synced and what it changed; a sync that stopped half-way; what it could not do."""
+    fix = "press Sync people in the Home tab's setup checklist, or run coach sync-people"
+    status = setup.sync_status(session) if session is not None else None
+    if status is None or status.synced_at is None:
+        never = "people were never synced from Slack (the scheduled sync runs within an hour of Coach starting)"
+        return Check("people sync", True, never, fix, warning=True)
+    changes = f"{status.added} added, {status.updated} updated, {status.deactivated} deactivated"
+    detail = f"last sync {status.synced_at:%Y-%m-%d %H:%M} UTC"
+    if status.started_at is None:
+        detail += f": {changes}; next within {settings.people_sync_hours:g} hours"
+    if status.problems:
+        problems = "; ".join(setup.describe_problem(code) for code in status.problems)
+        return Check("people sync", False, f"{detail}; {problems}", "fix the playbook or scope, then " + fix)
+    if status.started_at is not None:
+        return Check(
+            "people sync",
+            True,
+            f"{detail}; a sync started {status.started_at:%Y-%m-%d %H:%M} UTC has not finished ({changes} so far)",
+            "it resumes where it stopped at the next scheduled sync (hourly check), or " + fix,
+            warning=True,
+        )
+    return Check("people sync", True, detail)
 
 
 def named_people(playbook: Playbook, settings: Settings | None, session: Session | None = None) -> dict[str, list[str]]:

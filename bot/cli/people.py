@@ -9,6 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.cli.common import deps_for_command, friendly_errors, session_for_command
+from bot.services.setup import describe_problem
 
 
 @click.command("sync-people", help="Sync people from Slack (users.list, paginated, rate-limit aware).")
@@ -16,11 +17,10 @@ from bot.cli.common import deps_for_command, friendly_errors, session_for_comman
 @friendly_errors
 def sync_people_command(page_size: int) -> None:
     from bot.flows.channels import sync_channels
-    from bot.flows.people import sync_people
-    from bot.services.people import department_rule
+    from bot.flows.people import SyncBusy, people_rule, sync_people
 
     deps = deps_for_command("SLACK_BOT_TOKEN")
-    rule = department_rule(deps.playbook)
+    rule = people_rule(deps)
     with Progress(
         TextColumn("[bold]Syncing people"),
         BarColumn(),
@@ -38,13 +38,20 @@ def sync_people_command(page_size: int) -> None:
             click.echo(f"  … {seen} users read", err=True) if not sys.stderr.isatty() else None
             bar.update(task, advance=count)
 
-        result = sync_people(deps, rule, on_page=on_page, page_size=page_size)
+        try:
+            result = sync_people(deps, rule, on_page=on_page, page_size=page_size)
+        except SyncBusy:
+            click.echo("coach: another process is syncing people right now; try again when it has finished", err=True)
+            sys.exit(1)
         bar.update(task, total=seen, completed=seen)
     channels = sync_channels(deps)
+    resumed = " (resumed an interrupted sync)" if result.resumed else ""
     click.echo(
         f"people: {result.created} new, {result.updated} updated, {result.deactivated} deactivated, "
-        f"{result.skipped_bots} bots skipped; {channels} channels known"
+        f"{result.skipped_bots} bots skipped; {channels} channels known{resumed}"
     )
+    for problem in result.problems:
+        click.echo(f"coach: {describe_problem(problem)}", err=True)
 
 
 @click.command("import-people", help="Set departments from a CSV file with columns slack_user_id,department.")

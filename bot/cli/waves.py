@@ -31,6 +31,8 @@ FIELD_KEYS = {
     "goal": ("goal",),
     "sponsor_user_id": ("sponsor",),
     "purpose_message": ("purpose_message",),
+    "goal_ja": ("goal_ja",),
+    "purpose_message_ja": ("purpose_message_ja",),
     "members": ("members",),
     "users": ("members", "users"),
     "start_date": ("start_date",),
@@ -62,6 +64,8 @@ class WaveSpec(_Strict):
     goal: str = ""
     sponsor: str | None = None
     purpose_message: str = ""
+    goal_ja: str = ""  # the goal and purpose message in Japanese (members read their own language's)
+    purpose_message_ja: str = ""
     start_date: date | None = None
     schedule: ScheduleSpec = Field(default_factory=ScheduleSpec)
     members: MembersSpec = Field(default_factory=MembersSpec)
@@ -72,6 +76,8 @@ class WaveSpec(_Strict):
             goal=self.goal,
             sponsor_user_id=self.sponsor,
             purpose_message=self.purpose_message,
+            goal_ja=self.goal_ja,
+            purpose_message_ja=self.purpose_message_ja,
             departments=tuple(self.members.departments),
             usergroups=tuple(self.members.usergroups),
             users=tuple(self.members.users),
@@ -92,6 +98,8 @@ def spec_of(wave: rollout.WaveInfo) -> dict[str, Any]:
         "goal": wave.goal,
         "sponsor": wave.sponsor_user_id,
         "purpose_message": wave.purpose_message,
+        "goal_ja": wave.goal_ja,
+        "purpose_message_ja": wave.purpose_message_ja,
         "start_date": wave.start_date,
         "schedule": wave.schedule.to_dict(),
         "members": {k: list(wave.selectors.get(k, [])) for k in ("departments", "usergroups", "users")},

@@ -1,7 +1,8 @@
 """What an admin typed into the role and help-contact modals, and the checks that need no database.
 
-Errors are keyed by form field name (``user``, ``department``, ``tz``…); the view maps them to the
-modal's input blocks so Slack shows each message under the field it is about.
+Errors are keyed by form field name (``user``, ``department``, ``tz``…) and are `Text` values; the view
+maps them to the modal's input blocks, in the admin's language, so Slack shows each message under the
+field it is about.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import Text
 
 ROLES = ("ambassador", "sponsor")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -33,11 +36,11 @@ class RoleForm:
         """Shape problems: a person, a known role, and a department for an ambassador."""
         errors: dict[str, str] = {}
         if not self.user_id:
-            errors["user"] = "Choose a person."
+            errors["user"] = Text("form.error.person")
         if self.role not in ROLES:
-            errors["role"] = "Choose ambassador or sponsor."
+            errors["role"] = Text("form.error.role")
         elif self.role == "ambassador" and not self.department:
-            errors["department"] = "An ambassador needs a department."
+            errors["department"] = Text("form.error.department_needed")
         return errors
 
 
@@ -56,22 +59,22 @@ class ContactForm:
         """Everything checkable without the database: people, zone, days, and the order of the times."""
         errors: dict[str, str] = {}
         if not self.topic:
-            errors["topic"] = "Choose a topic."
+            errors["topic"] = Text("form.error.topic")
         if not self.primary:
-            errors["primary"] = "Choose the primary contact."
+            errors["primary"] = Text("form.error.primary")
         elif self.backup == self.primary:
-            errors["backup"] = "The backup must be someone other than the primary contact."
+            errors["backup"] = Text("form.error.backup_same")
         if not _zone_ok(self.tz):
-            errors["tz"] = f'"{self.tz}" is not a time zone Coach knows; use an IANA name such as "Asia/Tokyo".'
+            errors["tz"] = Text("form.error.tz", value=self.tz)
         if not self.days or any(d not in DAYS for d in self.days):
-            errors["days"] = "Choose at least one working day."
+            errors["days"] = Text("form.error.days")
         start, end = _time(self.start), _time(self.end)
         if start is None:
-            errors["start"] = "Choose a start time."
+            errors["start"] = Text("form.error.start")
         if end is None:
-            errors["end"] = "Choose an end time."
+            errors["end"] = Text("form.error.end")
         elif start is not None and end <= start:
-            errors["end"] = f"The day must end after it starts ({self.start})."
+            errors["end"] = Text("form.error.end_order", start=self.start)
         return errors
 
     def hours(self) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class PersonFacts:
     workflows: bool = False
     core: bool = False  # did a use case of the last stage (the department's core work in Slack)
     ratings: tuple[int, ...] = ()  # 1–5 answers in the window (pulse, gate, training, help satisfaction)
+    own_ratings: tuple[int, ...] = ()  # those given by name (an anonymous gate answer is not): own Sentiment
 
     @property
     def active(self) -> bool:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.slack_ids import is_slack_user_id
+from bot.i18n import Text
 
 
 class WaveState(StrEnum):
@@ -82,7 +83,7 @@ class PhaseSchedule:
     def problems(self) -> dict[str, str]:
         """Field → reason for every phase length outside 1..MAX_PHASE_DAYS."""
         return {
-            p.value: f"must be between 1 and {MAX_PHASE_DAYS} days"
+            p.value: Text("wave.error.days", max=MAX_PHASE_DAYS)
             for p in TIMED_PHASES
             if not 1 <= self.days(p) <= MAX_PHASE_DAYS
         }
@@ -162,12 +163,26 @@ _ALLOWED: dict[WaveCommand, frozenset[WaveState]] = {
 _GATE_ONLY = frozenset({WaveCommand.ADVANCE, WaveCommand.EXTEND, WaveCommand.ADJUST})
 
 
+def _command(command: WaveCommand) -> Text:
+    return Text(f"admin.command.{command.value}")
+
+
+def in_language(en: str, ja: str, locale: str) -> str:
+    """A wave text written in English and/or Japanese, in the reader's language, else the other one."""
+    mine, other = (ja, en) if locale == "ja" else (en, ja)
+    return mine.strip() or other.strip()
+
+
 def check(command: WaveCommand, state: WaveState, phase: Phase) -> None:
     """Raise TransitionError when `command` does not apply; Advance/Extend/Adjust only at the feedback gate."""
     if state not in _ALLOWED[command]:
-        raise TransitionError(f"cannot {command.value} a wave that is {state.value}")
+        raise TransitionError(
+            Text("admin.transition.state", command=_command(command), state=Text(f"admin.state.{state.value}"))
+        )
     if command in _GATE_ONLY and phase != Phase.FEEDBACK:
-        raise TransitionError(f"{command.value} is decided at the feedback gate; this wave is in {phase.value}")
+        raise TransitionError(
+            Text("admin.transition.gate", command=_command(command), phase=Text(f"admin.phase.{phase.value}"))
+        )
 
 
 def resume(phase_ends_at: datetime | None, paused_at: datetime | None, now: datetime) -> datetime | None:
@@ -180,7 +195,7 @@ def resume(phase_ends_at: datetime | None, paused_at: datetime | None, now: date
 def extend(days: int, now: datetime) -> PhaseChange:
     """Extend: back to reinforcement for `days` more, then the gate opens again."""
     if not 1 <= days <= MAX_EXTEND_DAYS:
-        raise TransitionError(f"an extension must be between 1 and {MAX_EXTEND_DAYS} days")
+        raise TransitionError(Text("admin.transition.extend", max=MAX_EXTEND_DAYS))
     return PhaseChange(WaveState.ACTIVE, Phase.REFREEZE, now + timedelta(days=days))
 
 
@@ -248,6 +263,8 @@ class WaveForm:
     goal: str = ""
     sponsor_user_id: str | None = None
     purpose_message: str = ""
+    goal_ja: str = ""
+    purpose_message_ja: str = ""
     departments: tuple[str, ...] = ()
     usergroups: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
@@ -262,24 +279,26 @@ def validate_form(form: WaveForm, *, today: date, start_may_be_past: bool = Fals
     """Field → reason for everything wrong with a wave definition (empty when it can be saved)."""
     errors: dict[str, str] = {}
     if not form.name.strip():
-        errors["name"] = "Give the wave a name."
+        errors["name"] = Text("wave.error.name")
     elif len(form.name) > NAME_MAX:
-        errors["name"] = f"Keep the name under {NAME_MAX} characters."
-    if len(form.goal) > GOAL_MAX:
-        errors["goal"] = f"Keep the business goal under {GOAL_MAX} characters."
-    if len(form.purpose_message) > PURPOSE_MAX:
-        errors["purpose_message"] = f"Keep the sponsor's message under {PURPOSE_MAX} characters."
-    if form.purpose_message.strip() and not form.sponsor_user_id:
-        errors["sponsor_user_id"] = "Choose the executive sponsor who signs the purpose message."
+        errors["name"] = Text("wave.error.name_long", max=NAME_MAX)
+    for field, value in (("goal", form.goal), ("goal_ja", form.goal_ja)):
+        if len(value) > GOAL_MAX:
+            errors[field] = Text("wave.error.goal_long", max=GOAL_MAX)
+    for field, value in (("purpose_message", form.purpose_message), ("purpose_message_ja", form.purpose_message_ja)):
+        if len(value) > PURPOSE_MAX:
+            errors[field] = Text("wave.error.purpose_long", max=PURPOSE_MAX)
+    if (form.purpose_message.strip() or form.purpose_message_ja.strip()) and not form.sponsor_user_id:
+        errors["sponsor_user_id"] = Text("wave.error.sponsor")
     elif form.sponsor_user_id and not is_slack_user_id(form.sponsor_user_id):
-        errors["sponsor_user_id"] = f"{form.sponsor_user_id!r} is not a Slack user id (like U012AB3CD)."
+        errors["sponsor_user_id"] = Text("wave.error.sponsor_id", value=form.sponsor_user_id)
     bad_users = [u for u in form.users if not is_slack_user_id(u)]
     if bad_users:
-        errors["users"] = f"Not Slack user ids (like U012AB3CD): {', '.join(repr(u) for u in bad_users[:5])}."
+        errors["users"] = Text("wave.error.member_ids", values=", ".join(repr(u) for u in bad_users[:5]))
     if not (form.departments or form.usergroups or form.users):
-        errors["members"] = "Choose at least one department, user group or person."
+        errors["members"] = Text("wave.error.members")
     if form.start_date is not None and form.start_date < today and not start_may_be_past:
-        errors["start_date"] = "The start date is in the past."
+        errors["start_date"] = Text("wave.error.start_past")
     errors.update(form.schedule.problems())
     return errors
 

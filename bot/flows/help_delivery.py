@@ -213,15 +213,17 @@ def _deliver_one(deps: Deps, ctx: DeliveryContext, effect: Effect, run: _Run) ->
 
 def _post_to_admins(deps: Deps, ctx: DeliveryContext, effect: PostToAdminChannel) -> PostedMessage | None:
     channel = resolve_channel(deps, ctx.admin_channel)
+    admins = deps.playbook.default_locale  # the admin channel's language, as for its red-department cards
     if is_assignment(effect):
-        card = views.admin_card(_card(deps, ctx, "en", note=effect.note))
+        card = views.admin_card(_card(deps, ctx, admins, note=effect.note), admins)
         posted = _send(deps, ctx, effect, channel, card, kind=NudgeKind.ADMIN_POST, records="card")
-        _post_history(deps, ctx, effect, posted, "en")
+        _post_history(deps, ctx, effect, posted, admins)
         return posted
     message = views.admin_post(
         effect.kind,
+        locale=admins,
         request_id=ctx.request_id,
-        topic=_topic(deps, ctx, "en"),
+        topic=_topic(deps, ctx, admins),
         asker=ctx.asker,
         owner=effect.owner,
         due=effect.due,
@@ -265,14 +267,14 @@ def _refresh_cards(deps: Deps, ctx: DeliveryContext, new_card: PostedMessage | N
         return
     channel, ts = ctx.card
     in_dm = channel.startswith("D")
-    locale = ctx.locale(ctx.card_owner) if in_dm else "en"
+    locale = ctx.locale(ctx.card_owner) if in_dm else deps.playbook.default_locale
     if new_card is not None and (new_card.channel, new_card.ts) != ctx.card:
         card = _card(deps, ctx, locale, state="moved")
     elif ctx.state in ("taken", "answered", "closed"):
         card = _card(deps, ctx, locale)
     else:
         return
-    message = views.question_card(card, locale) if in_dm else views.admin_card(card)
+    message = views.question_card(card, locale) if in_dm else views.admin_card(card, locale)
     deps.slack.update_message(channel, ts, message["text"], blocks=message["blocks"])
 
 

@@ -67,7 +67,7 @@ def check_contacts(deps: Deps) -> EvergreenWork:
 
 def _flag(deps: Deps, channel: str, user_id: str, reason: str, when: str) -> None:
     """A contact flagged to the admin channel, through the outbox (no person: the row has only an address)."""
-    flag = views.contact_flag(user_id, reason)
+    flag = views.contact_flag(user_id, reason, deps.playbook.default_locale)
     key = direct_key(NudgeKind.ADMIN_POST, channel, "contact", user_id, reason, when)
     try:
         send_direct(deps, DirectMessage(NudgeKind.ADMIN_POST, key, channel, flag["text"], flag["blocks"]))

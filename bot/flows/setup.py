@@ -11,16 +11,17 @@ from typing import Any
 from bot.db import session_scope
 from bot.deps import Deps
 from bot.flows.channels import sync_channels
-from bot.flows.people import sync_people
-from bot.i18n import t
+from bot.flows.people import SyncBusy, people_rule, sync_people
+from bot.i18n import say, t
 from bot.manifest import bot_scopes, load_manifest
 from bot.services import setup
 from bot.services.callers import load_caller
 from bot.services.help_directory import topic_title
-from bot.services.people import active_departments, department_rule, upsert_person
+from bot.services.people import active_departments, upsert_person
 from bot.services.rollout import WaveFormInvalid
 from bot.slack.gateway import SlackError
 from bot.views import setup as views
+from bot.views.privacy import with_view_switch
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,15 @@ def checklist_state(deps: Deps, user_id: str) -> views.SetupChecklist:
         numbers = setup.people_numbers(session)
         slots = setup.contact_slots(session, deps.playbook)
         stored_sponsor = setup.sponsor_of(session)
+        sync = setup.sync_status(session)
         facts: dict[str, Any] = {
-            "synced_at": setup.people_synced_at(session),
+            "synced_at": sync.synced_at,
+            "sync_added": sync.added,
+            "sync_updated": sync.updated,
+            "sync_deactivated": sync.deactivated,
+            "sync_problems": tuple(sync.problems),
+            "sync_unfinished_since": sync.started_at,
+            "sync_hours": deps.settings.people_sync_hours,
             "departments": active_departments(session),
             "ambassadors": len(setup.ambassador_ids(session)),
             "has_waves": setup.has_waves(session),
@@ -112,14 +120,21 @@ def _contact_row(deps: Deps, slot: setup.ContactSlot, locale: str, lookup: Looku
 
 
 def publish_checklist(deps: Deps, user_id: str) -> None:
-    deps.slack.publish_home(user_id, views.setup_checklist(checklist_state(deps, user_id)))
+    """The checklist, with the same "Admin / My journey" switch as the rollout view."""
+    state = checklist_state(deps, user_id)
+    deps.slack.publish_home(user_id, with_view_switch(views.setup_checklist(state), journey=False, locale=state.locale))
 
 
 def sync_now(deps: Deps, user_id: str) -> None:
     """The checklist's "Sync people": the same users.list sync as `coach sync-people`, then the checklist."""
-    result = sync_people(deps, department_rule(deps.playbook))
+    try:
+        result = sync_people(deps, people_rule(deps))
+    except SyncBusy:  # the scheduled sync (or another admin's) is running: the checklist shows it
+        log.info("setup sync by %s: another sync is running", user_id)
+    else:
+        log.info("setup sync by %s: %s new, %s updated", user_id, result.created, result.updated)
     channels = sync_channels(deps)
-    log.info("setup sync by %s: %s new, %s updated, %s channels", user_id, result.created, result.updated, channels)
+    log.info("setup sync by %s: %s channels", user_id, channels)
     publish_checklist(deps, user_id)
 
 
@@ -167,7 +182,7 @@ def save_sponsor(deps: Deps, user_id: str, values: Mapping[str, Any]) -> dict[st
     user = lookup[picked][0]
     assert user is not None
     with session_scope(deps.session_factory) as session:
-        upsert_person(session, user, department_rule(deps.playbook))
+        upsert_person(session, user, people_rule(deps))
         setup.set_sponsor(session, actor=user_id, user_id=picked, now=deps.clock.now())
     return {}
 
@@ -212,5 +227,5 @@ def create_pilot(deps: Deps, user_id: str, values: Mapping[str, Any]) -> dict[st
                 now=deps.clock.now(),
             )
     except WaveFormInvalid as exc:
-        return {views.SetupField.DEPARTMENT: "; ".join(exc.errors.values())[:300]}
+        return {views.SetupField.DEPARTMENT: "; ".join(say(e, locale) for e in exc.errors.values())[:300]}
     return {}

@@ -167,6 +167,12 @@ def _channel_issues(pb: Playbook) -> Iterator[Issue]:
                 )
     if pb.help.admin_channel not in listed:
         yield ("help", "admin_channel"), f'the admin channel "{pb.help.admin_channel}" is not listed; {hint}'
+    if "champions" in pb.model_fields_set and pb.champions.channel not in listed:
+        yield (
+            ("champions", "channel"),
+            f'the champions channel "{pb.champions.channel}" is not listed; add it under "channels" (Coach must be '
+            "in it to add the champions who accept)",
+        )
 
 
 def _help_issues(pb: Playbook) -> Iterator[Issue]:

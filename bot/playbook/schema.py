@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -372,6 +373,24 @@ class Metrics(Strict):
     red_repeat_days: PositiveInt = 7  # a department still red is reported again at most this often
 
 
+class Champions(Strict):
+    """The champions network (seed 001): power users an ambassador invites to one channel to share success stories."""
+
+    channel: Channel = "#coach-champions"  # where accepted champions are added (conversations.invite)
+    reinvite_after_days: PositiveInt = 90  # after a decline, the same person is not invited again for this long
+
+    @field_validator("channel")
+    @classmethod
+    def _one_channel(cls, value: str) -> str:
+        _check_channel(value)
+        if any(c in value for c in "*?["):
+            raise _problem(
+                f'"{value}" is a pattern; the champions channel must be one channel people can be added to, '
+                'like "#coach-champions"'
+            )
+        return value
+
+
 class Templates(Strict):
     welcome: LocalizedText
     next_use_case: LocalizedText
@@ -461,6 +480,30 @@ class Departments(Strict):
         return self
 
 
+class Locations(Strict):
+    """Where each person works, for the public holidays they have off: a profile field holding their country
+    (an ISO code such as JP, or a name such as Japan), else a profile field naming their office mapped to a
+    country here, else their Slack time zone's country. The company's own days off are `cadence.holidays`."""
+
+    country_field: str | None = None  # a profile field, by id (Xf…) or label, or a standard key
+    office_field: str | None = None
+    offices: dict[str, str] = Field(default_factory=dict)  # office name → ISO 3166 country code
+
+    @field_validator("offices")
+    @classmethod
+    def _known_countries(cls, offices: dict[str, str]) -> dict[str, str]:
+        for office, code in offices.items():
+            if code.upper() not in holidays.list_supported_countries():
+                raise _problem(f'office "{office}": {code!r} is not a country code the holidays calendar knows')
+        return {office: code.upper() for office, code in offices.items()}
+
+    @model_validator(mode="after")
+    def _office_needs_field(self) -> Locations:
+        if self.offices and not self.office_field:
+            raise _problem('"offices" needs "office_field" (the profile field naming each person\'s office)')
+        return self
+
+
 class Playbook(Strict):
     version: str
     locales: list[str] = Field(min_length=1)
@@ -473,8 +516,10 @@ class Playbook(Strict):
     templates: Templates
     phases: Phases
     departments: Departments = Field(default_factory=lambda: Departments(source="csv"))
+    locations: Locations = Field(default_factory=Locations)
     tracks: dict[str, Track] = Field(default_factory=dict)
     metrics: Metrics = Field(default_factory=Metrics)
+    champions: Champions = Field(default_factory=Champions)
 
     @field_validator("tracks")
     @classmethod

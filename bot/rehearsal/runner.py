@@ -176,8 +176,9 @@ class Simulation:
     # -- the workspace in the simulated Slack -------------------------------------------------------------
     def seed_slack(self) -> None:
         self.fake.api.granted_scopes = sorted(bot_scopes(load_manifest()))
+        self.fake.define_profile_field("Xf01DEPT", "Department")
         for p in [*self.ws.people, *self.ws.contacts]:
-            fields = {"Xf01DEPT": {"value": p.department, "alt": "", "label": "Department"}}
+            fields = {"Xf01DEPT": p.department}  # the bundled playbook's "Department" field (users.profile.get)
             self.fake.add_user(p.user_id, name=p.name, real_name=p.name.title(), tz=p.tz, locale=p.locale,
                                profile_fields=fields)  # fmt: skip
             if p.away:
@@ -212,6 +213,9 @@ class Simulation:
             SLACK_BOT_TOKEN=self.fake.bot_token, SLACK_APP_TOKEN=self.fake.app_token,
             SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=self.fake.api_url, DATABASE_URL=db_url,
             COACH_PLAYBOOK=str(self.config.playbook_path),
+            # The simulated Slack answers at once and sets no profile-read limit: the rehearsal does not
+            # wait out the real users.profile.get pace in wall-clock time.
+            COACH_SLACK_PROFILE_RATE=600000,
         )  # fmt: skip
         self.deps = build_deps(settings, clock=self.clock, playbook=self.config.playbook)
         # The database is a temporary file deleted after the run: durability buys nothing, fsyncs cost time.
@@ -263,10 +267,9 @@ class Simulation:
 
     def _prepare(self) -> None:
         from bot.flows.channels import sync_channels
-        from bot.flows.people import sync_people
-        from bot.services.people import department_rule
+        from bot.flows.people import people_rule, sync_people
 
-        sync_people(self.deps, department_rule(self.deps.playbook))
+        sync_people(self.deps, people_rule(self.deps))
         sync_channels(self.deps)
         plan_path = self.config.plan
         if plan_path is None:

@@ -1,10 +1,12 @@
 """The report's numbers: one row per person and per department over a window, and the series its charts draw.
 
-Takes a session and returns plain dataclasses (a service: no Slack, no rendering). People are read in chunks of
-`CHUNK` ids with set-based queries per chunk, so 100,000 people cost 100 rounds of a few grouped queries, and the
-caller's `Progress` can drive a progress bar. The department columns enrolled / active / ignition come
-from `bot.services.ambassadors.department_numbers`, the function `/coach status` and the digests use, so the
-report and those surfaces agree; the 0-100 scores are `bot.reports.scores` (interim, see there).
+Takes a session and returns plain dataclasses (a service: no Slack, no rendering). Every score is the one metrics
+definition (bot/services/metrics, arithmetic in bot/domain/insights.py, formulas in docs/metrics.md) over the
+report's window (`--from` … `--to`): a person's Adoption, Maturity and Sentiment are `metrics.scores.own_scores`;
+the department rows come from one `compute_from` over every enrolled person (red by the one rule, the forecast
+from the daily snapshots), so with the default window they are the numbers the admin Home and `/coach status`
+show. People are read in chunks of `CHUNK` ids with set-based queries per chunk, so the caller's `Progress` can
+drive a progress bar.
 """
 
 from __future__ import annotations
@@ -13,23 +15,24 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.insights import ADOPTION_WINDOW_DAYS, ForecastState, PersonFacts, Scores, sentiment_of, share
 from bot.playbook import Playbook
-from bot.reports import scores
-from bot.services.ambassadors.status import department_numbers
-from bot.services.metrics import IGNITION_LINE, NO_DEPARTMENT, active_days, enrolled_condition
-from bot.services.metrics.scores import department_scores
+from bot.services.metrics import NO_DEPARTMENT, active_days, enrolled_people
+from bot.services.metrics.scores import RATED_KINDS, compute, compute_from, facts_of, horizon, own_scores, thresholds
 from models import Completion, DailyActivity, HelpRequest, ImportedActivity, Person, PulseResponse, Wave, WaveMembership
 
-CHUNK = 1000
-FORECAST_WEEKS = 4  # the pace is measured over the last 4 weeks
-FORECAST_HORIZON_WEEKS = 26  # beyond this the line is "not at this pace"
-NOT_AT_THIS_PACE = "not at this pace"
-REACHED = "reached"
+CHUNK = 900  # the metrics loader's own chunk size: one round of its queries per chunk
+FORECAST_WORDS = {  # the CSV's forecast column; a crossing week is its Monday (YYYY-MM-DD)
+    ForecastState.NOT_STARTED: "not started",
+    ForecastState.REACHED: "reached",
+    ForecastState.NOT_AT_PACE: "not at this pace",
+    ForecastState.NO_HISTORY: "no history yet",
+}
 
 
 class Progress(Protocol):
@@ -90,22 +93,62 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class DepartmentRow:
-    """One department over the window (CSV column order; stages appended as stage_0 … stage_N)."""
+    """One department over the window (CSV column order; stages appended as stage_0 … stage_N).
+
+    Every number but `people` is the department's `Scores` (docs/metrics.md); None: not shown (nobody enrolled, or
+    Sentiment from fewer than 3 people or answers)."""
 
     department: str
-    people: int
+    people: int  # people of the report's scope in the department (enrolled or not)
     enrolled: int
-    active_7d: int
-    adoption: int  # % of the people in scope active on >= 3 of the window's last 7 days
-    daily_active: int  # % active on the window's last day
-    maturity: int  # mean of the people's Maturity
-    sentiment: int | None  # None: fewer than 3 people or fewer than 3 answers
-    sentiment_answers: int
+    active: int
+    adopted: int
+    adoption: int | None
+    daily_active: int | None
+    maturity: int | None
+    sentiment: int | None
+    answers: int
+    usage: int | None
+    messaging: int | None
+    platform: int | None
+    power_users: int
+    power: int | None
     ignited: int
-    ignition: int  # % of enrolled active at stage >= 2 (the 20% line)
-    forecast: str  # ISO week the line is crossed at the last 4 weeks' pace, "reached", or "not at this pace"
+    ignition: int | None
+    forecast: str  # the Monday of the week the 20% line is crossed, or "reached" / "not at this pace" / ...
+    stuck: int
+    unanswered: int
     red: str  # the reasons, "; "-separated, "" when on track
     stages: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, scores: Scores, *, people: int, stage_total: int) -> DepartmentRow:
+        fc = scores.forecast
+        week = fc.week.isoformat() if fc.state is ForecastState.WEEK and fc.week else FORECAST_WORDS.get(fc.state, "")
+        return cls(
+            department=scores.key,
+            people=people,
+            enrolled=scores.enrolled,
+            active=scores.active,
+            adopted=scores.adopted,
+            adoption=scores.adoption,
+            daily_active=scores.daily_active,
+            maturity=scores.maturity,
+            sentiment=scores.sentiment,
+            answers=scores.answers,
+            usage=scores.usage,
+            messaging=scores.messaging,
+            platform=scores.platform,
+            power_users=scores.power_users,
+            power=scores.power,
+            ignited=scores.ignited,
+            ignition=scores.ignition,
+            forecast=week,
+            stuck=scores.stuck,
+            unanswered=scores.unanswered,
+            red="; ".join(reason.value for reason in scores.reasons),
+            stages=tuple(scores.stages.get(n, 0) for n in range(stage_total + 1)) if scores.enrolled else (),
+        )
 
 
 @dataclass
@@ -115,9 +158,10 @@ class Report:
     scope: ReportScope
     people: list[PersonRow] = field(default_factory=list)
     departments: list[DepartmentRow] = field(default_factory=list)
+    overall: Scores = field(default_factory=lambda: Scores(key="all"))  # everyone enrolled in the scope
     adoption_trend: list[tuple[date, float]] = field(default_factory=list)  # week end → share adopted
-    funnel: list[int] = field(default_factory=list)  # people at stage >= k, k = 0..N
-    sentiment_trend: list[tuple[date, float | None]] = field(default_factory=list)  # week end → mean 1-5
+    funnel: list[int] = field(default_factory=list)  # enrolled people at stage >= k, k = 0..N
+    sentiment_trend: list[tuple[date, int | None]] = field(default_factory=list)  # week end → Sentiment 0-100
     help_minutes: list[float] = field(default_factory=list)  # minutes to first response, requests opened in range
     any_activity: bool = False
 
@@ -126,18 +170,24 @@ class Report:
         return not self.people
 
 
-@dataclass
-class _Gathered:
-    days: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))  # pid → active days (+6 before)
-    answers: list[tuple[int, date, int, bool]] = field(default_factory=list)  # pid, day, score, by name
-    pid_of: dict[str, int] = field(default_factory=dict)  # slack user id → person id
-    department_of: dict[int, str] = field(default_factory=dict)  # person id → department (NO_DEPARTMENT)
+_Base = tuple[int, str, str, int, Any, Any, bool]  # id, Slack id, department, stage, running wave, last seen, enrolled
 
 
-def _people(session: Session, scope: ReportScope) -> list[tuple[int, str, str | None, int, bool]]:
-    enrolled = enrolled_condition(session)
-    query = select(Person.id, Person.slack_user_id, Person.department, Person.current_stage, enrolled).where(
-        Person.deactivated.is_(False)
+def _people(session: Session, scope: ReportScope) -> list[_Base]:
+    """The scope's people (not deactivated), with the running wave and enrolled flag the metrics use."""
+    per_person = enrolled_people(session)
+    query = (
+        select(
+            Person.id,
+            Person.slack_user_id,
+            Person.department,
+            Person.current_stage,
+            per_person.c.wave,
+            Person.last_active_at,
+            per_person.c.pid,
+        )
+        .outerjoin(per_person, per_person.c.pid == Person.id)
+        .where(Person.deactivated.is_(False))
     )
     if scope.department is not None:
         query = query.where(Person.department == scope.department)
@@ -149,7 +199,10 @@ def _people(session: Session, scope: ReportScope) -> list[tuple[int, str, str | 
                 .where(Wave.name == scope.wave)
             )
         )
-    return [(pid, uid, dept, stage, bool(e)) for pid, uid, dept, stage, e in session.execute(query.order_by(Person.id))]
+    return [
+        (pid, uid, dept or NO_DEPARTMENT, int(stage), wave, seen, enrolled is not None)
+        for pid, uid, dept, stage, wave, seen, enrolled in session.execute(query.order_by(Person.id))
+    ]
 
 
 def _waves(session: Session, ids: Sequence[int]) -> dict[int, str]:
@@ -169,30 +222,70 @@ def build_report(
     """Rows and series for `scope`; `progress` hears the work's size (people + departments) and each step."""
     report = Report(scope)
     people = _people(session, scope)
+    department_names = sorted({p[2] for p in people})
     if progress:
-        progress.start(len(people) + len({dept or NO_DEPARTMENT for _pid, _uid, dept, _stage, _e in people}))
-    stage_total = len(playbook.stages)
-    gathered = _Gathered()
+        progress.start(len(people) + len(department_names))
+    at = min(now, scope.end - timedelta(microseconds=1))  # the window's last instant (or now, if it is today)
+    current = scope.last_day >= now.date()
+    until = horizon(session, playbook=playbook, now=at)
+    enrolled_facts: list[PersonFacts] = []
     for start in range(0, len(people), CHUNK):
         chunk = people[start : start + CHUNK]
-        report.people.extend(_person_rows(session, scope, chunk, stage_total, gathered))
+        found = facts_of(
+            session,
+            [(pid, dept, stage, wave, seen) for pid, _uid, dept, stage, wave, seen, _e in chunk],
+            playbook=playbook,
+            now=at,
+            first_day=scope.first_day,
+            current=current,
+        )
+        report.people.extend(_person_rows(session, playbook, scope, chunk, found, at=at, horizon=until))
+        enrolled_facts += [f for f, p in zip(found, chunk, strict=True) if p[6]]
         report.help_minutes.extend(_help_minutes(session, scope, [p[0] for p in chunk]))
         if progress:
             progress.advance(len(chunk))
-    report.any_activity = any(r.active_days or r.completions or r.sentiment_answers for r in report.people)
-    report.adoption_trend = _adoption_trend(scope, gathered.days, [p[0] for p in people])
-    report.funnel = [sum(1 for r in report.people if r.stage >= k) for k in range(stage_total + 1)]
-    report.sentiment_trend = _sentiment_trend(scope, gathered.answers)
-    report.departments = _department_rows(session, playbook, scope, report.people, gathered, now=now, progress=progress)
+    report.any_activity = any(r.active_days or r.completions for r in report.people) or any(
+        f.ratings for f in enrolled_facts
+    )
+    mine = compute_from(
+        session, enrolled_facts, playbook=playbook, now=at, department=scope.department, current=current
+    )
+    report.overall = mine.company
+    stage_total = len(playbook.stages)
+    report.funnel = [sum(n for stage, n in report.overall.stages.items() if stage >= k) for k in range(stage_total + 1)]
+    enrolled_ids = [f.person_id for f in enrolled_facts]
+    report.adoption_trend = _adoption_trend(session, playbook, scope, enrolled_ids)
+    report.sentiment_trend = _sentiment_trend(session, playbook, scope, enrolled_ids)
+    # The department rows: whole departments, as every surface shows them. Without --wave the scope's enrolled
+    # people are exactly the departments' enrolled people; with --wave the departments are computed in full.
+    found_all = (
+        mine
+        if scope.wave is None
+        else compute(
+            session, playbook=playbook, now=at, department=scope.department, first_day=scope.first_day, current=current
+        )
+    )
+    by_key = {d.key: d for d in found_all.departments}
+    counts: dict[str, int] = defaultdict(int)
+    for p in people:
+        counts[p[2]] += 1
+    for name in department_names:
+        scores = by_key.get(name) or Scores(key=name)  # nobody enrolled: "not started", no scores
+        report.departments.append(DepartmentRow.of(scores, people=counts[name], stage_total=stage_total))
+        if progress:
+            progress.advance(1)
     return report
 
 
 def _person_rows(
     session: Session,
+    playbook: Playbook,
     scope: ReportScope,
-    chunk: Sequence[tuple[int, str, str | None, int, bool]],
-    stage_total: int,
-    gathered: _Gathered,
+    chunk: Sequence[_Base],
+    found: Sequence[PersonFacts],
+    *,
+    at: datetime,
+    horizon: date,
 ) -> list[PersonRow]:
     ids = [p[0] for p in chunk]
     first, last = scope.first_day, scope.last_day
@@ -219,15 +312,11 @@ def _person_rows(
                 func.sum(case((ImportedActivity.is_active.is_(True), 1), else_=0)),
                 func.sum(ImportedActivity.messages),
                 func.sum(case((ImportedActivity.used_workflows.is_(True), 1), else_=0)),
-                func.sum(case((ImportedActivity.used_apps.is_(True), 1), else_=0)),
             )
             .where(ImportedActivity.person_id.in_(ids), ImportedActivity.day >= first, ImportedActivity.day <= last)
             .group_by(ImportedActivity.person_id)
         )
     }
-    days = active_days(first - timedelta(days=scores.ADOPTION_OF_LAST - 1), last)
-    for pid, day in session.execute(select(days.c.pid, days.c.day).where(days.c.pid.in_(ids)).distinct()):
-        gathered.days[pid].add(day)
     completions = dict(
         session.execute(
             select(Completion.person_id, func.count(Completion.id))
@@ -240,33 +329,21 @@ def _person_rows(
             .group_by(Completion.person_id)
         ).all()
     )
-    answers = _answers(session, scope, ids)
-    gathered.answers.extend(answers)
-    named: dict[int, list[int]] = defaultdict(list)
-    for pid, _day, score, by_name in answers:
-        if by_name:
-            named[pid].append(score)
     waves = _waves(session, ids)
-    last_7 = {last - timedelta(days=n) for n in range(scores.ADOPTION_OF_LAST)}
     rows = []
-    for pid, uid, dept, stage, enrolled in chunk:
-        gathered.pid_of[uid] = pid
-        gathered.department_of[pid] = dept or NO_DEPARTMENT
+    for (pid, uid, dept, stage, _wave, _seen, enrolled), person in zip(chunk, found, strict=True):
         messages, replies, reactions, files, apps = (int(v or 0) for v in counters.get(pid, (0, 0, 0, 0, 0)))
-        a_days, a_messages, a_workflows, a_apps = (int(v or 0) for v in imported.get(pid, (0, 0, 0, 0)))
-        person_days = gathered.days.get(pid, set())
-        in_window = sum(1 for d in person_days if first <= d <= last)
-        recent = len(person_days & last_7)
-        mine = named.get(pid, [])
+        a_days, a_messages, a_workflows = (int(v or 0) for v in imported.get(pid, (0, 0, 0)))
+        own = own_scores(person, playbook=playbook, today=at.date(), horizon=horizon)
         rows.append(
             PersonRow(
                 slack_user_id=uid,
-                department=dept or NO_DEPARTMENT,
+                department=dept,
                 wave=waves.get(pid, ""),
                 enrolled=enrolled,
                 stage=stage,
                 completions=int(completions.get(pid, 0)),
-                active_days=in_window,
+                active_days=person.active_days_window,
                 messages=messages,
                 replies=replies,
                 reactions=reactions,
@@ -275,53 +352,13 @@ def _person_rows(
                 analytics_active_days=a_days,
                 analytics_messages=a_messages,
                 analytics_workflow_days=a_workflows,
-                adoption=scores.interim_person_adoption(recent),
-                maturity=scores.interim_person_maturity(
-                    stage, stage_total, replies=replies, files=files, apps=apps + a_apps, workflows=a_workflows
-                ),
-                sentiment=scores.interim_sentiment(mine),
-                sentiment_answers=len(mine),
+                adoption=own.adoption or 0,
+                maturity=own.maturity or 0,
+                sentiment=own.sentiment,
+                sentiment_answers=len(person.own_ratings),
             )
         )
     return rows
-
-
-def _answers(session: Session, scope: ReportScope, ids: Sequence[int]) -> list[tuple[int, date, int, bool]]:
-    """(person, day, 1-5 score, given by name) for ratings and help satisfaction in the window.
-
-    Feedback-gate answers are anonymous unless the person ticked "show my name": they count in group numbers but
-    never in the person's own row.
-    """
-    out: list[tuple[int, date, int, bool]] = []
-    for pid, kind, score, show_name, at in session.execute(
-        select(
-            PulseResponse.person_id,
-            PulseResponse.kind,
-            PulseResponse.score,
-            PulseResponse.show_name,
-            PulseResponse.answered_at,
-        ).where(
-            PulseResponse.person_id.in_(ids),
-            PulseResponse.answered_at >= scope.start,
-            PulseResponse.answered_at < scope.end,
-        )
-    ):
-        out.append((pid, _day(at), int(score), kind != "feedback" or bool(show_name)))
-    for asker, rating, opened in session.execute(
-        select(HelpRequest.asker_id, HelpRequest.satisfaction, HelpRequest.opened_at).where(
-            HelpRequest.asker_id.in_(ids),
-            HelpRequest.satisfaction.is_not(None),
-            HelpRequest.opened_at >= scope.start,
-            HelpRequest.opened_at < scope.end,
-        )
-    ):
-        if rating is not None and opened is not None:
-            out.append((asker, _day(opened), int(rating), True))
-    return out
-
-
-def _day(at: datetime) -> date:
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
 def _help_minutes(session: Session, scope: ReportScope, ids: Sequence[int]) -> list[float]:
@@ -346,98 +383,60 @@ def week_ends(scope: ReportScope) -> list[date]:
     return ends[::-1]
 
 
-def _adoption_trend(scope: ReportScope, days: dict[int, set[date]], ids: Sequence[int]) -> list[tuple[date, float]]:
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
+
+
+def _adoption_trend(
+    session: Session, playbook: Playbook, scope: ReportScope, ids: Sequence[int]
+) -> list[tuple[date, float]]:
+    """Adoption (docs/metrics.md) of the scope's enrolled people on the 7 days ending each week end."""
+    ends = week_ends(scope)
+    need = thresholds(playbook).adoption_days
+    days = active_days(ends[0] - timedelta(days=ADOPTION_WINDOW_DAYS - 1), ends[-1])
+    seen: dict[int, set[date]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        for pid, day in session.execute(select(days.c.pid, days.c.day).where(days.c.pid.in_(chunk)).distinct()):
+            seen[pid].add(day)
     trend = []
-    for end in week_ends(scope):
-        window = {end - timedelta(days=n) for n in range(scores.ADOPTION_OF_LAST)}
-        adopted = sum(1 for pid in ids if scores.interim_adopted(len(days.get(pid, set()) & window)))
-        trend.append((end, adopted / len(ids) if ids else 0.0))
+    for end in ends:
+        window = {end - timedelta(days=n) for n in range(ADOPTION_WINDOW_DAYS)}
+        adopted = sum(1 for pid in ids if len(seen.get(pid, set()) & window) >= need)
+        trend.append((end, (share(adopted, len(ids)) or 0) / 100))
     return trend
+
+
+def _day(at: datetime) -> date:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
 def _sentiment_trend(
-    scope: ReportScope, answers: Sequence[tuple[int, date, int, bool]]
-) -> list[tuple[date, float | None]]:
-    trend: list[tuple[date, float | None]] = []
-    for end in week_ends(scope):
-        week = [score for _pid, day, score, _named in answers if end - timedelta(days=6) <= day <= end]
-        trend.append((end, sum(week) / len(week) if len(week) >= scores.MIN_ANSWERS else None))
-    return trend
-
-
-def _department_rows(
-    session: Session,
-    playbook: Playbook,
-    scope: ReportScope,
-    people: Sequence[PersonRow],
-    gathered: _Gathered,
-    *,
-    now: datetime,
-    progress: Progress | None,
-) -> list[DepartmentRow]:
-    by_department: dict[str, list[PersonRow]] = defaultdict(list)
-    for row in people:
-        by_department[row.department].append(row)
-    at = min(now, scope.end - timedelta(microseconds=1))
-    current = scope.last_day >= now.date()
-    answers_by_department: dict[str, list[int]] = defaultdict(list)
-    for pid, _day, score, _named in gathered.answers:  # anonymous answers too: a group number reveals no one
-        answers_by_department[gathered.department_of[pid]].append(score)
-    rows = []
-    for department in sorted(by_department):
-        members = by_department[department]
-        if department == NO_DEPARTMENT:
-            enrolled = sum(1 for m in members if m.enrolled)
-            numbers = None
-        else:
-            numbers = department_numbers(session, playbook=playbook, department=department, at=at, current=current)
-            enrolled = numbers.enrolled
-        answers = answers_by_department.get(department, [])
-        last_day_active = sum(
-            1 for m in members if scope.last_day in gathered.days.get(gathered.pid_of[m.slack_user_id], ())
-        )
-        rows.append(
-            DepartmentRow(
-                department=department,
-                people=len(members),
-                enrolled=enrolled,
-                active_7d=numbers.active if numbers else 0,
-                adoption=round(100 * sum(1 for m in members if m.adoption == 100) / len(members)),
-                daily_active=round(100 * last_day_active / len(members)),
-                maturity=round(sum(m.maturity for m in members) / len(members)),
-                sentiment=scores.interim_sentiment(answers) if len(members) >= scores.MIN_ANSWERS else None,
-                sentiment_answers=len(answers),
-                ignited=numbers.ignited if numbers else 0,
-                ignition=round(100 * numbers.ignition) if numbers else 0,
-                forecast=_forecast(session, playbook, department, at, numbers.ignition) if numbers else "",
-                red=_red(session, playbook, department, at) if numbers else "",
-                stages=numbers.stages if numbers else (),
+    session: Session, playbook: Playbook, scope: ReportScope, ids: Sequence[int]
+) -> list[tuple[date, int | None]]:
+    """Sentiment (docs/metrics.md: every answer of the group, shown from `min_answers`) of each week's answers."""
+    answers: list[tuple[date, int]] = []
+    for chunk in _chunks(ids):
+        for score, at in session.execute(
+            select(PulseResponse.score, PulseResponse.answered_at).where(
+                PulseResponse.person_id.in_(chunk),
+                PulseResponse.kind.in_(RATED_KINDS),
+                PulseResponse.answered_at >= scope.start,
+                PulseResponse.answered_at < scope.end,
             )
-        )
-        if progress:
-            progress.advance(1)
-    return rows
-
-
-def _red(session: Session, playbook: Playbook, department: str, at: datetime) -> str:
-    """The department's red reasons by the one rule (bot/domain/insights.py, docs/metrics.md); empty when green."""
-    scores = department_scores(session, playbook=playbook, department=department, now=at)
-    return "; ".join(reason.value for reason in scores.reasons)
-
-
-def _forecast(session: Session, playbook: Playbook, department: str, at: datetime, ignition_now: float) -> str:
-    """At the last 4 weeks' pace, the ISO week ignition crosses the 20% line (interim: the metrics helper's
-    forecast replaces it at merge)."""
-    if ignition_now >= IGNITION_LINE:
-        return REACHED
-    then = department_numbers(
-        session, playbook=playbook, department=department, at=at - timedelta(weeks=FORECAST_WEEKS), current=False
-    )
-    pace = (ignition_now - then.ignition) / FORECAST_WEEKS  # share per week
-    if pace <= 0:
-        return NOT_AT_THIS_PACE
-    weeks = (IGNITION_LINE - ignition_now) / pace
-    if weeks > FORECAST_HORIZON_WEEKS:
-        return NOT_AT_THIS_PACE
-    year, week, _ = (at + timedelta(weeks=weeks)).isocalendar()
-    return f"{year}-W{week:02d}"
+        ):
+            answers.append((_day(at), int(score)))
+        when = func.coalesce(HelpRequest.closed_at, HelpRequest.opened_at)
+        for rating, at in session.execute(
+            select(HelpRequest.satisfaction, when).where(
+                HelpRequest.asker_id.in_(chunk),
+                HelpRequest.satisfaction.is_not(None),
+                when >= scope.start,
+                when < scope.end,
+            )
+        ):
+            answers.append((_day(at), int(rating or 0)))
+    need = thresholds(playbook).min_answers
+    return [
+        (end, sentiment_of([v for day, v in answers if end - timedelta(days=6) <= day <= end], min_answers=need))
+        for end in week_ends(scope)
+    ]

@@ -29,6 +29,10 @@ def _cell(value: object) -> object:
     return value
 
 
+def _percent(value: int | None, unit: str = "%", after: str = "") -> str:
+    return "–" if value is None else f"{value}{unit}{after}"
+
+
 def write_people_csv(report: Report, path: Path) -> int:
     """One row per person; returns the number of rows."""
     with path.open("w", newline="", encoding="utf-8") as out:
@@ -60,19 +64,22 @@ def render_html(report: Report, stage_titles: Sequence[str], locale: str) -> str
     """The page: scope and summary, the five charts, then the department table."""
     scope = report.scope
     title = t("reports.title", locale, first=scope.first_day.isoformat(), last=scope.last_day.isoformat())
-    adopted = sum(1 for p in report.people if p.adoption == 100)
+    overall = report.overall
     summary = [
         (t("reports.window", locale), f"{scope.first_day} – {scope.last_day}"),
         (t("reports.department", locale), scope.department or t("reports.all", locale)),
         (t("reports.wave", locale), scope.wave or t("reports.all", locale)),
         (t("reports.people", locale), len(report.people)),
-        (t("reports.enrolled", locale), sum(1 for p in report.people if p.enrolled)),
-        (t("reports.adoption", locale), f"{round(100 * adopted / len(report.people)) if report.people else 0}%"),
+        (t("reports.enrolled", locale), overall.enrolled),
+        (t("reports.adoption", locale), _percent(overall.adoption)),
+        (t("reports.maturity", locale), _percent(overall.maturity, "/100")),
+        (t("reports.sentiment", locale), _percent(overall.sentiment, "/100", f" ({overall.answers})")),
+        (t("reports.ignition", locale), _percent(overall.ignition)),
     ]
     parts = [f"<h1>{escape(title)}</h1>", table_section("summary", t("reports.summary", locale), summary)]
     if not report.any_activity:
         parts.append(f'<p class="empty">{escape(t("reports.no_activity", locale))}</p>')
-    ignition = [(d.department, d.ignition / 100) for d in report.departments if d.enrolled]
+    ignition = [(d.department, d.ignited / d.enrolled) for d in report.departments if d.enrolled]
     parts += [
         figure_section(
             "chart-adoption",

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import t
 from bot.playbook import Playbook
-from bot.services import admin_roles, answers, audit, help_metrics, rollout
+from bot.services import admin_roles, answers, audit, help_directory, help_metrics, rollout
 from bot.services.metrics import rollups, scores
 from bot.services.people import get_person
 from bot.views.admin_home import DEPARTMENTS_PER_PAGE, WAVES_PER_PAGE, AdminHomeState, TrainingRating, WaveRow
@@ -43,9 +44,9 @@ def admin_home_state(
     wave_page = _clamp(wave_page, len(waves), WAVES_PER_PAGE)
     page = waves[wave_page * WAVES_PER_PAGE : (wave_page + 1) * WAVES_PER_PAGE]
     feedback = answers.feedback_rounds(session, [w.id for w in page if w.feedback_round])
-    rows = [WaveRow(wave=w, kpi=numbers.waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
     person = get_person(session, user_id) if user_id else None
     locale = person.effective_locale if person else "en"
+    rows = [WaveRow(wave=w, kpi=numbers.waves.get(w.id), feedback=tuple(feedback.get(w.id, ()))) for w in page]
     return AdminHomeState(
         now=now,
         playbook_version=playbook.version,
@@ -54,9 +55,9 @@ def admin_home_state(
         waves=rows,
         wave_total=len(waves),
         departments=numbers.departments,
-        help_contacts=help_contact_lines(session, playbook),
+        help_contacts=help_contact_lines(session, playbook, locale),
         audit=audit.recent(session, limit=AUDIT_SHOWN),
-        roles=admin_roles.role_lines(session, departments=extra.get("departments")),
+        roles=admin_roles.role_lines(session, departments=extra.get("departments"), locale=locale),
         wave_page=wave_page,
         dept_page=_clamp(dept_page, len(numbers.departments), DEPARTMENTS_PER_PAGE),
         rules=scores.thresholds(playbook),
@@ -64,9 +65,9 @@ def admin_home_state(
         locale=locale,
         as_of=numbers.at if numbers.from_rollup else None,
         help=help_metrics.help_numbers(session, now=now).metrics,
-        training=training_ratings(
-            session, playbook=playbook, now=now, locale=person.effective_locale if person else "en"
-        ),
+        training=training_ratings(session, playbook=playbook, now=now, locale=locale),
+        flagged_contacts=help_directory.flagged_contact_rows(session, playbook, locale=locale),
+        topic_titles={topic.key: topic.title.get(locale) for topic in playbook.help.topics},
     )
 
 
@@ -98,19 +99,20 @@ def training_ratings(
     return sorted(out, key=lambda r: (-r.answers, r.title))
 
 
-def help_contact_lines(session: Session, playbook: Playbook) -> list[str]:
+def help_contact_lines(session: Session, playbook: Playbook, locale: str = "en") -> list[str]:
     """One line per help topic: the admin-edited directory where set, else the playbook's contacts."""
+
+    def backup(user: str | None) -> str:
+        return t("admin.contacts.backup", locale, who=f"<@{user}>") if user else ""
+
     overrides: dict[str, list[str]] = {}
     for c in session.scalars(select(HelpContact).order_by(HelpContact.topic, HelpContact.id)):
         where = f" ({c.department})" if c.department else ""
-        backup = f", backup <@{c.backup_user}>" if c.backup_user else ""
-        overrides.setdefault(c.topic, []).append(f"<@{c.primary_user}>{backup}{where}")
+        overrides.setdefault(c.topic, []).append(f"<@{c.primary_user}>{backup(c.backup_user)}{where}")
     lines: list[str] = []
     for topic in playbook.help.topics:
-        who = overrides.get(topic.key) or [
-            f"<@{c.primary}>" + (f", backup <@{c.backup}>" if c.backup else "") for c in topic.contacts
-        ]
-        lines.append(f"*{topic.title.get('en')}*: {'; '.join(who[:3]) or '_nobody yet_'}")
+        who = overrides.get(topic.key) or [f"<@{c.primary}>{backup(c.backup)}" for c in topic.contacts]
+        lines.append(f"*{topic.title.get(locale)}*: {'; '.join(who[:3]) or t('admin.contacts.nobody', locale)}")
     if len(lines) > CONTACTS_SHOWN:
-        lines = [*lines[:CONTACTS_SHOWN], f"_…and {len(lines) - CONTACTS_SHOWN} more topics._"]
+        lines = [*lines[:CONTACTS_SHOWN], t("admin.contacts.more", locale, n=len(lines) - CONTACTS_SHOWN)]
     return lines

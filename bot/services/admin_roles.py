@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.admin_forms import ContactForm, FormInvalid, RoleForm
+from bot.i18n import Text, t
 from bot.playbook import Playbook
 from bot.services import appointments, audit, help_directory
 from bot.services.people import active_departments, get_person, upsert_person
@@ -29,13 +30,14 @@ def department_options(session: Session) -> list[str]:
     return sorted(set(active_departments(session)) | {d for d in held if d})
 
 
-def _names(user_ids: list[str], gone: set[str]) -> str:
-    shown = [f"<@{u}>" + (" :warning: deactivated" if u in gone else "") for u in user_ids[:NAMES_PER_LINE]]
+def _names(user_ids: list[str], gone: set[str], locale: str) -> str:
+    off = " " + t("roles.deactivated", locale)
+    shown = [f"<@{u}>" + (off if u in gone else "") for u in user_ids[:NAMES_PER_LINE]]
     more = len(user_ids) - NAMES_PER_LINE
-    return ", ".join(shown) + (f" +{more} more" if more > 0 else "")
+    return ", ".join(shown) + (" " + t("roles.more", locale, n=more) if more > 0 else "")
 
 
-def role_lines(session: Session, *, departments: list[str] | None = None) -> list[str]:
+def role_lines(session: Session, *, departments: list[str] | None = None, locale: str = "en") -> list[str]:
     """A few lines: sponsors, ambassadors per department (capped), and departments nobody covers (`departments`:
     the departments people are in, when already known, e.g. from the metrics snapshot)."""
     rows = appointments.list_roles(session)
@@ -47,19 +49,24 @@ def role_lines(session: Session, *, departments: list[str] | None = None) -> lis
             by_department.setdefault(row.department, []).append(row.user_id)
     lines: list[str] = []
     if sponsors:
-        labels = [f"<@{r.user_id}> ({r.department or 'whole company'})" for r in sponsors[:NAMES_PER_LINE]]
+        company = t("roles.whole_company", locale)
+        labels = [f"<@{r.user_id}> ({r.department or company})" for r in sponsors[:NAMES_PER_LINE]]
         more = len(sponsors) - NAMES_PER_LINE
-        lines.append("*Sponsors*: " + ", ".join(labels) + (f" +{more} more" if more > 0 else ""))
+        names = ", ".join(labels) + (" " + t("roles.more", locale, n=more) if more > 0 else "")
+        lines.append(t("roles.sponsors", locale, names=names))
     for department in sorted(by_department)[:DEPARTMENT_LINES]:
-        lines.append(f"*{department[:40]}*: {_names(by_department[department], gone)}")
+        lines.append(f"*{department[:40]}*: {_names(by_department[department], gone, locale)}")
     if len(by_department) > DEPARTMENT_LINES:
-        lines.append(f"_…and {len(by_department) - DEPARTMENT_LINES} more departments with ambassadors._")
+        lines.append(t("roles.more_departments", locale, n=len(by_department) - DEPARTMENT_LINES))
     known = active_departments(session) if departments is None else departments
     uncovered = [d for d in known if d not in by_department]
     if uncovered:
         named = ", ".join(d[:40] for d in uncovered[:NAMES_PER_LINE])
         more = len(uncovered) - NAMES_PER_LINE
-        lines.append(f"No ambassador yet: {named}" + (f" and {more} more" if more > 0 else ""))
+        if more > 0:
+            lines.append(t("roles.uncovered_more", locale, names=named, n=more))
+        else:
+            lines.append(t("roles.uncovered", locale, names=named))
     return lines
 
 
@@ -83,25 +90,28 @@ def change_role(
     """Appoint or remove (audited, actor = the admin); FormInvalid carries one message per field."""
     errors = form.errors()
     if form.department and form.department not in department_options(session):
-        errors["department"] = f"Coach knows no department called {form.department!r}."
+        errors["department"] = Text("form.error.unknown_department", value=form.department)
     if errors:
         raise FormInvalid(errors)
     assert form.user_id is not None
     where = f" of {form.department}" if form.department else ""
+    role, of = Text(f"form.role.{form.role}"), "_of" if form.department else ""
     if remove and get_person(session, form.user_id) is None:
-        raise FormInvalid({"user": f"<@{form.user_id}> is not {form.role}{where}."})
+        raise FormInvalid(
+            {"user": Text(f"form.error.not_role{of}", user=form.user_id, role=role, department=form.department or "")}
+        )
     if not _known_person(session, form.user_id, lookup):
-        raise FormInvalid({"user": "Coach could not find this person in Slack."})
+        raise FormInvalid({"user": Text("form.error.not_found")})
     change = appointments.remove if remove else appointments.appoint
     try:
         changed = change(
             session, actor=actor, user_id=form.user_id, role=form.role, department=form.department, now=now
         )
     except appointments.RoleChangeError as exc:
-        raise FormInvalid({"user": str(exc)}) from exc
+        raise FormInvalid({"user": exc.args[0]}) from exc
     if not changed:
-        state = "is not" if remove else "is already"
-        raise FormInvalid({"user": f"<@{form.user_id}> {state} {form.role}{where}."})
+        key = f"form.error.not_role{of}" if remove else f"form.error.already{of}"
+        raise FormInvalid({"user": Text(key, user=form.user_id, role=role, department=form.department or "")})
     return f"<@{form.user_id}> {'is no longer' if remove else 'is now'} {form.role}{where}."
 
 
@@ -129,18 +139,18 @@ def contact_rows(session: Session) -> list[HelpContact]:
     return list(session.scalars(select(HelpContact).order_by(HelpContact.id)))
 
 
-def topic_choices(playbook: Playbook) -> list[tuple[str, str]]:
+def topic_choices(playbook: Playbook, locale: str = "en") -> list[tuple[str, str]]:
     """(label, key) of the playbook's help topics, in playbook order."""
-    return [(t.title.get("en"), t.key) for t in playbook.help.topics]
+    return [(topic.title.get(locale), topic.key) for topic in playbook.help.topics]
 
 
 def save_contact(session: Session, *, actor: str, form: ContactForm, playbook: Playbook, now: datetime) -> bool:
     """Validate, save through help_directory.set_contact and audit; False when nothing changed."""
     errors = form.errors()
     if form.topic and form.topic not in {key for _, key in topic_choices(playbook)}:
-        errors["topic"] = f"The playbook has no help topic {form.topic!r}."
+        errors["topic"] = Text("form.error.unknown_topic", value=form.topic)
     if form.department and form.department not in department_options(session):
-        errors["department"] = f"Coach knows no department called {form.department!r}."
+        errors["department"] = Text("form.error.unknown_department", value=form.department)
     if errors:
         raise FormInvalid(errors)
     assert form.primary is not None

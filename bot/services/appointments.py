@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import Text
 from models import AuditEntry, Person, Role
 
 APPOINTABLE = ("ambassador", "sponsor")
@@ -33,16 +34,16 @@ class RoleRow:
 def _person(session: Session, user_id: str) -> Person:
     person = session.scalar(select(Person).where(Person.slack_user_id == user_id))
     if person is None:
-        raise RoleChangeError(f"Coach does not know {user_id} yet (they appear once synced or after opening Coach)")
+        raise RoleChangeError(Text("form.error.unknown_person", user=user_id))
     return person
 
 
 def _check(role: str, department: str | None) -> str | None:
     if role not in APPOINTABLE:
-        raise RoleChangeError(f"role must be one of {', '.join(APPOINTABLE)}")
+        raise RoleChangeError(Text("form.error.roles", roles=", ".join(APPOINTABLE)))
     department = " ".join((department or "").split())[:128] or None
     if role == "ambassador" and department is None:
-        raise RoleChangeError("an ambassador needs a department")
+        raise RoleChangeError(Text("form.error.ambassador_department"))
     return department
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.help.directory import Directory, directory_from_dict
+from bot.domain.help.directory import Directory, FlaggedContact, directory_from_dict
 from bot.playbook import Playbook
 from models import Channel, HelpContact, HelpContactCheck, Person, Role
 
@@ -203,6 +203,29 @@ def flagged_contacts(session: Session) -> list[tuple[str, str]]:
     """Contacts the admins must look at: (user id, reason)."""
     rows = session.scalars(select(HelpContactCheck).where(HelpContactCheck.flagged_at.is_not(None)))
     return [(r.user_id, r.flag_reason or "") for r in rows]
+
+
+def flagged_contact_rows(session: Session, playbook: Playbook, *, locale: str) -> list[FlaggedContact]:
+    """The flagged contacts still in the directory, flagged longest ago first (one flag until they confirm again
+    or an admin replaces them; a contact no longer in the directory is not listed)."""
+    topics: dict[str, list[str]] = {}
+    for topic in load_directory(session, playbook).topics:
+        title = topic_title(playbook, topic.key, locale)
+        for contact in topic.contacts:
+            label = f"{title} ({contact.department})" if contact.department else title
+            for who in filter(None, (contact.primary, contact.backup)):
+                if label not in topics.setdefault(who, []):
+                    topics[who].append(label)
+    rows = session.scalars(
+        select(HelpContactCheck)
+        .where(HelpContactCheck.flagged_at.is_not(None), HelpContactCheck.user_id.in_(list(topics)))
+        .order_by(HelpContactCheck.flagged_at, HelpContactCheck.id)
+    )
+    return [
+        FlaggedContact(r.user_id, tuple(topics[r.user_id]), r.flag_reason or "", r.flagged_at)
+        for r in rows
+        if r.flagged_at is not None
+    ]
 
 
 def channel_id_named(session: Session, name: str) -> str | None:

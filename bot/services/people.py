@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import dialect_insert, insert_ignore
+from bot.domain.places import country_of_zone, person_country
 from bot.domain.slack_ids import is_slack_user_id
 from bot.i18n import normalise_locale
 from bot.playbook import Playbook
@@ -24,28 +25,86 @@ from models import Person
 from models.base import table_of
 from models.people import PERSON_DEFAULTS
 
+# Keys of the standard profile that users.list and users.info carry; any other field name is a custom field,
+# read through users.profile.get (bot/simslack/data/profile/README.md).
+STANDARD_PROFILE_KEYS = frozenset(
+    {"title", "phone", "skype", "real_name", "display_name", "email", "first_name", "last_name", "pronouns"}
+)
+
 
 @dataclass(frozen=True)
 class DepartmentRule:
-    """Where a person's department comes from: a profile field, user groups, or a CSV import."""
+    """Where a person's department comes from (a profile field, user groups, or a CSV file) and where they
+    are (the playbook's `locations`: a country field, an office field mapped to countries, else the zone)."""
 
     source: str = "profile_field"  # profile_field | usergroup | csv
     profile_field: str | None = "title"
     usergroups: Mapping[str, str] = field(default_factory=dict)  # user group handle → department
+    csv_path: Path | None = None  # source csv: the playbook's `departments.path`, applied after each sync
+    country_field: str | None = None
+    office_field: str | None = None
+    offices: Mapping[str, str] = field(default_factory=dict)  # office → ISO country code
+
+    def field_refs(self) -> dict[str, str]:
+        """What is read from profile fields → the field's name (id, label or standard key)."""
+        refs: dict[str, str] = {}
+        if self.source == "profile_field" and self.profile_field:
+            refs["department"] = self.profile_field
+        if self.country_field:
+            refs["country"] = self.country_field
+        if self.office_field:
+            refs["office"] = self.office_field
+        return refs
+
+    def custom_refs(self) -> list[str]:
+        """The field names that are custom fields (users.profile.get), once each."""
+        return list(dict.fromkeys(r for r in self.field_refs().values() if r not in STANDARD_PROFILE_KEYS))
 
 
 @dataclass
 class SyncResult:
     created: int = 0
-    updated: int = 0
-    deactivated: int = 0
+    updated: int = 0  # known people whose name, language, zone, admin flag, department or country changed
+    deactivated: int = 0  # people who were active (or new) and are deactivated now
     skipped_bots: int = 0
+    problems: list[str] = field(default_factory=list)  # codes: "missing_field:<name>", "profile_error:<code>", …
+    resumed: bool = False  # continued an interrupted sync from its stored users.list cursor
 
     def add(self, other: SyncResult) -> None:
         self.created += other.created
         self.updated += other.updated
         self.deactivated += other.deactivated
         self.skipped_bots += other.skipped_bots
+
+
+def resolve_field_ids(
+    refs: Iterable[str], team_fields: Iterable[Mapping[str, Any]]
+) -> tuple[dict[str, str], list[str]]:
+    """Custom field names → field ids, matched by id or by label (case-insensitive) against team.profile.get's
+    fields; and the names the workspace has no field for."""
+    by_id = {str(f.get("id")): str(f.get("id")) for f in team_fields}
+    by_label = {str(f.get("label", "")).strip().casefold(): str(f.get("id")) for f in team_fields}
+    ids: dict[str, str] = {}
+    missing: list[str] = []
+    for ref in refs:
+        found = by_id.get(ref) or by_label.get(ref.strip().casefold())
+        if found:
+            ids[ref] = found
+        else:
+            missing.append(ref)
+    return ids, missing
+
+
+def custom_values(profile: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, str]:
+    """Field name → value from users.profile.get's `profile` (`fields` keyed by id, each `{value, alt}`)."""
+    fields = profile.get("fields") or {}
+    values: dict[str, str] = {}
+    if isinstance(fields, dict):
+        for ref, field_id in ids.items():
+            entry = fields.get(field_id)
+            if isinstance(entry, dict) and str(entry.get("value") or "").strip():
+                values[ref] = str(entry["value"]).strip()
+    return values
 
 
 def get_person(session: Session, slack_user_id: str) -> Person | None:
@@ -104,24 +163,33 @@ def unfit_reason(user: Mapping[str, Any]) -> str | None:
     return UNFIT_REASONS[kind] if kind else None
 
 
-def department_from_profile(user: Mapping[str, Any], field_name: str | None) -> str | None:
-    """A standard profile key (e.g. `title`) or a custom field by id (`Xf…`) or label."""
-    if not field_name:
+def _profile_value(user: Mapping[str, Any], ref: str | None, custom: Mapping[str, str] | None) -> str | None:
+    """A standard profile key from the user object, or a custom field's value (None when not read)."""
+    if not ref:
         return None
-    profile = user.get("profile") or {}
-    value = profile.get(field_name)
-    if isinstance(value, str) and value.strip():
-        return value.strip()[:128]
-    custom = profile.get("fields") or {}
-    if isinstance(custom, dict):
-        for key, entry in custom.items():
-            if isinstance(entry, dict) and field_name in (key, entry.get("label")) and entry.get("value"):
-                return str(entry["value"]).strip()[:128]
-    return None
+    if ref in STANDARD_PROFILE_KEYS:
+        value = (user.get("profile") or {}).get(ref)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    return custom.get(ref) if custom is not None else None
 
 
-def apply_user_object(person: Person, user: Mapping[str, Any], rule: DepartmentRule | None = None) -> None:
-    """Copy what we need from a Slack user object (users.info / users.list / team_join / user_change)."""
+def _facts(person: Person) -> tuple[Any, ...]:
+    return (
+        person.display_name,
+        person.locale,
+        person.tz,
+        person.is_workspace_admin,
+        person.deactivated,
+        person.department,
+        person.country,
+    )
+
+
+def apply_user_object(
+    person: Person, user: Mapping[str, Any], rule: DepartmentRule | None = None, custom: Mapping[str, str] | None = None
+) -> None:
+    """Copy what we need from a Slack user object (users.info / users.list / team_join / user_change) and, when
+    read, the custom profile field values (`custom`: field name → value, from users.profile.get)."""
     profile = user.get("profile") or {}
     person.display_name = (
         profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name") or ""
@@ -132,13 +200,31 @@ def apply_user_object(person: Person, user: Mapping[str, Any], rule: DepartmentR
         person.tz = str(user["tz"])[:64]
     person.is_workspace_admin = bool(user.get("is_admin") or user.get("is_owner"))
     person.deactivated = bool(user.get("deleted"))
-    if rule is not None and rule.source == "profile_field":
-        department = department_from_profile(user, rule.profile_field)
+    if isinstance(user.get("updated"), int):
+        person.slack_updated = user["updated"]
+    rule = rule or DepartmentRule(source="csv", profile_field=None)
+    if rule.source == "profile_field":
+        department = _profile_value(user, rule.profile_field, custom)
         if department:
-            person.department = department
+            person.department = department[:128]
+    located = all(ref in STANDARD_PROFILE_KEYS for ref in (rule.country_field, rule.office_field) if ref)
+    if located or custom is not None:
+        person.country = person_country(
+            country_value=_profile_value(user, rule.country_field, custom),
+            office_value=_profile_value(user, rule.office_field, custom),
+            offices=rule.offices,
+            tz_name=person.tz,
+        )
+    elif person.country is None:  # profile not read this time: the zone's country until it is
+        person.country = country_of_zone(person.tz)
 
 
-def upsert_person(session: Session, user: Mapping[str, Any], rule: DepartmentRule | None = None) -> Person | None:
+def upsert_person(
+    session: Session,
+    user: Mapping[str, Any],
+    rule: DepartmentRule | None = None,
+    custom: Mapping[str, str] | None = None,
+) -> Person | None:
     """Create or refresh one person from a Slack user object; bots are ignored (None)."""
     if not is_human(user):
         return None
@@ -153,13 +239,31 @@ def upsert_person(session: Session, user: Mapping[str, Any], rule: DepartmentRul
         )
         person = get_person(session, user["id"])
         assert person is not None
-    apply_user_object(person, user, rule)
+    apply_user_object(person, user, rule, custom)
     session.flush()
     return person
 
 
-def upsert_page(session: Session, users: Iterable[Mapping[str, Any]], rule: DepartmentRule | None) -> SyncResult:
-    """Apply one users.list page with one query for the people we already know."""
+def profiles_to_read(session: Session, users: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The people of a users.list page whose custom profile fields must be (re-)read: new ones, and those
+    whose Slack `updated` moved since the last sync applied them (an incremental sync reads only these)."""
+    humans = {u["id"]: u.get("updated") for u in users if is_human(u)}
+    known = dict(
+        session.execute(
+            select(Person.slack_user_id, Person.slack_updated).where(Person.slack_user_id.in_(list(humans)))
+        ).all()
+    )
+    return [uid for uid, updated in humans.items() if uid not in known or known[uid] != updated or updated is None]
+
+
+def upsert_page(
+    session: Session,
+    users: Iterable[Mapping[str, Any]],
+    rule: DepartmentRule | None,
+    custom_by_user: Mapping[str, Mapping[str, str]] | None = None,
+) -> SyncResult:
+    """Apply one users.list page with one query for the people we already know; `custom_by_user` holds the
+    custom field values read for some of them (the others keep what they had)."""
     result = SyncResult()
     humans = []
     for user in users:
@@ -179,11 +283,16 @@ def upsert_page(session: Session, users: Iterable[Mapping[str, Any]], rule: Depa
         rows = [{"slack_user_id": u, "opted_out_kinds": [], **PERSON_DEFAULTS} for u in sorted(missing)]
         result.created = len(set(session.scalars(stmt, rows)))
     known = {p.slack_user_id: p for p in session.scalars(select(Person).where(Person.slack_user_id.in_(ids)))}
-    result.updated = len(humans) - result.created
+    custom_by_user = custom_by_user or {}
     for user in humans:
         person = known[user["id"]]
-        apply_user_object(person, user, rule)
-        result.deactivated += int(person.deactivated)
+        new = user["id"] in missing
+        before = None if new else _facts(person)
+        was_active = new or not person.deactivated
+        apply_user_object(person, user, rule, custom_by_user.get(user["id"]))
+        if not new and _facts(person) != before:
+            result.updated += 1
+        result.deactivated += int(was_active and person.deactivated)
     session.flush()
     return result
 
@@ -260,7 +369,21 @@ def unknown_user_ids(session: Session, user_ids: Iterable[str]) -> set[str]:
     return set(wanted) - known
 
 
-def department_rule(playbook: Playbook) -> DepartmentRule:
-    """The playbook's `departments` section as the sync's rule."""
-    dep = playbook.departments
-    return DepartmentRule(source=dep.source, profile_field=dep.field, usergroups=dict(dep.usergroups or {}))
+def department_rule(playbook: Playbook, playbook_dir: Path | None = None) -> DepartmentRule:
+    """The playbook's `departments` and `locations` sections as the sync's rule; a relative csv `path` is
+    taken from the playbook file's folder (`playbook_dir`)."""
+    dep, where = playbook.departments, playbook.locations
+    csv_path = None
+    if dep.source == "csv" and dep.path:
+        csv_path = Path(dep.path)
+        if not csv_path.is_absolute() and playbook_dir is not None:
+            csv_path = playbook_dir / csv_path
+    return DepartmentRule(
+        source=dep.source,
+        profile_field=dep.field,
+        usergroups=dict(dep.usergroups or {}),
+        csv_path=csv_path,
+        country_field=where.country_field,
+        office_field=where.office_field,
+        offices=dict(where.offices),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db import insert_ignore
 from bot.domain.privacy import tracking_hash
 from models import (
+    Champion,
     Completion,
     CriterionHit,
     DailyActivity,
@@ -27,6 +28,7 @@ from models import (
     Person,
     PulseResponse,
     Role,
+    SuccessStory,
     Wave,
     WaveMembership,
 )
@@ -98,6 +100,8 @@ def describe(session: Session, person: Person) -> StoredData:
             "lessons": str(count(LessonCompletion, LessonCompletion.person_id)),
             "imported_days": str(count(ImportedActivity, ImportedActivity.person_id)),
             "home_view": session.scalar(select(HomeChoice.view).where(HomeChoice.person_id == person.id)) or "—",
+            "champion": session.scalar(select(Champion.state).where(Champion.person_id == person.id)) or "—",
+            "success_stories": str(count(SuccessStory, SuccessStory.person_id)),
         },
     )
 
@@ -122,7 +126,12 @@ def erase(session: Session, person: Person) -> None:
         (WaveMembership, WaveMembership.person_id == pid),
         (HelpRequest, HelpRequest.asker_id == pid),
         (Role, Role.person_id == pid),
+        (Champion, Champion.person_id == pid),
+        (SuccessStory, SuccessStory.person_id == pid),
     )
+    # Rows about someone else keep existing without naming the deleted person as their author or inviter.
+    session.execute(update(Champion).where(Champion.invited_by_id == pid).values(invited_by_id=None))
+    session.execute(update(SuccessStory).where(SuccessStory.author_id == pid).values(author_id=None))
     for model, condition in rows:
         session.execute(delete(model).where(condition))
     session.execute(delete(Person).where(Person.id == pid))
@@ -193,10 +202,11 @@ class PurgeResult:
     notes: int = 0
     redeliveries: int = 0
     comments: int = 0
+    stories: int = 0
 
     @property
     def total(self) -> int:
-        return self.questions + self.notes + self.redeliveries + self.comments
+        return self.questions + self.notes + self.redeliveries + self.comments + self.stories
 
 
 def purge_old_texts(session: Session, *, now: datetime, days: int) -> PurgeResult:
@@ -205,7 +215,8 @@ def purge_old_texts(session: Session, *, now: datetime, days: int) -> PurgeResul
     Help requests closed before the cutoff lose their question, their history notes (hand-over notes) and
     any pending redelivery (its snapshot holds the question). Feedback-gate comments answered before the
     cutoff are emptied, except while their round's gate is still open; an emptied comment is "" (not NULL)
-    so the round keeps its count of comments. Every row stays: counts, scores, ratings and times are kept.
+    so the round keeps its count of comments. Success stories (champions' tips, public celebrations) shared
+    before the cutoff lose their text. Every row stays: counts, scores, ratings and times are kept.
     """
     cutoff = now - timedelta(days=days)
     closed = select(HelpRequest.id).where(HelpRequest.state == "closed", HelpRequest.closed_at < cutoff)
@@ -248,8 +259,18 @@ def purge_old_texts(session: Session, *, now: datetime, days: int) -> PurgeResul
         .values(comment="")
         .execution_options(synchronize_session=False)
     )
+    stories = session.execute(
+        update(SuccessStory)
+        .where(SuccessStory.created_at < cutoff, SuccessStory.text != "")
+        .values(text="")
+        .execution_options(synchronize_session=False)
+    )
     return PurgeResult(
-        questions=_rows(questions), notes=_rows(notes), redeliveries=_rows(redeliveries), comments=_rows(comments)
+        questions=_rows(questions),
+        notes=_rows(notes),
+        redeliveries=_rows(redeliveries),
+        comments=_rows(comments),
+        stories=_rows(stories),
     )
 
 

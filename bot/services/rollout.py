@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.domain import waves as domain
 from bot.domain.waves import Phase, PhaseSchedule, TransitionError, WaveCommand, WaveForm, WaveState
+from bot.i18n import Text
 from bot.services import audit
 from models import Person, Wave, WaveMembership
 from nudges import holds, outbox
@@ -54,6 +55,12 @@ class WaveInfo:
     selectors: dict[str, list[str]]
     feedback_round: int
     members: int = 0
+    goal_ja: str = ""
+    purpose_message_ja: str = ""
+
+    def goal_in(self, locale: str) -> str:
+        """The goal in `locale`, else in the other language."""
+        return domain.in_language(self.goal, self.goal_ja, locale)
 
     def form(self) -> WaveForm:
         return WaveForm(
@@ -61,6 +68,8 @@ class WaveInfo:
             goal=self.goal,
             sponsor_user_id=self.sponsor_user_id,
             purpose_message=self.purpose_message,
+            goal_ja=self.goal_ja,
+            purpose_message_ja=self.purpose_message_ja,
             departments=tuple(self.selectors.get("departments", [])),
             usergroups=tuple(self.selectors.get("usergroups", [])),
             users=tuple(self.selectors.get("users", [])),
@@ -100,6 +109,8 @@ def _info(wave: Wave, members: int = 0) -> WaveInfo:
         selectors={k: list(v) for k, v in (wave.selectors or {}).items()},
         feedback_round=wave.feedback_round,
         members=members,
+        goal_ja=wave.goal_ja or "",
+        purpose_message_ja=wave.purpose_message_ja or "",
     )
 
 
@@ -110,6 +121,8 @@ def audit_view(wave: Wave) -> dict[str, Any]:
         "goal": wave.goal,
         "sponsor_user_id": wave.sponsor_user_id,
         "purpose_message": wave.purpose_message,
+        "goal_ja": wave.goal_ja,
+        "purpose_message_ja": wave.purpose_message_ja,
         "state": wave.state,
         "phase": wave.phase,
         "start_date": wave.start_date.isoformat() if wave.start_date else None,
@@ -142,7 +155,7 @@ def get_wave(session: Session, wave_id: int) -> WaveInfo | None:
 def _load(session: Session, wave_id: int) -> Wave:
     wave = session.get(Wave, wave_id, with_for_update=True)
     if wave is None:
-        raise TransitionError(f"there is no wave {wave_id}")
+        raise TransitionError(Text("admin.transition.no_wave", id=wave_id))
     return wave
 
 
@@ -171,7 +184,7 @@ def save_wave(
     errors = domain.validate_form(form, today=now.date(), start_may_be_past=keeps_date)
     clash = session.scalar(select(Wave.id).where(Wave.name == form.name.strip(), Wave.id != (wave_id or 0)))
     if clash is not None and "name" not in errors:
-        errors["name"] = "Another wave already has this name."
+        errors["name"] = Text("wave.error.name_taken")
     errors.update(id_errors or {})
     if errors:
         raise WaveFormInvalid(errors)
@@ -193,6 +206,8 @@ def _apply_form(wave: Wave, form: WaveForm) -> None:
     wave.goal = form.goal.strip()
     wave.sponsor_user_id = form.sponsor_user_id or None
     wave.purpose_message = form.purpose_message.strip()
+    wave.goal_ja = form.goal_ja.strip()
+    wave.purpose_message_ja = form.purpose_message_ja.strip()
     wave.schedule = form.schedule.to_dict()
     wave.selectors = form.selectors()
     if wave.state in (WaveState.DRAFT, WaveState.SCHEDULED):

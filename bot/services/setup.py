@@ -12,15 +12,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.waves import WaveForm
+from bot.i18n import t
 from bot.playbook import Playbook, default_playbook_path, load_playbook
 from bot.services import appointments, audit, help_directory, rollout
 from bot.services.people import UNFIT_REASONS, unfit_kind
@@ -48,6 +49,7 @@ OPTIONAL_SCOPES: tuple[OptionalScope, ...] = (
     OptionalScope("usergroups:read", "departments and wave members from user groups"),
     OptionalScope("dnd:read", "holding messages while a person is in Do Not Disturb"),
     OptionalScope("channels:join", "joining public playbook channels without an /invite"),
+    OptionalScope("channels:write.invites", "adding champions who accept to the champions channel"),
 )
 
 
@@ -187,12 +189,134 @@ def set_sponsor(session: Session, *, actor: str, user_id: str, now: datetime) ->
     appointments.appoint(session, actor=actor, user_id=user_id, role="sponsor", department=None, now=now)
 
 
-def people_synced_at(session: Session) -> datetime | None:
-    return session.scalar(select(SetupState.people_synced_at).where(SetupState.id == SETUP_ROW))
+# A sync renews its heartbeat after every users.list page (a page plus its paced profile reads takes about
+# 200 × 60/80 s = 2.5 minutes at most); one silent for longer was interrupted and may be resumed by anyone.
+SYNC_STALE = timedelta(minutes=10)
 
 
-def record_sync(session: Session, now: datetime) -> None:
-    _row(session).people_synced_at = now
+@dataclass(frozen=True)
+class SyncStatus:
+    """The people sync as the checklist and doctor show it."""
+
+    synced_at: datetime | None  # the last sync that walked all of users.list
+    added: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    problem: str | None = None  # codes, one a line: "missing_field:<name>", "profile_error:<code>", "csv_bad:…"
+
+    @property
+    def problems(self) -> list[str]:
+        return self.problem.splitlines() if self.problem else []
+
+    started_at: datetime | None = None  # a sync under way or interrupted (None: none unfinished)
+    heartbeat_at: datetime | None = None
+    holder: str | None = None
+    cursor: str | None = None
+
+    def running(self, now: datetime) -> bool:
+        """Another process is walking users.list right now."""
+        return self.holder is not None and self.heartbeat_at is not None and now - self.heartbeat_at < SYNC_STALE
+
+    def interrupted(self, now: datetime) -> bool:
+        """A sync stopped half-way: the next one resumes from `cursor`."""
+        return self.started_at is not None and not self.running(now)
+
+
+def sync_status(session: Session) -> SyncStatus:
+    row = session.get(SetupState, SETUP_ROW)
+    if row is None:
+        return SyncStatus(synced_at=None)
+    return SyncStatus(
+        synced_at=row.people_synced_at,
+        added=row.sync_added or 0,
+        updated=row.sync_updated or 0,
+        deactivated=row.sync_deactivated or 0,
+        problem=row.sync_problem,
+        started_at=row.sync_started_at,
+        heartbeat_at=row.sync_heartbeat_at,
+        holder=row.sync_holder,
+        cursor=row.sync_cursor,
+    )
+
+
+def take_sync(session: Session, *, holder: str, now: datetime) -> SyncStatus | None:
+    """Become the one process syncing (one conditional UPDATE, so two replicas never both win); None when a
+    sync of another process is running. An unfinished sync is resumed (its cursor and counts kept), else a
+    fresh one starts at the first page."""
+    _row(session)
+    taken = session.execute(
+        update(SetupState)
+        .where(
+            SetupState.id == SETUP_ROW,
+            or_(
+                SetupState.sync_holder.is_(None),
+                SetupState.sync_holder == holder,
+                SetupState.sync_heartbeat_at.is_(None),
+                SetupState.sync_heartbeat_at < now - SYNC_STALE,
+            ),
+        )
+        .values(sync_holder=holder, sync_heartbeat_at=now)
+        .returning(SetupState.id)
+    ).first()
+    if taken is None:
+        return None
+    row = session.get(SetupState, SETUP_ROW)
+    assert row is not None
+    session.refresh(row)
+    if row.sync_started_at is None:
+        row.sync_started_at, row.sync_cursor, row.sync_problem = now, None, None
+        row.sync_added = row.sync_updated = row.sync_deactivated = 0
+    session.flush()
+    return sync_status(session)
+
+
+def record_sync_page(
+    session: Session, *, holder: str, next_cursor: str | None, added: int, updated: int, deactivated: int, now: datetime
+) -> bool:
+    """After a page committed: its counts, and the cursor the sync resumes from; False when this process no
+    longer holds the sync (it went silent too long and another took over), so it stops."""
+    row = session.get(SetupState, SETUP_ROW)
+    if row is None or row.sync_holder != holder:
+        return False
+    row.sync_cursor, row.sync_heartbeat_at = next_cursor, now
+    row.sync_added = (row.sync_added or 0) + added
+    row.sync_updated = (row.sync_updated or 0) + updated
+    row.sync_deactivated = (row.sync_deactivated or 0) + deactivated
+    return True
+
+
+def release_sync(session: Session, *, holder: str) -> None:
+    """The sync stopped half-way (Slack failed, the process is stopping): the next one resumes at the cursor."""
+    row = session.get(SetupState, SETUP_ROW)
+    if row is not None and row.sync_holder == holder:
+        row.sync_holder, row.sync_heartbeat_at = None, None
+
+
+def describe_problem(code: str) -> str:
+    """A sync problem code in words (doctor and `coach sync-people` are English; the checklist translates)."""
+    kind, _, detail = code.partition(":")
+    if kind == "missing_field":
+        return (
+            f'the profile field "{detail}" does not exist in this workspace: name one that team.profile.get lists '
+            "(Workspace settings → Profile), by label or id, in the playbook"
+        )
+    if kind == "profile_error":
+        return f"custom profile fields could not be read (team.profile.get: {detail}); grant users.profile:read"
+    if kind == "csv_missing":
+        return f"the departments CSV {detail} (playbook departments.path) does not exist"
+    if kind == "csv_bad":
+        return f"the departments CSV was not applied: {detail}"
+    return code
+
+
+def finish_sync(session: Session, *, holder: str, now: datetime, problems: Iterable[str]) -> None:
+    """The whole of users.list was walked: record when, and what could not be done."""
+    row = _row(session)
+    if row.sync_holder not in (None, holder):
+        return
+    row.people_synced_at = now
+    row.sync_started_at = row.sync_cursor = row.sync_holder = row.sync_heartbeat_at = None
+    row.sync_problem = "\n".join(problems)[:500] or None
 
 
 @dataclass(frozen=True)
@@ -309,19 +433,16 @@ def has_waves(session: Session) -> bool:
     return session.scalar(select(Wave.id).limit(1)) is not None
 
 
-PILOT_NAMES = {"en": "Pilot", "ja": "パイロット"}
-
-
 def create_pilot(
     session: Session, *, actor: str, playbook: Playbook, department: str, locale: str, now: datetime
 ) -> rollout.WaveInfo:
     """The pilot from the template (seed 000): the ambassadors plus one department, the playbook's goal,
     the stored sponsor; a draft the admin starts from the Home tab."""
-    lang = "ja" if locale == "ja" else "en"
-    goal = playbook.purpose.goal.get(lang) if playbook.purpose.goal else ""
+    goal = playbook.purpose.goal.root if playbook.purpose.goal else {}
     form = WaveForm(
-        name=PILOT_NAMES[lang],
-        goal=goal[:500],
+        name=t("setup.pilot.name", locale),
+        goal=goal.get("en", "")[:500],
+        goal_ja=goal.get("ja", "")[:500],
         sponsor_user_id=effective_sponsor(session, playbook),
         departments=(department,),
         users=tuple(ambassador_ids(session)),

@@ -114,6 +114,26 @@ def conversations_join(ws: SlackState, args: dict[str, Any], ctx: CallContext) -
         return {"ok": True, "channel": _channel_view(ws, channel)}
 
 
+def conversations_invite(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """Add people to a channel the bot is in (Slack: not_in_channel otherwise, already_in_channel for a member)."""
+    with ws.lock:
+        channel = ws.resolve_channel(text_arg(args, "channel"))
+        if ws.channels[channel].get("is_im"):
+            raise ApiError("method_not_supported_for_channel_type")
+        users = [u.strip() for u in text_arg(args, "users").split(",") if u.strip()]
+        if not users:
+            raise ApiError("no_user")
+        members = ws.members.setdefault(channel, [])
+        if ws.identity.bot_user_id not in members:
+            raise ApiError("not_in_channel")
+        for user in users:
+            ws.require_user(user)
+            if user in members:
+                raise ApiError("already_in_channel")
+        members.extend(users)
+        return {"ok": True, "channel": _channel_view(ws, channel)}
+
+
 def _user_view(user: dict[str, Any], with_locale: bool) -> dict[str, Any]:
     shown = copy.deepcopy(user)
     if not with_locale:
@@ -138,6 +158,52 @@ def users_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[s
     with ws.lock:
         user = ws.require_user(text_arg(args, "user"))
         return {"ok": True, "user": _user_view(user, flag(args, "include_locale"))}
+
+
+# Standard profile keys users.profile.get returns (api-responses/docs-examples/users.profile.get, the method
+# metadata's example); the fake copies them from the seeded user object.
+PROFILE_KEYS = (
+    "title", "phone", "skype", "real_name", "real_name_normalized", "display_name", "display_name_normalized",
+    "status_text", "status_emoji", "avatar_hash", "email", "first_name", "last_name",
+    "image_24", "image_32", "image_48", "image_72", "image_192", "image_512",
+)  # fmt: skip
+
+
+def users_profile_get(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """The profile with custom fields keyed by field id ({value, alt}); `include_labels` adds each label."""
+    with ws.lock:
+        user_id = text_arg(args, "user") or ws.identity.bot_user_id
+        user = ws.require_user(user_id)
+        source = user.get("profile") or {}
+        profile: dict[str, Any] = {k: source.get(k, "") for k in PROFILE_KEYS}
+        profile.update(status_emoji_display_info=[], status_expiration=0, pronouns="", start_date="")
+        fields = copy.deepcopy(ws.custom_fields.get(user_id, {}))
+        if flag(args, "include_labels"):
+            labels = {f["id"]: f["label"] for f in ws.profile_fields}
+            for field_id, entry in fields.items():
+                entry["label"] = labels.get(field_id, "")
+        profile["fields"] = fields
+        return {"ok": True, "profile": profile}
+
+
+def team_profile_get(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """The team's profile field definitions (`profile.fields` is a list) and their sections."""
+    with ws.lock:
+        visibility = text_arg(args, "visibility") or "all"
+        fields = [
+            copy.deepcopy(f)
+            for f in ws.profile_fields
+            if visibility == "all" or (visibility == "hidden") == bool(f.get("is_hidden"))
+        ]
+        section = {
+            "id": "S0CUSTOM1",
+            "team_id": ws.identity.team_id,
+            "section_type": "custom",
+            "label": "About Me",
+            "order": 1,
+            "is_hidden": False,
+        }
+        return {"ok": True, "profile": {"fields": fields, "sections": [section]}}
 
 
 def team_info(ws: SlackState, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
@@ -211,9 +277,12 @@ HANDLERS: dict[str, Handler] = {
     "conversations.list": conversations_list,
     "conversations.members": conversations_members,
     "conversations.join": conversations_join,
+    "conversations.invite": conversations_invite,
     "users.list": users_list,
     "users.info": users_info,
+    "users.profile.get": users_profile_get,
     "team.info": team_info,
+    "team.profile.get": team_profile_get,
     "dnd.info": dnd_info,
     "usergroups.list": usergroups_list,
     "usergroups.users.list": usergroups_users_list,

@@ -114,6 +114,11 @@ def docs_example(method: str, name: str = "success") -> dict[str, Any]:
     return dict(load_json(f"api-responses/docs-examples/{method}.{name}.json"))
 
 
+def metadata_example(method: str, name: str = "success") -> dict[str, Any]:
+    """The example response in the method metadata (web-api/docs-slack-dev-methods.json `examples`)."""
+    return copy.deepcopy(dict(_methods()[method]["examples"][name]["example"]))
+
+
 def bot_scopes_of(method: str) -> list[str]:
     """The bot-token scopes the docs list for a method (`scope.bot`), [] when none are listed."""
     scope = _methods()[method].get("scope") or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -115,12 +115,55 @@ class FakeSlack:
 
     # -- seeding ---------------------------------------------------------------------------------
 
-    def add_user(self, user_id: str, **fields: Any) -> dict[str, Any]:
-        """Seed a user (see workspace.build_user for the keyword fields); returns the user object."""
+    def add_user(
+        self, user_id: str, *, profile_fields: Mapping[str, str] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Seed a user (see workspace.build_user for the keyword fields); returns the user object.
+
+        `profile_fields` maps custom field ids (see `define_profile_field`) to values: users.profile.get
+        answers them as `{value, alt}`; users.info and users.list, as on Slack, do not carry them."""
         user = build_user(self.identity, user_id, **fields)
         with self.workspace.lock:
             self.workspace.users[user_id] = user
+            if profile_fields:
+                self.set_profile_values(user_id, profile_fields)
         return copy.deepcopy(user)
+
+    def define_profile_field(self, field_id: str, label: str, *, field_type: str = "text") -> None:
+        """Add a custom profile field to the team's profile (team.profile.get), e.g. ("Xf01DEPT", "Department")."""
+        with self.workspace.lock:
+            fields = self.workspace.profile_fields
+            fields[:] = [f for f in fields if f["id"] != field_id]
+            fields.append(
+                {
+                    "id": field_id,
+                    "ordering": len(fields),
+                    "label": label,
+                    "hint": "",
+                    "type": field_type,
+                    "possible_values": None,
+                    "options": {"is_scim": False, "is_protected": False},
+                    "is_hidden": False,
+                    "section_id": "S0CUSTOM1",
+                }
+            )
+
+    def set_profile_values(self, user_id: str, values: Mapping[str, str]) -> None:
+        """Set a user's custom field values (field id → value; an empty value clears the field)."""
+        with self.workspace.lock:
+            known = {f["id"] for f in self.workspace.profile_fields}
+            unknown = set(values) - known
+            if unknown:
+                raise ValueError(f"define_profile_field first: {sorted(unknown)}")
+            mine = self.workspace.custom_fields.setdefault(user_id, {})
+            for field_id, value in values.items():
+                if value:
+                    mine[field_id] = {"value": value, "alt": ""}
+                else:
+                    mine.pop(field_id, None)
+            user = self.workspace.users.get(user_id)
+            if user is not None:
+                user["updated"] = int(user.get("updated", 0)) + 1  # Slack bumps `updated` on a profile edit
 
     def add_channel(
         self,

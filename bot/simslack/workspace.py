@@ -49,9 +49,10 @@ def build_user(
     deleted: bool = False,
     is_bot: bool = False,
     is_app_user: bool = False,
-    profile_fields: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A user object shaped like api-responses/docs-examples/users.info.success.json."""
+    """A user object shaped like api-responses/docs-examples/users.info.success.json.
+
+    Custom profile fields are not part of it: as on Slack, users.profile.get answers them (SlackState)."""
     name = name or user_id.lower()
     real_name = real_name if real_name is not None else name.title()
     display = display_name if display_name is not None else name
@@ -69,8 +70,6 @@ def build_user(
         "last_name": " ".join(real_name.split(" ")[1:]),
         "team": identity.team_id,
     }
-    if profile_fields is not None:
-        profile["fields"] = profile_fields
     if is_bot:
         profile.pop("email")
         profile.update({"bot_id": identity.bot_id, "api_app_id": identity.app_id, "always_active": True})
@@ -165,6 +164,10 @@ class SlackState:
     home_views: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → file (methods_files.py), bytes kept
     analytics_files: dict[str, bytes] = field(default_factory=dict)  # "YYYY-MM-DD" → member file (gzip NDJSON)
+    # Custom profile fields (data/profile/README.md): the team's field definitions as team.profile.get lists
+    # them, and each user's values keyed by field id ({value, alt}) as users.profile.get answers them.
+    profile_fields: list[dict[str, Any]] = field(default_factory=list)
+    custom_fields: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     _im_by_user: dict[str, str] = field(default_factory=dict)
 
     def im_for(self, user_id: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -153,13 +154,44 @@ def make_web_client(token: str, base_url: str, *, timeout: int = 10, retries: in
     return client
 
 
+class Pace:
+    """At most `per_minute` calls, evenly spaced (so no sliding minute ever holds more), across threads."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.interval = 60.0 / per_minute
+        self._monotonic, self._sleep = monotonic, sleep
+        self._next = 0.0
+        self._lock = Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._monotonic()
+            start = max(self._next, now)
+            self._next = start + self.interval
+        if start > now:
+            self._sleep(start - now)
+
+
+# team.profile.get is Tier 3 and its labels change rarely: Slack's advice is to cache them (profile/README.md).
+TEAM_PROFILE_TTL_SECONDS = 3600.0
+PROFILE_RATE_DEFAULT = 80.0  # users.profile.get per minute: under Tier 4's 100+ (settings COACH_SLACK_PROFILE_RATE)
+
+
 class SlackGateway:
     """Slack, in the app's own terms."""
 
-    def __init__(self, client: WebClient):
+    def __init__(self, client: WebClient, *, profile_rate: float = PROFILE_RATE_DEFAULT):
         self.client = client
         self._dm_channels: dict[str, str] = {}
         self._dm_lock = Lock()
+        self.profile_pace = Pace(profile_rate)
+        self._team_fields: tuple[float, list[dict[str, Any]]] | None = None
 
     def _call(self, method: str, fn: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
         try:
@@ -300,15 +332,34 @@ class SlackGateway:
         resp = self._call("users.info", self.client.users_info, user=user_id, include_locale=True)
         return dict(resp["user"])
 
-    def iter_user_pages(self, page_size: int = 200) -> Iterator[list[dict[str, Any]]]:
-        """users.list page by page (Tier 2: the retry handler waits out 429s)."""
-        cursor: str | None = None
+    def user_pages(
+        self, *, page_size: int = 200, cursor: str | None = None
+    ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
+        """users.list pages from `cursor` on, each with the cursor of the page after it (None after the last);
+        Tier 2: the retry handler waits out 429s."""
         while True:
             resp = self._call("users.list", self.client.users_list, limit=page_size, cursor=cursor, include_locale=True)
-            yield list(resp.get("members", []))
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            yield list(resp.get("members", [])), cursor
             if not cursor:
                 return
+
+    def user_profile(self, user_id: str) -> dict[str, Any]:
+        """users.profile.get without labels (`include_labels` is heavily rate limited): custom fields come as
+        `profile.fields`, keyed by field id, each `{value, alt}`. Paced at `profile_pace` (Tier 4)."""
+        self.profile_pace.wait()
+        resp = self._call("users.profile.get", self.client.users_profile_get, user=user_id)
+        return dict(resp.get("profile") or {})
+
+    def team_profile_fields(self, *, fresh: bool = False) -> list[dict[str, Any]]:
+        """team.profile.get's field definitions (`{id, label, …}`), cached for an hour (Tier 3)."""
+        cached = self._team_fields
+        if cached is not None and not fresh and time.monotonic() - cached[0] < TEAM_PROFILE_TTL_SECONDS:
+            return cached[1]
+        resp = self._call("team.profile.get", self.client.team_profile_get)
+        fields = list((resp.get("profile") or {}).get("fields") or [])
+        self._team_fields = (time.monotonic(), fields)
+        return fields
 
     def channel_members(self, channel_id: str) -> set[str]:
         members: set[str] = set()
@@ -342,6 +393,10 @@ class SlackGateway:
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return
+
+    def invite_to_channel(self, channel_id: str, user_id: str) -> None:
+        """Add a person to a channel the bot is in (conversations.invite, scope channels:write.invites)."""
+        self._call("conversations.invite", self.client.conversations_invite, channel=channel_id, users=user_id)
 
     def channel_info(self, channel_id: str) -> dict[str, Any]:
         return dict(self._call("conversations.info", self.client.conversations_info, channel=channel_id)["channel"])

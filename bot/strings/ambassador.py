@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "ambassador.stuck.fallback": {
+        "en": "{count} people stuck for {days}+ days in {where}",
+        "ja": "{where}で {days} 日以上止まっている人が {count} 人",
+    },
     "ambassador.status.title": {"en": "{department}: this week", "ja": "{department}: 今週の状況"},
     "ambassador.status.numbers": {
         "en": "*Enrolled* {enrolled}{enrolled_trend}   *Active (7 days)* {active}{active_trend}   "

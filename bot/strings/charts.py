@@ -23,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "charts.week": {"en": "week", "ja": "週"},
     "charts.people": {"en": "people", "ja": "人数"},
     "charts.funnel.title": {"en": "Stage funnel (reached at least)", "ja": "ステージ到達ファネル"},
-    "charts.sentiment.title": {"en": "Sentiment trend (mean rating 1-5)", "ja": "満足度の推移 (平均 1-5)"},
+    "charts.sentiment.title": {"en": "Sentiment trend (0-100)", "ja": "満足度の推移 (0〜100)"},
     "charts.help.title": {"en": "Help: minutes to first response", "ja": "ヘルプ: 最初の回答までの分数"},
     "charts.requests": {"en": "requests", "ja": "件数"},
     "charts.no_data": {"en": "no data in this range", "ja": "この期間のデータはありません"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "insights.reason_separator": {"en": "; ", "ja": "、"},
     "insights.not_started": {"en": "_Not started: nobody is enrolled yet._", "ja": "_未開始：まだ対象者がいません。_"},
     "insights.adoption": {
         "en": "*Adoption* {adoption}% ({adopted}/{enrolled} active on {days}+ of the last 7 days) · "
@@ -108,6 +109,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.insights.training_row": {"en": "• {title}: {average} ({n} ratings)", "ja": "• {title}: {average}（{n} 件）"},
     "admin.insights.training_more": {"en": "_…and {n} more use cases._", "ja": "_…ほか {n} 件の活用事例。_"},
+    "admin.insights.flagged_title": {
+        "en": "*Help contacts to check* (flagged by the 90-day evergreen check)",
+        "ja": "*確認が必要なヘルプ窓口*（90日ごとの確認で検出）",
+    },
+    "admin.insights.flagged_row": {
+        "en": "• {who} · {topics} · {reason} · since {since}",
+        "ja": "• {who}・{topics}・{reason}・{since} から",
+    },
+    "admin.insights.flagged_more": {
+        "en": "_…and {n} more flagged contacts._",
+        "ja": "_…ほか {n} 件の窓口が確認待ちです。_",
+    },
     "insights.notice.red": {
         "en": ":red_circle: *{department} is red.*",
         "ja": ":red_circle: *{department} が要注意になりました。*",

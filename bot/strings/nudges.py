@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "nudge.list_item": {"en": "*{title}*", "ja": "「{title}」"},
+    "nudge.list_separator": {"en": ", ", "ja": "、"},
     "nudge.need_help": {
         "en": "I need help",
         "ja": "助けてほしい",

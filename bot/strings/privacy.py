@@ -104,9 +104,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "privacy.more": {
         "en": "*Also:* {lessons} role-track lessons done, {imported} days of imported Slack analytics, "
-        "Home view chosen: {view}",
+        "Home view chosen: {view}, champions network: {champion}, success stories about you: {stories}",
         "ja": "*その他:* 役割トラックのレッスン完了 {lessons} 件、取り込んだ Slack 分析 {imported} 日分、"
-        "選んだ Home の表示: {view}",
+        "選んだ Home の表示: {view}、チャンピオンネットワーク: {champion}、あなたのサクセスストーリー {stories} 件",
     },
     "privacy.kept_for": {
         "en": "The text of your help questions and comments is cleared {days} days after the request closes; "

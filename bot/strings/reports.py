@@ -12,6 +12,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "reports.people": {"en": "People", "ja": "人数"},
     "reports.enrolled": {"en": "Enrolled", "ja": "対象者"},
     "reports.adoption": {"en": "Adoption (active 3 of the last 7 days)", "ja": "定着率 (直近7日中3日以上活動)"},
+    "reports.maturity": {"en": "Maturity", "ja": "成熟度"},
+    "reports.sentiment": {"en": "Sentiment (answers)", "ja": "満足度 (回答数)"},
+    "reports.ignition": {
+        "en": "Ignition (active at stage 2+, line 20%)",
+        "ja": "点火率 (ステージ2以上で活動, 目標20%)",
+    },
     "reports.no_activity": {
         "en": "No activity, completions or answers were recorded in this range.",
         "ja": "この期間に記録された活動・達成・回答はありません。",

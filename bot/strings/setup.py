@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "setup.not_admin": {
+        "en": "Only Coach admins can set Coach up.",
+        "ja": "Coach をセットアップできるのは Coach の管理者だけです。",
+    },
+    "setup.pilot.name": {"en": "Pilot", "ja": "パイロット"},
     "setup.title": {"en": "Set up Coach", "ja": "Coach のセットアップ"},
     "setup.intro": {
         "en": "{done} of {total} done. Each step says what to do next; the checklist updates when you act.",
@@ -78,8 +83,37 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "「メンバーを同期」を押して Slack から全員を読み込んでください。",
     },
     "setup.people.next_ok": {
-        "en": "Sync again after people join or change departments.",
-        "ja": "メンバーの参加や部署の変更があったら、もう一度同期してください。",
+        "en": "Nothing to do: Coach syncs every {hours} hours and whenever someone joins or edits their profile.",
+        "ja": "対応は不要です。Coach は {hours} 時間ごとと、メンバーの参加やプロフィール変更のたびに同期します。",
+    },
+    "setup.people.next_problem": {
+        "en": "Fix the playbook or the scope named above, then press Sync people.",
+        "ja": "上に書かれたプレイブックの設定またはスコープを直してから、「メンバーを同期」を押してください。",
+    },
+    "setup.people.changes": {
+        "en": "Last sync: {added} added, {updated} updated, {deactivated} deactivated.",
+        "ja": "前回の同期: 追加 {added} 人、更新 {updated} 人、無効化 {deactivated} 人。",
+    },
+    "setup.people.unfinished": {
+        "en": "A sync started {when} has not finished; the next sync resumes where it stopped.",
+        "ja": "{when} に始まった同期が終わっていません。次の同期は止まったところから再開します。",
+    },
+    "setup.people.problem.missing_field": {
+        "en": "The profile field “{detail}” does not exist in this workspace: name an existing field in the playbook.",
+        "ja": "プロフィール項目「{detail}」はこのワークスペースにありません。"
+        "プレイブックには既存の項目名を指定してください。",
+    },
+    "setup.people.problem.profile_error": {
+        "en": "Custom profile fields could not be read ({detail}): add the users.profile:read scope.",
+        "ja": "カスタムプロフィール項目を読めませんでした（{detail}）。users.profile:read スコープを追加してください。",
+    },
+    "setup.people.problem.csv_missing": {
+        "en": "The departments CSV {detail} does not exist.",
+        "ja": "部署の CSV {detail} が見つかりません。",
+    },
+    "setup.people.problem.csv_bad": {
+        "en": "The departments CSV was not applied: {detail}",
+        "ja": "部署の CSV は反映されませんでした: {detail}",
     },
     # departments
     "setup.departments.title": {"en": "Departments found", "ja": "部署の検出"},
@@ -167,7 +201,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "setup.pilot.button": {"en": "Create the pilot wave…", "ja": "パイロットウェーブを作る…"},
     "setup.pilot.next_none": {
         "en": "Press Create the pilot wave, pick the department, then press Start on the wave.",
-        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「Start」を押してください。",
+        "ja": "「パイロットウェーブを作る」で部署を選び、ウェーブの「開始」を押してください。",
     },
     "setup.pilot.next_blocked": {
         "en": "Sync people first: the pilot needs a department to start with.",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.answers import FeedbackSummary
+from bot.domain.help.directory import FlaggedContact
 from bot.domain.help.metrics import HelpMetrics
 from bot.domain.insights import Scores, Thresholds
 from bot.domain.waves import Phase, WaveState
@@ -71,33 +72,42 @@ class AdminHomeState:
     roles: list[str] = field(default_factory=list)  # the ambassadors & sponsors summary lines
     wave_page: int = 0
     dept_page: int = 0
+    topic_titles: dict[str, str] = field(default_factory=dict)  # help topic key → its title in `locale`
+    flagged_contacts: list[FlaggedContact] = field(default_factory=list)  # flagged longest ago first
 
 
 def admin_home(state: AdminHomeState) -> dict[str, object]:
     """The whole admin Home view (a `home` view dict)."""
+    loc = state.locale
+    people = state.people
     blocks: list[Block] = [
-        header("Adoption Coach · rollout"),
+        header(t("admin.title", loc)),
         context(
-            f"Playbook *{state.playbook_version}*",
-            f"{state.people.people:,} people · {state.people.in_running_wave:,} in a running wave · "
-            f"{state.people.never_enrolled:,} not yet enrolled",
+            t("admin.playbook", loc, version=state.playbook_version),
+            t(
+                "admin.people",
+                loc,
+                people=f"{people.people:,}",
+                running=f"{people.in_running_wave:,}",
+                never=f"{people.never_enrolled:,}",
+            ),
         ),
-        actions(button("New wave", AdminAction.WAVE_NEW, "new", style="primary"), setup_button()),
+        actions(button(t("admin.wave.new", loc), AdminAction.WAVE_NEW, "new", style="primary"), setup_button(loc)),
         divider(),
-        header("Waves"),
+        header(t("admin.waves", loc)),
         *_waves(state),
         divider(),
         *insight_blocks(state),
         divider(),
-        header("Help contacts"),
-        section("\n".join(state.help_contacts) or "_No help contacts in the playbook yet._"),
-        contact_actions(),
+        header(t("admin.contacts", loc)),
+        section("\n".join(state.help_contacts) or t("admin.contacts.none", loc)),
+        contact_actions(loc),
         divider(),
-        *roles_blocks(state.roles),
+        *roles_blocks(state.roles, loc),
         divider(),
-        header("Recent changes"),
-        section("\n".join(_audit_line(a) for a in state.audit) or "_No admin changes yet._"),
-        context("Every admin action is checked on the server and written to the audit log (`coach audit`)."),
+        header(t("admin.audit", loc)),
+        section("\n".join(_audit_line(a) for a in state.audit) or t("admin.audit.none", loc)),
+        context(t("admin.audit.note", loc)),
     ]
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
 
@@ -107,21 +117,22 @@ def _page_buttons(state: AdminHomeState, *, waves: bool, has_next: bool) -> list
     elements: list[Block] = []
     if page > 0:
         back = (page - 1, state.dept_page) if waves else (state.wave_page, page - 1)
-        elements.append(button("← Previous", AdminAction.PAGE_BACK, f"{back[0]}:{back[1]}"))
+        elements.append(button(t("admin.page.back", state.locale), AdminAction.PAGE_BACK, f"{back[0]}:{back[1]}"))
     if has_next:
         fwd = (page + 1, state.dept_page) if waves else (state.wave_page, page + 1)
-        elements.append(button("Next →", AdminAction.PAGE, f"{fwd[0]}:{fwd[1]}"))
+        elements.append(button(t("admin.page.next", state.locale), AdminAction.PAGE, f"{fwd[0]}:{fwd[1]}"))
     return [actions(*elements, block_id="page.waves" if waves else "page.departments")] if elements else []
 
 
 def _waves(state: AdminHomeState) -> list[Block]:
     if not state.waves:
-        return [section("_No waves yet. Start with a pilot group: *New wave*._")]
+        return [section(t("admin.waves.none", state.locale))]
     blocks: list[Block] = []
     for row in state.waves[:WAVES_PER_PAGE]:
-        blocks += _wave_blocks(row, state.now)
+        blocks += _wave_blocks(row, state.now, state.locale)
     shown_to = state.wave_page * WAVES_PER_PAGE + len(state.waves)
-    blocks.append(context(f"Waves {state.wave_page * WAVES_PER_PAGE + 1}–{shown_to} of {state.wave_total}"))
+    first = state.wave_page * WAVES_PER_PAGE + 1
+    blocks.append(context(t("admin.waves.range", state.locale, first=first, last=shown_to, total=state.wave_total)))
     return blocks + _page_buttons(state, waves=True, has_next=shown_to < state.wave_total)
 
 
@@ -134,106 +145,129 @@ _STATE_ICON = {
 }
 
 
-def _wave_blocks(row: WaveRow, now: datetime) -> list[Block]:
-    wave = row.wave
+def _wave_blocks(row: WaveRow, now: datetime, locale: str = "en") -> list[Block]:
+    wave, loc = row.wave, locale
     at_gate = wave.phase == Phase.FEEDBACK and wave.state in (WaveState.ACTIVE, WaveState.PAUSED)
-    when = f"starts {wave.start_date.isoformat()}" if wave.start_date else "no start date"
+    state, phase = t(f"admin.state.{wave.state.value}", loc), t(f"admin.phase.{wave.phase.value}", loc)
+    when = t("admin.wave.starts", loc, date=wave.start_date.isoformat()) if wave.start_date else ""
+    when = when or t("admin.wave.no_start", loc)
     if wave.phase_ends_at and wave.state == WaveState.ACTIVE:
-        when += f" · {wave.phase.value} until {wave.phase_ends_at:%Y-%m-%d}"
+        when += " · " + t("admin.wave.until", loc, phase=phase, date=f"{wave.phase_ends_at:%Y-%m-%d}")
+    goal = wave.goal_in(loc) or t("admin.wave.goal_unset", loc)
     lines = [
-        f"{_STATE_ICON.get(wave.state, '')} *{wave.name}* — {wave.state.value}, phase *{wave.phase.value}*",
-        f"Goal: {wave.goal or '_not set_'} · {when} · {wave.members:,} members",
+        t("admin.wave.line", loc, icon=_STATE_ICON.get(wave.state, ""), name=wave.name, state=state, phase=phase),
+        t("admin.wave.goal", loc, goal=goal, when=when, members=f"{wave.members:,}"),
     ]
     if at_gate:
-        lines.append(":vertical_traffic_light: *Feedback gate*: new-stage nudges are stopped until you decide.")
+        lines.append(t("admin.wave.gate", loc))
     blocks: list[Block] = [section("\n".join(lines), block_id=f"wave.{wave.id}")]
     if row.kpi is not None and row.kpi.enrolled:
-        blocks.append(context(_kpi_line(row.kpi)))
+        blocks.append(context(_kpi_line(row.kpi, loc)))
     current = row.feedback[0] if at_gate and row.feedback and row.feedback[0].round == wave.feedback_round else None
     if current is not None:
-        blocks.append(section(_feedback_text(current), block_id=f"wave.{wave.id}.feedback"))
+        blocks.append(section(_feedback_text(current, loc), block_id=f"wave.{wave.id}.feedback"))
     past = [r for r in row.feedback if r is not current]
     if past:
         earlier = max(0, (past[-1].round - 1) if past else 0)
-        text = _history_text(past, earlier=earlier, with_comments=current is None)
+        text = _history_text(past, earlier=earlier, with_comments=current is None, locale=loc)
         blocks.append(section(text, block_id=f"wave.{wave.id}.history"))
-    buttons = _wave_buttons(wave, at_gate)
+    buttons = _wave_buttons(wave, at_gate, loc)
     if buttons:
         blocks.append(actions(*buttons, block_id=f"wave.{wave.id}.actions"))
     return blocks
 
 
-def _wave_buttons(wave: WaveInfo, at_gate: bool) -> list[Block]:
-    wid = str(wave.id)
+def _wave_buttons(wave: WaveInfo, at_gate: bool, locale: str = "en") -> list[Block]:
+    wid, loc = str(wave.id), locale
     if at_gate:
         return [
-            button("Advance to next wave", AdminAction.WAVE_ADVANCE, wid, style="primary"),
-            button(f"Extend {EXTEND_DAYS} days", AdminAction.WAVE_EXTEND, f"{wid}:{EXTEND_DAYS}"),
-            button("Adjust", AdminAction.WAVE_ADJUST, wid),
+            button(t("admin.wave.advance", loc), AdminAction.WAVE_ADVANCE, wid, style="primary"),
+            button(t("admin.wave.extend", loc, days=EXTEND_DAYS), AdminAction.WAVE_EXTEND, f"{wid}:{EXTEND_DAYS}"),
+            button(t("admin.wave.adjust", loc), AdminAction.WAVE_ADJUST, wid),
         ]
-    edit = button("Edit", AdminAction.WAVE_EDIT, wid)
+    edit = button(t("admin.wave.edit", loc), AdminAction.WAVE_EDIT, wid)
     by_state = {
-        WaveState.DRAFT: [edit, button("Start", AdminAction.WAVE_START, wid, style="primary")],
-        WaveState.SCHEDULED: [edit, button("Start now", AdminAction.WAVE_START, wid, style="primary")],
-        WaveState.ACTIVE: [edit, button("Pause", AdminAction.WAVE_PAUSE, wid, style="danger")],
-        WaveState.PAUSED: [edit, button("Resume", AdminAction.WAVE_RESUME, wid, style="primary")],
+        WaveState.DRAFT: [edit, button(t("admin.wave.start", loc), AdminAction.WAVE_START, wid, style="primary")],
+        WaveState.SCHEDULED: [
+            edit,
+            button(t("admin.wave.start_now", loc), AdminAction.WAVE_START, wid, style="primary"),
+        ],
+        WaveState.ACTIVE: [edit, button(t("admin.wave.pause", loc), AdminAction.WAVE_PAUSE, wid, style="danger")],
+        WaveState.PAUSED: [edit, button(t("admin.wave.resume", loc), AdminAction.WAVE_RESUME, wid, style="primary")],
     }
     return by_state.get(wave.state, [])
 
 
 def _kpi_line(kpi: Scores, locale: str = "en") -> str:
     flag = ":red_circle: " if kpi.red else ":large_green_circle: "
-    return (
-        f"{flag}{kpi.enrolled:,} enrolled · Adoption {kpi.adoption}% · "
-        f"Ignition {kpi.ignition}% (line 20%) · {forecast_text(kpi, locale)}"
+    return t(
+        "admin.kpi",
+        locale,
+        flag=flag,
+        enrolled=f"{kpi.enrolled:,}",
+        adoption=kpi.adoption,
+        ignition=kpi.ignition,
+        forecast=forecast_text(kpi, locale),
     )
 
 
-def _numbers(summary: FeedbackSummary) -> str:
+def _numbers(summary: FeedbackSummary, locale: str = "en") -> str:
     """answered/asked · average · the 1–5 spread · comment count."""
     average = f"{summary.average:.1f}/5" if summary.average is not None else "–"
     spread = " ".join(f"{score}:{n}" for score, n in sorted(summary.distribution.items()))
-    comments = f"{summary.comment_count:,} comment" + ("" if summary.comment_count == 1 else "s")
-    return f"{summary.answered:,}/{summary.asked:,} answered · average {average} · {spread} · {comments}"
+    key = "admin.feedback.comment" if summary.comment_count == 1 else "admin.feedback.comments"
+    return t(
+        "admin.feedback.numbers",
+        locale,
+        answered=f"{summary.answered:,}",
+        asked=f"{summary.asked:,}",
+        average=average,
+        spread=spread,
+        comments=t(key, locale, n=f"{summary.comment_count:,}"),
+    )
 
 
-def _comment_lines(summary: FeedbackSummary) -> list[str]:
+def _comment_lines(summary: FeedbackSummary, locale: str = "en") -> list[str]:
     """Up to five comments, quoted on one line each; a name only where the person agreed to show it."""
     lines = []
     for c in summary.comments:
         text = " ".join(c.text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        who = f"<@{c.slack_user_id}>" if c.slack_user_id else "_anonymous_"
+        who = f"<@{c.slack_user_id}>" if c.slack_user_id else t("admin.feedback.anonymous", locale)
         lines.append(f"> {clip(text, COMMENT_SHOWN_CHARS)} — {who}")
     return lines
 
 
-def _feedback_text(summary: FeedbackSummary) -> str:
-    lines = [f"*Feedback (gate round {summary.round})*: {_numbers(summary)}", *_comment_lines(summary)]
-    return clip("\n".join(lines), 3000)
+def _feedback_text(summary: FeedbackSummary, locale: str = "en") -> str:
+    head = t("admin.feedback.round", locale, round=summary.round, numbers=_numbers(summary, locale))
+    return clip("\n".join([head, *_comment_lines(summary, locale)]), 3000)
 
 
-def _history_text(rounds: list[FeedbackSummary], *, earlier: int, with_comments: bool) -> str:
+def _history_text(rounds: list[FeedbackSummary], *, earlier: int, with_comments: bool, locale: str = "en") -> str:
     """Earlier gate rounds, newest first; after the gate, the newest round's comments too."""
-    lines = ["*Feedback history*"]
-    lines += [f"Gate round {r.round}: {_numbers(r)}" for r in rounds[:HISTORY_ROUNDS]]
+    lines = [t("admin.feedback.history", locale)]
+    lines += [
+        t("admin.feedback.history_row", locale, round=r.round, numbers=_numbers(r, locale))
+        for r in rounds[:HISTORY_ROUNDS]
+    ]
     earlier += max(0, len(rounds) - HISTORY_ROUNDS)
     if earlier:
-        lines.append(f"_…and {earlier} earlier round{'' if earlier == 1 else 's'}._")
+        lines.append(t("admin.feedback.earlier_one" if earlier == 1 else "admin.feedback.earlier", locale, n=earlier))
     if with_comments:
-        lines += _comment_lines(rounds[0])
+        lines += _comment_lines(rounds[0], locale)
     return clip("\n".join(lines), 3000)
 
 
-def stage_bars(stages: dict[int, int]) -> str:
+def stage_bars(stages: dict[int, int], locale: str = "en") -> str:
     """A text bar chart of the stage distribution (Maturity), in a code block so the bars line up."""
     total = sum(stages.values())
     if not total:
-        return "_Nobody enrolled yet._"
+        return t("admin.stages.nobody", locale)
     lines = []
     for stage in range(0, max(stages) + 1):
         n = stages.get(stage, 0)
         filled = round(BAR_WIDTH * n / total)
-        lines.append(f"stage {stage:>2} {'█' * filled}{'░' * (BAR_WIDTH - filled)} {pct(n / total):>3}% {n:>7,}")
+        bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+        lines.append(f"{t('admin.stages.row', locale, n=stage)} {bar} {pct(n / total):>3}% {n:>7,}")
     return "```\n" + "\n".join(lines) + "\n```"
 
 
@@ -246,13 +280,14 @@ def insight_blocks(state: AdminHomeState) -> list[Block]:
         *department_panels(state),
         *help_panel(state),
         *training_panel(state),
+        *flagged_contacts_panel(state),
     ]
 
 
 def _overall(state: AdminHomeState) -> list[Block]:
     overall, locale = state.overall, state.locale
     lines = [t("admin.insights.everyone", locale), *score_lines(overall, state.rules, locale, with_red=False)]
-    stages = t("admin.insights.stages", locale) + "\n" + stage_bars(overall.stages)
+    stages = t("admin.insights.stages", locale) + "\n" + stage_bars(overall.stages, locale)
     when = (
         t("admin.insights.as_of", locale, at=f"{state.as_of:%Y-%m-%d %H:%M}")
         if state.as_of
@@ -294,9 +329,11 @@ def department_panels(state: AdminHomeState) -> list[Block]:
     ]
 
 
-def _duration(value: timedelta) -> str:
+def _duration(value: timedelta, locale: str = "en") -> str:
     minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+    if minutes >= 60:
+        return t("admin.duration.hours", locale, h=minutes // 60, m=f"{minutes % 60:02d}")
+    return t("admin.duration.minutes", locale, m=minutes)
 
 
 def help_panel(state: AdminHomeState) -> list[Block]:
@@ -308,8 +345,8 @@ def help_panel(state: AdminHomeState) -> list[Block]:
         t(
             "admin.insights.help_oldest",
             locale,
-            topic=h.oldest_open.topic,
-            age=_duration(state.now - h.oldest_open.opened_at),
+            topic=state.topic_titles.get(h.oldest_open.topic, h.oldest_open.topic),
+            age=_duration(state.now - h.oldest_open.opened_at, locale),
         )
         if h.oldest_open
         else t("admin.insights.help_none_open", locale)
@@ -317,7 +354,7 @@ def help_panel(state: AdminHomeState) -> list[Block]:
     text = t(
         "admin.insights.help",
         locale,
-        median=_duration(h.median_first_response) if h.median_first_response is not None else dash,
+        median=_duration(h.median_first_response, locale) if h.median_first_response is not None else dash,
         sla=f"{pct(h.share_within_sla)}%" if h.share_within_sla is not None else dash,
         satisfaction=f"{h.mean_satisfaction:.1f}/5" if h.mean_satisfaction is not None else dash,
         oldest=oldest,
@@ -342,4 +379,32 @@ def training_panel(state: AdminHomeState) -> list[Block]:
 
 def _audit_line(row: AuditRow) -> str:
     actor = f"<@{row.actor}>" if row.actor[:1] in ("U", "W") else row.actor
-    return f"`{row.at:%Y-%m-%d %H:%M}` {actor} {row.action} {row.target}"
+    return f"`{row.at:%Y-%m-%d %H:%M}` {actor} `{row.action}` `{row.target}`"
+
+
+FLAGGED_SHOWN = 10
+
+
+def flagged_contacts_panel(state: AdminHomeState) -> list[Block]:
+    """Help contacts the evergreen check flagged (who, topics, why, since when): one section, the first
+    FLAGGED_SHOWN lines and a count of the rest, so it is one block at any size; nothing when none is flagged."""
+    if not state.flagged_contacts:
+        return []
+    locale = state.locale
+    lines = [t("admin.insights.flagged_title", locale)]
+    for c in state.flagged_contacts[:FLAGGED_SHOWN]:
+        key = f"help.flag_reason.{c.reason}"
+        reason = t(key, locale) if c.reason in ("deactivated", "unconfirmed", "declined") else c.reason or "?"
+        topics = ", ".join(c.topics[:3]) + (f" +{len(c.topics) - 3}" if len(c.topics) > 3 else "")
+        row = t(
+            "admin.insights.flagged_row",
+            locale,
+            who=f"<@{c.user_id}>",
+            topics=topics,
+            reason=reason,
+            since=f"{c.since:%Y-%m-%d}",
+        )
+        lines.append(clip(row, 280))
+    if len(state.flagged_contacts) > FLAGGED_SHOWN:
+        lines.append(t("admin.insights.flagged_more", locale, n=len(state.flagged_contacts) - FLAGGED_SHOWN))
+    return [section(clip("\n".join(lines), 3000), block_id="help.flagged")]

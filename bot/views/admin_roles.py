@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.domain.admin_forms import DAYS, ROLES, ContactForm, RoleForm
+from bot.i18n import say, t
 from bot.views.blocks import Block, actions, button, context, header, section
 from bot.views.ids import ContactField, RoleAdminAction, RoleAdminView, RoleField
 from bot.views.wave_modals import MAX_STATIC_OPTIONS, option
@@ -66,8 +67,6 @@ COMMON_ZONES = (
     "Australia/Sydney",
     "Pacific/Auckland",
 )
-ROLE_LABELS = {"ambassador": "Department ambassador", "sponsor": "Executive sponsor"}
-DAY_LABELS = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
 
 ROLE_ERROR_BLOCKS = {"user": RoleField.USER, "role": RoleField.ROLE, "department": RoleField.DEPARTMENT}
 CONTACT_ERROR_BLOCKS = {
@@ -85,23 +84,24 @@ CONTACT_ERROR_BLOCKS = {
 # --------------------------------------------------------------------------- Home tab
 
 
-def roles_blocks(lines: Sequence[str]) -> list[Block]:
+def roles_blocks(lines: Sequence[str], locale: str = "en") -> list[Block]:
     """The Home section: who covers which department, and the two buttons (4 blocks at any size)."""
     return [
-        header("Ambassadors & sponsors"),
-        section("\n".join(lines) or "_No ambassadors or sponsors yet._"),
-        context("An ambassador may cover several departments; a sponsor may be company-wide or per department."),
+        header(t("roles.title", locale)),
+        section("\n".join(lines) or t("roles.none", locale)),
+        context(t("roles.note", locale)),
         actions(
-            button("Appoint…", RoleAdminAction.APPOINT, "appoint", style="primary"),
-            button("Remove…", RoleAdminAction.REMOVE, "remove"),
+            button(t("roles.appoint", locale), RoleAdminAction.APPOINT, "appoint", style="primary"),
+            button(t("roles.remove", locale), RoleAdminAction.REMOVE, "remove"),
             block_id="roles.actions",
         ),
     ]
 
 
-def contact_actions() -> Block:
+def contact_actions(locale: str = "en") -> Block:
     """The button under the Home tab's help contact list."""
-    return actions(button("Edit help contact…", RoleAdminAction.EDIT_CONTACT, "edit"), block_id="contacts.actions")
+    edit = button(t("roles.edit_contact", locale), RoleAdminAction.EDIT_CONTACT, "edit")
+    return actions(edit, block_id="contacts.actions")
 
 
 # --------------------------------------------------------------------------- modal parts
@@ -132,38 +132,39 @@ def _select(choices: Sequence[tuple[str, str]], initial: str | None = None) -> d
     return element
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[Block]) -> dict[str, Any]:
+def _modal(callback_id: str, title: str, submit: str, blocks: list[Block], locale: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": callback_id,
         "title": _plain(title),
         "submit": _plain(submit),
-        "close": _plain("Cancel"),
+        "close": _plain(t("roles.modal.cancel", locale)),
         "blocks": blocks,
     }
 
 
-def role_modal(*, remove: bool, departments: Sequence[str]) -> dict[str, Any]:
+def role_modal(*, remove: bool, departments: Sequence[str], locale: str = "en") -> dict[str, Any]:
     """Appoint (or remove) an ambassador or sponsor: person, role, department."""
+    loc = locale
     radios = {
         "type": "radio_buttons",
-        "options": [option(ROLE_LABELS[r], r) for r in ROLES],
-        "initial_option": option(ROLE_LABELS["ambassador"], "ambassador"),
+        "options": [option(t(f"roles.role.{r}", loc), r) for r in ROLES],
+        "initial_option": option(t("roles.role.ambassador", loc), "ambassador"),
     }
-    verb = "Remove" if remove else "Appoint"
+    verb = "remove" if remove else "appoint"
     blocks = [
-        _input(RoleField.USER, "Person", {"type": "users_select"}),
-        _input(RoleField.ROLE, "Role", radios),
+        _input(RoleField.USER, t("roles.modal.person", loc), {"type": "users_select"}),
+        _input(RoleField.ROLE, t("roles.modal.role", loc), radios),
         _input(
             RoleField.DEPARTMENT,
-            "Department",
+            t("roles.modal.department", loc),
             _select([(d, d) for d in departments]),
             optional=True,
-            hint="Required for an ambassador; leave empty for a company-wide sponsor.",
+            hint=t("roles.modal.department_hint", loc),
         ),
     ]
     callback = RoleAdminView.REMOVE if remove else RoleAdminView.APPOINT
-    return _modal(callback.value, f"{verb} a role", verb, blocks)
+    return _modal(callback.value, t(f"roles.modal.{verb}_title", loc), t(f"roles.modal.{verb}", loc), blocks, loc)
 
 
 def zone_choices(extra: Iterable[str] = ()) -> list[str]:
@@ -178,26 +179,30 @@ def contact_modal(
     departments: Sequence[str],
     zones: Sequence[str],
     default_tz: str = "UTC",
+    locale: str = "en",
 ) -> dict[str, Any]:
     """The help contact editor: topic, optional department, primary, backup and business hours."""
-    days = [option(DAY_LABELS[d], d) for d in DAYS]
+    loc = locale
+    days = [option(t(f"roles.day.{d}", loc), d) for d in DAYS]
+    day_boxes = {"type": "checkboxes", "options": days, "initial_options": days[:5]}
     blocks = [
-        _input(ContactField.TOPIC, "Help topic", _select(topics, topics[0][1] if topics else None)),
+        _input(ContactField.TOPIC, t("contact.modal.topic", loc), _select(topics, topics[0][1] if topics else None)),
         _input(
             ContactField.DEPARTMENT,
-            "Department",
+            t("roles.modal.department", loc),
             _select([(d, d) for d in departments]),
             optional=True,
-            hint="Leave empty for everyone; a department contact overrides it for that department.",
+            hint=t("contact.modal.department_hint", loc),
         ),
-        _input(ContactField.PRIMARY, "Primary contact", {"type": "users_select"}),
-        _input(ContactField.BACKUP, "Backup contact", {"type": "users_select"}, optional=True),
-        _input(ContactField.TZ, "Time zone", _select([(z, z) for z in zones], default_tz)),
-        _input(ContactField.DAYS, "Working days", {"type": "checkboxes", "options": days, "initial_options": days[:5]}),
-        _input(ContactField.START, "Day starts", {"type": "timepicker", "initial_time": "09:00"}),
-        _input(ContactField.END, "Day ends", {"type": "timepicker", "initial_time": "18:00"}),
+        _input(ContactField.PRIMARY, t("contact.modal.primary", loc), {"type": "users_select"}),
+        _input(ContactField.BACKUP, t("contact.modal.backup", loc), {"type": "users_select"}, optional=True),
+        _input(ContactField.TZ, t("contact.modal.tz", loc), _select([(z, z) for z in zones], default_tz)),
+        _input(ContactField.DAYS, t("contact.modal.days", loc), day_boxes),
+        _input(ContactField.START, t("contact.modal.start", loc), {"type": "timepicker", "initial_time": "09:00"}),
+        _input(ContactField.END, t("contact.modal.end", loc), {"type": "timepicker", "initial_time": "18:00"}),
     ]
-    return _modal(RoleAdminView.CONTACT.value, "Edit help contact", "Save", blocks)
+    title, save = t("contact.modal.title", loc), t("contact.modal.save", loc)
+    return _modal(RoleAdminView.CONTACT.value, title, save, blocks, loc)
 
 
 # --------------------------------------------------------------------------- submissions
@@ -236,11 +241,12 @@ def parse_contact_submission(values: dict[str, Any]) -> ContactForm:
     )
 
 
-def errors_for(errors: dict[str, str], blocks: dict[str, Any]) -> dict[str, str]:
-    """Form field errors → {block_id: message}; anything unmapped lands on the first field."""
+def errors_for(errors: dict[str, str], blocks: dict[str, Any], locale: str = "en") -> dict[str, str]:
+    """Form field errors → {block_id: message} in `locale`; anything unmapped lands on the first field."""
     mapped = [str(v) for v in blocks.values()]
     out: dict[str, str] = {}
-    for name, message in errors.items():
+    for name, text in errors.items():
+        message = say(text, locale)
         block = str(blocks.get(name, mapped[0]))
         out[block] = f"{out[block]} {message}" if block in out else message
     return out

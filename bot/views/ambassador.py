@@ -27,6 +27,7 @@ from bot.services.ambassadors import (
     StuckPerson,
 )
 from bot.views.blocks import Block, actions, button, clip, context, divider, header, image_file, section
+from bot.views.champions import story_lines
 from bot.views.ids import AmbassadorAction, HelpAction
 from bot.views.insights import score_lines
 
@@ -209,7 +210,7 @@ def stuck_message(
         "deny": {"type": "plain_text", "text": t("ambassador.stuck.confirm_no", locale)},
     }
     blocks.append(actions(everyone))
-    fallback = f"{len(people)} people stuck for {days}+ days in {where}"
+    fallback = t("ambassador.stuck.fallback", locale, count=len(people), days=days, where=where)
     return ephemeral(fallback, blocks)
 
 
@@ -357,7 +358,8 @@ def digest_message(
     chart: ChartImage | None = None,
     title_key: str = "ambassador.digest.title",
 ) -> dict[str, Any]:
-    """The Monday digest: per department, the numbers, who moved up, who needs a hand, open questions.
+    """The Monday digest: per department, the numbers, who moved up, who needs a hand, open questions, and the
+    week's success stories (champions' tips, public celebrations).
 
     With a `chart` the stage and ignition bars are the image; without one (no `files:write`, Slack refused the
     upload) they are drawn as text bars, so the digest says the same either way.
@@ -398,6 +400,7 @@ def _digest_lines(digest: DepartmentDigest, locale: str) -> str:
             )
         )
     lines.append(t("ambassador.digest.questions", locale, count=digest.questions_total))
+    lines.extend(story_lines(digest.stories, digest.stories_total, locale))
     return "\n".join(lines)
 
 

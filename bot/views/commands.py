@@ -16,7 +16,7 @@ def usage(commands: list[Subcommand], locale: str, *, unknown: str = "") -> dict
     for sub in sorted(commands, key=lambda c: (c.role != "employee", c.name)):
         usage_hint = f" {sub.usage}" if sub.usage else ""
         word = f"（`{sub.aliases[0]}`）" if loc == "ja" and sub.aliases else ""
-        lines.append(f"• `/coach {sub.name}{usage_hint}`{word} — {sub.summary.get(loc) or sub.summary['en']}")
+        lines.append(f"• `/coach {sub.name}{usage_hint}`{word} — {t(sub.summary, loc)}")
     lines.append(f"• `/coach help <question>` — {t('usage.ask', loc)}")
     blocks = []
     if unknown and unknown != "help":

@@ -330,14 +330,22 @@ def owner_notice(
 
 
 def admin_post(
-    kind: str, *, request_id: int, topic: str, asker: str, owner: str, due: datetime | None, note: str
+    kind: str,
+    *,
+    request_id: int,
+    topic: str,
+    asker: str,
+    owner: str,
+    due: datetime | None,
+    note: str,
+    locale: str = "en",
 ) -> Message:
-    """A line in the admin help channel (admins share one channel, so it is written in English)."""
+    """A line in the admin help channel (admins share one channel: the playbook's default language)."""
     key = f"help.admin.{kind}" if f"help.admin.{kind}" in STRINGS else "help.admin.reminder"
     owner_text = mention(owner, owner.startswith("#"))
     text = t(
         key,
-        "en",
+        locale,
         id=request_id,
         topic=topic,
         asker=mention(asker),
@@ -348,11 +356,12 @@ def admin_post(
     return simple(text)
 
 
-def admin_card(card: Card) -> Message:
+def admin_card(card: Card, locale: str = "en") -> Message:
     """The card posted in the admin channel when the channel owns a request (anyone there may act)."""
-    message = question_card(card, "en")
+    message = question_card(card, locale)
     intro = admin_post(
         "assigned",
+        locale=locale,
         request_id=card.request_id,
         topic=card.topic_title,
         asker=card.asker,
@@ -381,8 +390,8 @@ def evergreen_ask(locale: str, topics: list[str]) -> Message:
     }
 
 
-def contact_flag(user_id: str, reason: str) -> Message:
-    """Tell the admins a contact needs replacing."""
+def contact_flag(user_id: str, reason: str, locale: str = "en") -> Message:
+    """Tell the admins a contact needs replacing (in the admin channel's language)."""
     key = f"help.flag_reason.{reason}"
-    note = t(key, "en") if key in STRINGS else reason
-    return simple(t("help.admin.flag", "en", owner=mention(user_id), note=note))
+    note = t(key, locale) if key in STRINGS else reason
+    return simple(t("help.admin.flag", locale, owner=mention(user_id), note=note))

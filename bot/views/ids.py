@@ -85,6 +85,8 @@ class WaveField(StrEnum):
     GOAL = "wave.goal"
     SPONSOR = "wave.sponsor"
     PURPOSE = "wave.purpose"
+    GOAL_JA = "wave.goal_ja"
+    PURPOSE_JA = "wave.purpose_ja"
     DEPARTMENTS = "wave.departments"
     USERGROUPS = "wave.usergroups"
     USERS = "wave.users"
@@ -97,6 +99,18 @@ class WaveField(StrEnum):
 class AmbassadorAction(StrEnum):
     NUDGE_ONE = "amb.nudge_one"
     NUDGE_ALL = "amb.nudge_all"
+
+
+class ChampionAction(StrEnum):
+    INVITE = "champions.invite"  # on `/coach champions`: value is the person's user id
+    ACCEPT = "champions.accept"  # on the invitation DM: value is the invitation's id
+    DECLINE = "champions.decline"
+    SHARE_TIP = "champions.share_tip"  # opens the tip modal
+
+
+class ChampionView(StrEnum):
+    TIP = "champions.tip_modal"
+    TIP_TEXT = "champions.tip.text"  # block id (= action id) of the tip input
 
 
 class ProgressAction(StrEnum):

@@ -36,7 +36,7 @@ def reason_text(reason: RedReason, scores: Scores, rules: Thresholds, locale: st
 
 
 def reasons_text(scores: Scores, rules: Thresholds, locale: str) -> str:
-    return "; ".join(reason_text(r, scores, rules, locale) for r in scores.reasons)
+    return t("insights.reason_separator", locale).join(reason_text(r, scores, rules, locale) for r in scores.reasons)
 
 
 def red_line(scores: Scores, rules: Thresholds, locale: str) -> str:

@@ -235,7 +235,7 @@ def _celebration(playbook: Playbook, ctx: NudgeContext, title: str) -> str:
 
 
 def _listing(titles: list[str], locale: str) -> str:
-    return "、".join(f"「{x}」" for x in titles) if locale == "ja" else ", ".join(f"*{x}*" for x in titles)
+    return t("nudge.list_separator", locale).join(t("nudge.list_item", locale, title=x) for x in titles)
 
 
 def _phase_content(playbook: Playbook, ctx: NudgeContext) -> list[Block]:

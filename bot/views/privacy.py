@@ -39,6 +39,8 @@ def what_you_know_modal(data: StoredData, locale: str, retention_days: int = 90)
                 lessons=data.extra.get("lessons", "0"),
                 imported=data.extra.get("imported_days", "0"),
                 view=data.extra.get("home_view", "—"),
+                champion=data.extra.get("champion", "—"),
+                stories=data.extra.get("success_stories", "0"),
             )
         ),
         context(t("privacy.kept_for", locale, days=retention_days)),

@@ -46,6 +46,12 @@ class SetupChecklist:
     channels_error: str | None = None
     people: int = 0
     synced_at: datetime | None = None
+    sync_added: int = 0  # what the last sync changed
+    sync_updated: int = 0
+    sync_deactivated: int = 0
+    sync_problems: Sequence[str] = ()  # codes "missing_field:<name>", "profile_error:<code>", "csv_missing:…"
+    sync_unfinished_since: datetime | None = None  # a sync under way or interrupted
+    sync_hours: float = 24.0
     departments: Sequence[str] = ()
     without_department: int = 0
     department_source: tuple[str, str] = ("profile_field", "")
@@ -102,10 +108,24 @@ def _channels(s: SetupChecklist) -> tuple[bool, Block]:
 
 def _people(s: SetupChecklist) -> tuple[bool, Block]:
     loc = s.locale
-    ok = s.people > 0 and s.synced_at is not None
+    ok = s.people > 0 and s.synced_at is not None and not s.sync_problems
     when = f"{s.synced_at:%Y-%m-%d %H:%M} UTC" if s.synced_at else t("setup.people.never", loc)
     status = t("setup.people.some", loc, n=f"{s.people:,}", when=when) if s.people else t("setup.people.none", loc)
-    nxt = t("setup.people.next_ok" if ok else "setup.people.next_none", loc)
+    if s.synced_at is not None and s.sync_unfinished_since is None:  # an unfinished sync's counts are partial
+        status += "\n" + t(
+            "setup.people.changes", loc, added=s.sync_added, updated=s.sync_updated, deactivated=s.sync_deactivated
+        )
+    if s.sync_unfinished_since is not None:
+        status += "\n" + t("setup.people.unfinished", loc, when=f"{s.sync_unfinished_since:%Y-%m-%d %H:%M} UTC")
+    for code in s.sync_problems:
+        kind, _, detail = code.partition(":")
+        status += "\n:warning: " + t(f"setup.people.problem.{kind}", loc, detail=clip(detail, 200))
+    if s.sync_problems:
+        nxt = t("setup.people.next_problem", loc)
+    elif ok:
+        nxt = t("setup.people.next_ok", loc, hours=f"{s.sync_hours:g}")
+    else:
+        nxt = t("setup.people.next_none", loc)
     sync = button(t("setup.people.button", loc), SetupAction.SYNC, "sync", style=None if ok else "primary")
     return ok, _item(ok, t("setup.people.title", loc), status, nxt, loc, sync)
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain.waves import MAX_PHASE_DAYS, PhaseSchedule, WaveForm
+from bot.i18n import Text, say, t
 from bot.views.blocks import Block, clip
 from bot.views.ids import AdminView, WaveField
 
@@ -24,6 +25,8 @@ ERROR_BLOCKS = {
     "goal": WaveField.GOAL,
     "sponsor_user_id": WaveField.SPONSOR,
     "purpose_message": WaveField.PURPOSE,
+    "goal_ja": WaveField.GOAL_JA,
+    "purpose_message_ja": WaveField.PURPOSE_JA,
     "members": WaveField.DEPARTMENTS,
     "users": WaveField.USERS,
     "start_date": WaveField.START_DATE,
@@ -93,20 +96,31 @@ def wave_editor_modal(
     departments: Sequence[str],
     usergroups: Sequence[tuple[str, str]],
     adjust: bool = False,
+    locale: str = "en",
 ) -> dict[str, Any]:
-    """The wave editor; `usergroups` are (label, id) pairs; `adjust` re-runs the change phase on save."""
-    form = form or WaveForm(name="")
+    """The wave editor; `usergroups` are (label, id) pairs; `adjust` re-runs the change phase on save.
+
+    Goal and purpose message have an English and a Japanese field: each member reads their own language's,
+    or the other one when only one is written."""
+    form, loc = form or WaveForm(name=""), locale
+    both = t("editor.languages.hint", loc)
     blocks: list[Block] = [
-        _input(WaveField.NAME, "Wave name", _text(form.name, max_length=100), optional=False),
+        _input(WaveField.NAME, t("editor.name", loc), _text(form.name, max_length=100), optional=False),
         _input(
-            WaveField.GOAL,
-            "Business goal",
-            _text(form.goal, max_length=500),
-            hint='What should get better, e.g. "cut order lead time by 20%".',
+            WaveField.GOAL, t("editor.goal", loc), _text(form.goal, max_length=500), hint=t("editor.goal.hint", loc)
         ),
-        _input(WaveField.SPONSOR, "Executive sponsor", _user_select(form.sponsor_user_id)),
+        _input(WaveField.GOAL_JA, t("editor.goal_ja", loc), _text(form.goal_ja, max_length=500), hint=both),
+        _input(WaveField.SPONSOR, t("editor.sponsor", loc), _user_select(form.sponsor_user_id)),
         _input(
-            WaveField.PURPOSE, "Sponsor's purpose message", _text(form.purpose_message, multiline=True, max_length=2000)
+            WaveField.PURPOSE,
+            t("editor.purpose", loc),
+            _text(form.purpose_message, multiline=True, max_length=2000),
+        ),
+        _input(
+            WaveField.PURPOSE_JA,
+            t("editor.purpose_ja", loc),
+            _text(form.purpose_message_ja, multiline=True, max_length=2000),
+            hint=both,
         ),
     ]
     if departments or form.departments:
@@ -114,32 +128,33 @@ def wave_editor_modal(
         blocks.append(
             _input(
                 WaveField.DEPARTMENTS,
-                "Departments",
+                t("editor.departments", loc),
                 _multi(dept_options, form.departments),
             )
         )
     if usergroups or form.usergroups:
-        blocks.append(_input(WaveField.USERGROUPS, "Slack user groups", _multi(usergroups, form.usergroups)))
+        blocks.append(_input(WaveField.USERGROUPS, t("editor.usergroups", loc), _multi(usergroups, form.usergroups)))
     users: dict[str, Any] = {"type": "multi_users_select"}
     if form.users:
         users["initial_users"] = list(form.users)[:100]
-    blocks.append(_input(WaveField.USERS, "Individual people", users))
+    blocks.append(_input(WaveField.USERS, t("editor.users", loc), users))
     date_el: dict[str, Any] = {"type": "datepicker"}
     if form.start_date:
         date_el["initial_date"] = form.start_date.isoformat()
-    blocks.append(_input(WaveField.START_DATE, "Start date", date_el, hint="With a date the wave starts by itself."))
+    start_hint = t("editor.start_date.hint", loc)
+    blocks.append(_input(WaveField.START_DATE, t("editor.start_date", loc), date_el, hint=start_hint))
     blocks += [
-        _days(WaveField.UNFREEZE_DAYS, "Unfreeze: days of purpose and why", form.schedule.unfreeze),
-        _days(WaveField.CHANGE_DAYS, "Change: days of use cases and training", form.schedule.change),
-        _days(WaveField.REFREEZE_DAYS, "Refreeze: days of reinforcement", form.schedule.refreeze),
+        _days(WaveField.UNFREEZE_DAYS, t("editor.unfreeze", loc), form.schedule.unfreeze),
+        _days(WaveField.CHANGE_DAYS, t("editor.change", loc), form.schedule.change),
+        _days(WaveField.REFREEZE_DAYS, t("editor.refreeze", loc), form.schedule.refreeze),
     ]
-    title = "Adjust wave" if adjust else ("Edit wave" if wave_id else "New wave")
+    title = "editor.title.adjust" if adjust else ("editor.title.edit" if wave_id else "editor.title.new")
     return {
         "type": "modal",
         "callback_id": AdminView.WAVE_EDITOR.value,
-        "title": _plain(title),
-        "submit": _plain("Save and re-run" if adjust else "Save"),
-        "close": _plain("Cancel"),
+        "title": _plain(t(title, loc)),
+        "submit": _plain(t("editor.save_rerun" if adjust else "editor.save", loc)),
+        "close": _plain(t("editor.cancel", loc)),
         "private_metadata": json.dumps({"wave_id": wave_id, "adjust": adjust}),
         "blocks": blocks,
     }
@@ -177,21 +192,21 @@ def submission_problems(values: Any) -> dict[str, str]:
     (a date that is not a date would otherwise be saved as "no start date").
     """
     if not isinstance(values, dict):
-        return {WaveField.NAME.value: "This form could not be read. Close it and open the wave editor again."}
+        return {WaveField.NAME.value: Text("editor.unreadable")}
     problems: dict[str, str] = {}
     raw_date = _value(values, WaveField.START_DATE).get("selected_date")
     if raw_date and _date(raw_date) is None:
-        problems[WaveField.START_DATE.value] = "Pick a date from the calendar (YYYY-MM-DD)."
+        problems[WaveField.START_DATE.value] = Text("editor.bad_date")
     users = _value(values, WaveField.USERS).get("selected_users")
     if users is not None and not _strings(users):
-        problems[WaveField.USERS.value] = "Choose people from the list."
+        problems[WaveField.USERS.value] = Text("editor.bad_users")
     sponsor = _value(values, WaveField.SPONSOR).get("selected_user")
     if sponsor is not None and not isinstance(sponsor, str):
-        problems[WaveField.SPONSOR.value] = "Choose the sponsor from the list."
-    for field in (WaveField.NAME, WaveField.GOAL, WaveField.PURPOSE):
+        problems[WaveField.SPONSOR.value] = Text("editor.bad_sponsor")
+    for field in (WaveField.NAME, WaveField.GOAL, WaveField.PURPOSE, WaveField.GOAL_JA, WaveField.PURPOSE_JA):
         text = _value(values, field).get("value")
         if text is not None and not isinstance(text, str):
-            problems[field.value] = "This field could not be read; type it again."
+            problems[field.value] = Text("editor.bad_text")
     return problems
 
 
@@ -225,6 +240,8 @@ def parse_wave_submission(values: dict[str, Any]) -> WaveForm:
         goal=str(_value(values, WaveField.GOAL).get("value") or ""),
         sponsor_user_id=_value(values, WaveField.SPONSOR).get("selected_user") or None,
         purpose_message=str(_value(values, WaveField.PURPOSE).get("value") or ""),
+        goal_ja=str(_value(values, WaveField.GOAL_JA).get("value") or ""),
+        purpose_message_ja=str(_value(values, WaveField.PURPOSE_JA).get("value") or ""),
         departments=_selected(values, WaveField.DEPARTMENTS),
         usergroups=_selected(values, WaveField.USERGROUPS),
         users=tuple(_value(values, WaveField.USERS).get("selected_users") or ()),
@@ -244,10 +261,16 @@ def _date(raw: Any) -> date | None:
         return None
 
 
-def field_errors(errors: dict[str, str], present: set[str]) -> dict[str, str]:
-    """Domain errors → {block_id: message} for response_action=errors (only blocks the modal has)."""
+def localized(errors: dict[str, str], locale: str) -> dict[str, str]:
+    """{block_id: Text} → the same messages in the admin's language."""
+    return {block: say(message, locale) for block, message in errors.items()}
+
+
+def field_errors(errors: dict[str, str], present: set[str], locale: str = "en") -> dict[str, str]:
+    """Domain errors → {block_id: message} for response_action=errors (only blocks the modal has), in `locale`."""
     out: dict[str, str] = {}
-    for name, message in errors.items():
+    for name, text in errors.items():
+        message = say(text, locale)
         block = ERROR_BLOCKS.get(name, WaveField.NAME).value
         if block not in present:
             block = WaveField.USERS.value if name == "members" else WaveField.NAME.value

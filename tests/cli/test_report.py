@@ -1,18 +1,22 @@
 """`coach report`: CSV per person and per department, and the HTML page, on a small workspace worked out by hand.
 
-Window 2026-02-02 … 2026-02-15 (14 UTC days; its last 7 days are 02-09 … 02-15). The default playbook has 4
-stages, so Maturity = 60 × stage / 4 + 10 per kind of use beyond chat (threads, files, apps, workflows).
+Window 2026-02-02 … 2026-02-15 (14 UTC days; its last 7 days, the Adoption window, are 02-09 … 02-15), in the past,
+so only active days count as "active" (docs/metrics.md). No waves: everyone counts as enrolled. The default
+playbook has 4 stages, so a person's Maturity = 50 × stage / 4 + 50 × breadth / 6 (threads, mentions, files, apps,
+workflows, core work), rounded down; Sentiment = mean of (answer - 1) × 25, from 3 answers.
 - Ann (Sales, stage 2): active 02-09, 02-11, 02-13 (2 messages + 1 reply each, a file on 02-11), and 02-20 (after
-  the window); 2 completions in the window, 1 before; pulse answers 4, 5, 3 → Adoption 100, Maturity 30+10+10 = 50,
-  Sentiment (4 - 1) / 4 × 100 = 75.
+  the window); 2 completions in the window, 1 before; pulse answers 4, 5, 3 → Adoption 100 (3 of the last 7
+  days), Maturity 25 + 50 × 2 / 6 = 41.7 → 41, Sentiment (75 + 100 + 50) / 3 = 75.
 - Bob (Sales, stage 1): active 02-03 only (5 messages); one anonymous feedback-gate answer (1) → Adoption 0,
-  Maturity 15, no Sentiment of his own (anonymous, and fewer than 3).
+  Maturity 12.5 → 12, no Sentiment of his own (the gate answer is anonymous: it counts for Sales, not for him).
 - Cy (Sales, stage 0): nothing. A deactivated Sales member is left out.
-- Dan (Support, stage 3): 4 reactions on 02-14 and on 02-15, an app on 02-15 → Adoption round(100 × 2 / 3) = 67,
-  Maturity 45 + 10 = 55.
-Sales: 3 people, Adoption 1/3 → 33%, Maturity (50 + 15 + 0) / 3 → 22, Sentiment from 4 answers (4, 5, 3, 1: mean
-3.25) → 56; ignition (department_numbers, as /coach status): Ann is the one active person at stage ≥ 2 → 33%,
-"reached"; red: adoption; stuck (one red rule). Support: 1 person → no Sentiment; ignition 100%.
+- Dan (Support, stage 3): 4 reactions on 02-14 and on 02-15, an app on 02-15 → 2 of 7 days: Adoption 0,
+  Maturity 37.5 + 8.3 = 45.8 → 45.
+Sales: 3 enrolled, Adoption 1 × 100 // 3 = 33, daily active (3 + 0 + 0) × 100 // 21 = 14, Maturity
+(41.7 + 12.5 + 0) / 3 → 18, Sentiment from 4 answers (75, 100, 50, 0) → 56, Messaging 2 of 3 (Ann and Bob posted)
+= 66, Platform 0, Power users 0; ignition: Ann is the one active person at stage ≥ 2 → 33%, "reached"; red:
+adoption; stuck (2 of 3 not active). Support: 1 person → no Sentiment; Adoption 0 (red), daily active 2 × 100 // 7
+= 28, Platform 100, ignition 100%.
 """
 
 from __future__ import annotations
@@ -121,7 +125,7 @@ def test_one_row_per_person_with_the_numbers_worked_out_by_hand(workspace: sessi
     assert (ann["files"], ann["adoption"], ann["maturity"], ann["sentiment"], ann["sentiment_answers"]) == (
         "1",
         "100",
-        "50",
+        "41",
         "75",
         "3",
     )
@@ -129,12 +133,12 @@ def test_one_row_per_person_with_the_numbers_worked_out_by_hand(workspace: sessi
     assert (bob["active_days"], bob["adoption"], bob["maturity"], bob["sentiment"], bob["sentiment_answers"]) == (
         "1",
         "0",
-        "15",
+        "12",
         "",
         "0",
     )
     dan = rows["U0DAN0001"]
-    assert (dan["reactions"], dan["apps"], dan["adoption"], dan["maturity"]) == ("8", "1", "67", "55")
+    assert (dan["reactions"], dan["apps"], dan["adoption"], dan["maturity"]) == ("8", "1", "0", "45")
     assert rows["U0CY00001"]["active_days"] == "0" and rows["U0CY00001"]["maturity"] == "0"
 
 
@@ -144,28 +148,39 @@ def test_one_row_per_department_agrees_with_the_status_numbers(workspace: sessio
     assert code == 0, stderr
     rows = _rows(out)
     sales, support = rows["Sales"], rows["Support"]
-    assert {k: sales[k] for k in ("people", "enrolled", "active_7d", "adoption", "maturity", "ignited")} == {
+    assert {k: sales[k] for k in ("people", "enrolled", "active", "adopted", "adoption", "daily_active")} == {
         "people": "3",
         "enrolled": "3",
-        "active_7d": "1",
+        "active": "1",
+        "adopted": "1",
         "adoption": "33",
-        "maturity": "22",
-        "ignited": "1",
+        "daily_active": "14",
     }
-    assert (sales["ignition"], sales["forecast"], sales["sentiment"], sales["sentiment_answers"]) == (
+    assert {k: sales[k] for k in ("maturity", "sentiment", "answers", "usage", "messaging", "platform")} == {
+        "maturity": "18",
+        "sentiment": "56",
+        "answers": "4",
+        "usage": "14",
+        "messaging": "66",
+        "platform": "0",
+    }
+    assert (sales["power_users"], sales["power"], sales["ignited"], sales["ignition"], sales["forecast"]) == (
+        "0",
+        "0",
+        "1",
         "33",
         "reached",
-        "56",
-        "4",
     )
+    assert (sales["stuck"], sales["unanswered"]) == ("2", "0")
     assert sales["red"] == "adoption; stuck"  # the one red rule (docs/metrics.md): low Adoption, most not active
     assert (sales["stage_0"], sales["stage_1"], sales["stage_2"]) == ("1", "1", "1")
     assert (support["people"], support["sentiment"], support["ignition"], support["daily_active"]) == (
         "1",
         "",
         "100",
-        "100",
+        "28",
     )
+    assert (support["platform"], support["messaging"], support["red"]) == ("100", "0", "adoption")
 
 
 def test_department_and_wave_narrow_the_people(workspace: sessionmaker, tmp_path: Path) -> None:
@@ -182,6 +197,17 @@ def test_department_and_wave_narrow_the_people(workspace: sessionmaker, tmp_path
     assert _report("--csv", str(out), *WINDOW, "--wave", "Pilot")[0] == 0
     rows = _rows(out)
     assert set(rows) == {"U0ANN0001", "U0CY00001"} and rows["U0ANN0001"]["wave"] == "Pilot"
+    # Bob is in another running wave: with --wave the departments of Pilot's members are listed, each whole
+    # (Sales' 3 enrolled people, as the admin Home shows it), beside how many of Pilot's members are in it.
+    with workspace.begin() as s:
+        second = Wave(name="Second", state="active")
+        s.add(second)
+        s.flush()
+        bob = s.query(Person.id).filter_by(slack_user_id="U0BOB0001").scalar()
+        s.add(WaveMembership(wave_id=second.id, person_id=bob, enrolled_at=JAN, running=True))
+    assert _report("--departments", "--csv", str(out), *WINDOW, "--wave", "Pilot")[0] == 0
+    sales = _rows(out)["Sales"]
+    assert set(_rows(out)) == {"Sales"} and (sales["people"], sales["enrolled"], sales["adoption"]) == ("2", "3", "33")
 
 
 def test_the_html_page_is_self_contained_with_the_five_charts(workspace: sessionmaker, tmp_path: Path) -> None:
@@ -236,3 +262,19 @@ def test_the_progress_bar_hears_the_size_of_the_work_and_every_step(workspace: s
         scope = ReportScope(date(2026, 2, 2), date(2026, 2, 15))
         build_report(s, load_playbook(default_playbook_path()), scope, now=_at(16), progress=recorder)
     assert (recorder.total, recorder.done) == (4 + 2, 4 + 2)  # four people, two departments
+
+
+def test_the_charts_read_the_same_numbers_as_the_rows(workspace: sessionmaker) -> None:
+    from bot.playbook import default_playbook_path, load_playbook
+    from bot.reports.data import ReportScope, build_report
+
+    with workspace() as s:
+        scope = ReportScope(date(2026, 2, 2), date(2026, 2, 15))
+        report = build_report(s, load_playbook(default_playbook_path()), scope, now=_at(16))
+    assert (report.overall.enrolled, report.overall.adopted, report.overall.adoption) == (4, 1, 25)  # Ann of 4
+    # Weeks end 02-08 (02-02 … 02-08: only Bob, 1 day) and 02-15: the last point is the report's Adoption.
+    assert report.adoption_trend == [(date(2026, 2, 8), 0.0), (date(2026, 2, 15), 0.25)]
+    # Sentiment of each week's answers: none the first week; Ann's 4, 5, 3 and Bob's anonymous 1 the second.
+    assert report.sentiment_trend == [(date(2026, 2, 8), None), (date(2026, 2, 15), 56)]
+    assert report.funnel == [4, 3, 2, 1, 0]  # stages 2, 1, 0, 3 of the enrolled people
+    assert [(d.department, d.ignited, d.enrolled) for d in report.departments] == [("Sales", 1, 3), ("Support", 1, 1)]

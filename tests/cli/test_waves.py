@@ -25,6 +25,9 @@ waves:
       users: [U0BOB0001]
   - name: Everyone else
     members: {usergroups: [S0ALL]}
+    goal_ja: 受注リードタイムを 20% 短縮
+    sponsor: U0CEO0001
+    purpose_message_ja: 受注を Slack に移し、メール待ちをなくします。
 """
 
 
@@ -54,6 +57,7 @@ def test_import_export_round_trip_and_audit(runner: CliRunner, sqlite_url: str, 
     assert runner.invoke(main, ["waves", "export", str(out)]).exit_code == 0
     exported = out.read_text(encoding="utf-8")
     assert "cut order lead time by 20%" in exported and "state: scheduled" in exported
+    assert "受注リードタイムを 20% 短縮" in exported and "メール待ちをなくします" in exported  # both languages
     assert runner.invoke(main, ["waves", "import", str(out)]).output.strip() == "nothing to change"
     log = runner.invoke(main, ["audit"])
     assert log.exit_code == 0

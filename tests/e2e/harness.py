@@ -31,6 +31,9 @@ def settings_for(fake: FakeSlack, database_url: str, **extra: Any) -> Settings:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": database_url,
+        # The fake answers at once: tests do not wait out the real users.profile.get pace (test_people_sync
+        # measures the pace with a rate of its own).
+        "COACH_SLACK_PROFILE_RATE": 60000,
     }
     values.update(extra)
     return Settings(**values)

@@ -1,5 +1,6 @@
 """The admin Home's numbers panels through the wire: every department paged (click the published "Next →"),
-help KPIs and training ratings per use case, in the admin's language, inside Slack's block limit."""
+help KPIs, training ratings per use case and the help contacts the evergreen check flagged, in the admin's
+language, inside Slack's block limit."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import block_actions
-from models import HelpRequest, Person, PulseResponse
+from models import HelpContact, HelpContactCheck, HelpRequest, Person, PulseResponse
 from tests.e2e.harness import HttpApp, http_app, open_admin_rollout, wait_until
 
 NOW = datetime(2026, 2, 2, 11, 0, tzinfo=UTC)
@@ -125,3 +126,60 @@ def test_the_panels_speak_the_admins_language(app: HttpApp, fake: FakeSlack) -> 
     text = json.dumps(view, ensure_ascii=False)
     assert "数値" in [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
     assert "*定着 (Adoption)*" in text and "初回応答の中央値 1h 15m" in text and "*トレーニングの評価*" in text
+
+
+def _flagged_panel(view: dict[str, Any]) -> list[str]:
+    return [
+        line for b in view["blocks"] if b.get("block_id") == "help.flagged" for line in b["text"]["text"].split("\n")
+    ]
+
+
+def test_contacts_flagged_by_the_evergreen_check_are_listed_oldest_first_and_bounded(
+    app: HttpApp, fake: FakeSlack
+) -> None:
+    from bot.flows.help_directory import check_contacts
+    from bot.views.ids import HelpAction
+
+    assert _flagged_panel(_rollout(app, fake)) == []  # nobody flagged: no panel
+    with session_scope(app.deps.session_factory) as s:  # Security's backup has left; 14 departments get a contact
+        s.add(Person(slack_user_id="U0SECOPS02", deactivated=True, opted_out_kinds=[]))
+        s.add_all(
+            HelpContact(topic="how-to", department=f"Dept {n:02d}", primary_user=f"U0HOWD{n:04d}") for n in range(14)
+        )
+    clock = app.deps.clock
+    assert isinstance(clock, ManualClock)
+    check_contacts(app.deps)  # first sight starts everyone's 90 days; the deactivated account is flagged now
+    clock.advance(timedelta(days=91))
+    assert "U0SECOPS01" in check_contacts(app.deps).ask
+    # Security's primary answers the evergreen question with "not me any more".
+    app.driver.post_interaction(block_actions("U0SECOPS01", HelpAction.CONTACT_NOT_ME, "no", channel="D0SECOPS1"))
+
+    def declined() -> str | None:
+        with session_scope(app.deps.session_factory) as s:
+            return s.query(HelpContactCheck).filter_by(user_id="U0SECOPS01").one().flag_reason
+
+    assert wait_until(declined, timeout=10) == "declined"
+    clock.advance(timedelta(days=8))
+    check_contacts(app.deps)  # the rest never answered: flagged a week after the question
+    with session_scope(app.deps.session_factory) as s:
+        flagged = s.query(HelpContactCheck).filter(HelpContactCheck.flagged_at.is_not(None)).count()
+    assert flagged == 2 + 4 + 14  # the two above, U0ADMIN001/002, U0HOWTO001, U0SALES001 and the 14
+
+    lines = _flagged_panel(_rollout(app, fake))
+    assert lines[0] == "*Help contacts to check* (flagged by the 90-day evergreen check)"
+    assert lines[1] == "• <@U0SECOPS02> · Security and compliance · their account is deactivated · since 2026-02-02"
+    assert lines[2] == (
+        "• <@U0SECOPS01> · Security and compliance · they say they are no longer the right person · since 2026-05-04"
+    )
+    assert (
+        "• <@U0ADMIN001> · Setup, devices and accounts (IT), How do I… (using Slack), Something else · they did "
+        "not confirm within a week that they are still the right person · since 2026-05-12"
+    ) in lines  # one line per contact, every topic they answer
+    assert len(lines) == 1 + 10 + 1 and lines[-1] == "_…and 10 more flagged contacts._"  # bounded: one block
+
+    with session_scope(app.deps.session_factory) as s:
+        s.query(Person).filter_by(slack_user_id=ADMIN).one().locale_override = "ja"
+    ja = _flagged_panel(_rollout(app, fake))
+    assert ja[0] == "*確認が必要なヘルプ窓口*（90日ごとの確認で検出）"
+    assert ja[1] == "• <@U0SECOPS02>・セキュリティ・コンプライアンス・アカウントが無効になっています・2026-02-02 から"
+    assert ja[-1] == "_…ほか 10 件の窓口が確認待ちです。_"

@@ -105,7 +105,10 @@ def _playbook_with(tmp_path: Path, people: dict[str, str]) -> str:
 
 def test_doctor_reports_ok_and_what_to_fix(fake: FakeSlack, tmp_path: Path) -> None:
     grant_manifest_scopes(fake)
-    for i, name in enumerate(("company-news", "ask-exec", "ask-it", "proj-apollo", "dept-sales", "coach-admins")):
+    fake.define_profile_field("Xf01DEPT", "Department")  # the bundled playbook's department field exists
+    for i, name in enumerate(
+        ("company-news", "ask-exec", "ask-it", "proj-apollo", "dept-sales", "coach-admins", "coach-champions")
+    ):
         fake.add_channel(f"C0CH{i:05d}", name, bot_is_member=name != "ask-it")
     ok = _doctor(fake, tmp_path, COACH_ADMINS="U0BOB0001")
     assert ok.returncode == 1, ok.stdout + ok.stderr

@@ -1,6 +1,7 @@
 """Every score computed by hand on a small fixed workspace, and read back from the admin Home and `/coach status`
-through the wire (signed event / slash command in, views.publish / response_url out): the surfaces agree with the
-formulas in docs/metrics.md and with each other.
+through the wire (signed event / slash command in, views.publish / response_url out), the ambassador digest, and
+the `coach report` CSVs (the command run over the metrics window): the surfaces agree with the formulas in
+docs/metrics.md and with each other.
 
 The workspace (no waves yet, so everyone counts as enrolled), Monday 2026-02-02 11:00 UTC; the metrics window is
 2026-01-06 … 2026-02-02, the Adoption window 2026-01-27 … 2026-02-02; the playbook has 4 stages.
@@ -13,20 +14,27 @@ Sales (5 people)
     3 of 7 days; breadth workflows
   D stage 0 · nothing (rated a help answer 2/5)
   E stage 4 · an app 01-15 only (not active this week), did dept-request (core work): breadth apps + core
-  answers in the window: A pulse 4, B gate 5, C training 3, D help 2 → 75, 100, 50, 25
+  answers in the window: A pulse 4, B gate 5 (anonymous), C training 3, D help 2 → 75, 100, 50, 25
 Tiny (2 people) F stage 0, G stage 1, nothing done; G answered three pulses 5/5 (too few people to show)
+
+A person's own scores (the person CSV): Adoption 100 when active on 3 of the last 7 days, else 0; Maturity
+50 × stage / 4 + 50 × breadth / 6 rounded down; Sentiment only from 3 answers of their own (given by name).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.simslack import FakeSlack
@@ -155,6 +163,75 @@ SALES = {
     "power": 20,  # A
     "ignition": 40,  # A and B: active at stage >= 2
 }
+
+
+# person → (active days in the window, Adoption, Maturity, Sentiment, own answers), by hand from the docstring.
+PEOPLE = {
+    A: ("13", "100", "54", "", "1"),  # 3 of 7 days; 37.5 + 50 × 2 / 6 = 54.2; one pulse answer
+    B: ("3", "0", "33", "", "0"),  # 2 of 7; 25 + 8.3; the gate answer is anonymous: not his own
+    C: ("3", "100", "20", "", "1"),  # analytics days; 12.5 + 8.3 (workflows)
+    D: ("0", "0", "0", "", "1"),  # the help rating is hers, one answer
+    E: ("1", "0", "66", "", "0"),  # 50 + 50 × 2 / 6 (apps, core)
+    F: ("0", "0", "0", "", "0"),
+    G: ("0", "0", "12", "100", "3"),  # three answers of his own: his Sentiment shows (Tiny's does not)
+}
+
+
+def _report_csv(
+    app: HttpApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *extra: str
+) -> dict[str, dict[str, str]]:
+    """`coach report` over the metrics window ending today (2026-01-06 … 2026-02-02), rows by their first column."""
+    monkeypatch.setenv("DATABASE_URL", app.deps.settings.database_url)
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main, ["report", "--csv", str(out), "--from", "2026-01-06", "--to", "2026-02-02", *extra]
+    )
+    assert result.exit_code == 0, result.stderr
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {r["slack_user_id" if "slack_user_id" in r else "department"]: r for r in rows}
+
+
+def test_the_report_csvs_agree_with_the_hand_computation(
+    app: HttpApp, fake: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = _report_csv(app, tmp_path, monkeypatch)
+    got = {
+        uid: tuple(r[k] for k in ("active_days", "adoption", "maturity", "sentiment", "sentiment_answers"))
+        for uid, r in people.items()
+        if uid in PEOPLE
+    }
+    assert got == PEOPLE
+    departments = _report_csv(app, tmp_path, monkeypatch, "--departments")
+    sales, h = departments["Sales"], SALES
+    assert {k: sales[k] for k in ("enrolled", "adopted", "adoption", "daily_active", "maturity")} == {
+        "enrolled": "5",
+        "adopted": "2",
+        "adoption": str(h["adoption"]),
+        "daily_active": str(h["daily"]),
+        "maturity": str(h["maturity"]),
+    }
+    assert {k: sales[k] for k in ("sentiment", "answers", "usage", "messaging", "platform", "power")} == {
+        "sentiment": str(h["sentiment"]),
+        "answers": str(h["answers"]),
+        "usage": str(h["daily"]),
+        "messaging": str(h["messaging"]),
+        "platform": str(h["platform"]),
+        "power": str(h["power"]),
+    }
+    assert (sales["power_users"], sales["ignited"], sales["ignition"], sales["forecast"], sales["red"]) == (
+        "1",
+        "2",
+        str(h["ignition"]),
+        "reached",
+        "",  # on track, as the admin Home says
+    )
+    tiny = departments["Tiny"]
+    assert (tiny["enrolled"], tiny["sentiment"], tiny["answers"], tiny["ignition"]) == ("2", "", "3", "0")
+    # The same reasons the admin Home gives: Adoption 0% < 40%, the forecast missed, 2 of 2 inactive.
+    assert (tiny["forecast"], tiny["red"]) == ("not at this pace", "adoption; forecast; stuck")
+    # And the admin Home shows these very numbers for Sales.
+    _sales_lines(_home(app, fake))
 
 
 def _home(app: HttpApp, fake: FakeSlack) -> str:

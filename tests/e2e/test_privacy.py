@@ -133,6 +133,14 @@ def test_an_admin_switches_to_my_journey_and_back(app: HttpApp, fake: FakeSlack)
     assert open_home(app, fake, BOB, containing="Adoption Coach · rollout")
 
 
+def test_the_setup_checklist_has_the_same_switch(app: HttpApp, fake: FakeSlack) -> None:
+    checklist = open_home(app, fake, BOB, containing=t("setup.title", "en"))  # no wave yet: the checklist
+    journey = press_and_wait(app, fake, BOB, checklist, HomeAction.VIEW_JOURNEY, t("home.what_you_know", "en"))
+    assert t("setup.title", "en") not in json.dumps(journey)
+    back = press_and_wait(app, fake, BOB, journey, HomeAction.VIEW_ADMIN, t("setup.title", "en"))
+    find_button(back, HomeAction.VIEW_JOURNEY)
+
+
 def test_a_non_admin_cannot_switch_to_the_admin_view(app: HttpApp, fake: FakeSlack) -> None:
     home = open_home(app, fake, ALICE, containing=t("home.what_you_know", "ja"))
     with pytest.raises(AssertionError):

@@ -24,7 +24,7 @@ from bot.flows import help as help_flow
 from bot.i18n import t
 from bot.simslack import FakeSlack
 from bot.simslack.payloads import app_home_opened, block_actions, event_callback, view_submission
-from bot.views.ids import AdminAction, RoleAdminAction, RoleAdminView, SetupAction, SetupField, SetupView
+from bot.views.ids import AdminAction, HomeAction, RoleAdminAction, RoleAdminView, SetupAction, SetupField, SetupView
 from models import HelpContact, HelpRequest, Person, Role, SetupState, Wave, WaveMembership
 from nudges.ticks import deliver_nudges
 from tests.e2e.harness import HttpApp, grant_manifest_scopes, http_app, wait_until
@@ -38,12 +38,19 @@ NO_DEPARTMENT = "U0NODEPT1"
 SPONSOR = "U0EXEC001"
 HELPERS = ("U0HELP001", "U0HELP002")
 BOT, GONE, GUEST = "U0BOTBOT1", "U0GONE001", "U0GUEST01"
-CHANNELS = ("company-news", "ask-exec", "proj-apollo", "dept-sales", "coach-admins")  # not yet #ask-it
+CHANNELS = (
+    "company-news",
+    "ask-exec",
+    "proj-apollo",
+    "dept-sales",
+    "coach-admins",
+    "coach-champions",
+)  # not yet #ask-it
 LOGIN = "My login password does not work since this morning"  # the "setup" help topic
 
 
-def _dept(name: str) -> dict[str, Any]:
-    return {"Xf01DEPT": {"value": name, "alt": "", "label": "Department"}}  # the bundled playbook's field
+def _dept(name: str) -> dict[str, str]:
+    return {"Xf01DEPT": name}  # the bundled playbook's "Department" field, answered by users.profile.get
 
 
 def _person(fake: FakeSlack, user_id: str, department: str | None, **extra: Any) -> None:
@@ -56,6 +63,7 @@ def workspace() -> Iterator[FakeSlack]:
     """A company that just installed Coach: people in Slack, Coach in all playbook channels but #ask-it."""
     with FakeSlack(ack_timeout=1.0) as fake:
         grant_manifest_scopes(fake)
+        fake.define_profile_field("Xf01DEPT", "Department")
         _person(fake, ADMIN, "IT", is_admin=True)
         for user_id in SALES:
             _person(fake, user_id, "Sales")
@@ -163,7 +171,9 @@ def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, w
     assert "Coach knows 1 active people" in _status(home, "People synced")  # only the admin, met just now
     assert "`U0SPONSOR1` is a placeholder from the bundled playbook" in _status(home, "Executive sponsor")
     assert "`U0ADMIN001` is a placeholder" in _status(home, "Help contacts")
-    assert all("_Next: " in b["text"]["text"] for b in home["blocks"][3:-2])
+    # The same "Admin / My journey" switch as the rollout view, right under the header.
+    assert home["blocks"][2]["block_id"] == "home.view_switch" and HomeAction.VIEW_JOURNEY.value in _buttons(home)
+    assert all("_Next: " in b["text"]["text"] for b in home["blocks"][5:-2])
     assert AdminAction.WAVE_NEW.value not in _buttons(home)
 
     # 2. "Sync people" runs the users.list sync; departments come from the profile field, one person has none.
@@ -175,7 +185,7 @@ def test_from_a_fresh_install_to_a_started_pilot_without_the_cli(app: HttpApp, w
     # 3. The admin invites Coach to #ask-it and presses "Check again".
     fake.add_channel("C0ASKIT01", "ask-it")
     before = _click(app, fake, SetupAction.RECHECK)
-    home = _home_after(fake, before, "Coach is in all 6 channels")
+    home = _home_after(fake, before, "Coach is in all 7 channels")
 
     # 4. Help contacts: a bot, a deactivated account and a guest are field errors; real people are stored.
     modal = _open_modal(app, fake, SetupAction.CONTACTS)

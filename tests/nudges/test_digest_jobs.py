@@ -111,3 +111,24 @@ def test_a_permanent_failure_is_recorded_not_retried_and_does_not_stop_others(
         states = sorted(s.scalars(select(NudgeDelivery.state)))
     assert states == ["failed", "sent"] and len(_sent(fake)) == 1
     assert _run(digest_deps) == 0 and len(_sent(fake)) == 1
+
+
+def test_the_digest_waits_out_the_ambassadors_own_public_holiday(
+    digest_deps: Deps, fake: FakeSlack, clock: ManualClock
+) -> None:
+    """Monday 2026-01-12 is Coming of Age Day in Japan, a working day in the UK."""
+    with session_scope(digest_deps.session_factory) as s:
+        for person in s.scalars(select(Person)):
+            person.country = {"Asia/Tokyo": "JP", "Europe/London": "GB"}.get(person.tz)
+    clock.set(datetime(2026, 1, 12, 1, 30, tzinfo=UTC))  # 10:30 in Tokyo, the holiday
+    _run(digest_deps)
+    assert "U0TOKYO01" not in _sent(fake)
+    with session_scope(digest_deps.session_factory) as s:
+        held = s.scalar(select(NudgeDelivery).join(Person).where(Person.slack_user_id == "U0TOKYO01"))
+        assert held is not None and "public holiday in JP" in (held.last_error or "")
+    clock.set(datetime(2026, 1, 12, 10, 30, tzinfo=UTC))  # 10:30 in London, the same Monday
+    _run(digest_deps)
+    assert "U0LONDON1" in _sent(fake) and "U0TOKYO01" not in _sent(fake)
+    clock.set(datetime(2026, 1, 13, 1, 30, tzinfo=UTC))  # Tuesday 10:30 in Tokyo
+    deliver_nudges(digest_deps)
+    assert "U0TOKYO01" in _sent(fake)

@@ -57,6 +57,7 @@ def test_every_periodic_job_but_delivery_is_claimed_and_the_evergreen_check_is_i
         "prune_processed_events",
         "tick_metrics",
         "purge_old_texts",
+        "sync_people",
     }
     assert all(claimed.values())
     assert {spec.name: spec.seconds for spec in sched.JOBS}["check_help_contacts"] == 3600

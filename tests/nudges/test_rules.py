@@ -407,6 +407,7 @@ def test_every_kind_has_a_policy():
         K.CONFIRM_ASK,
         K.SMALL_TALK,
         K.RED_DEPARTMENT,
+        K.CHAMPION_INVITE,
     }
     urgent = {K.HELP_ROUTED, K.HELP_ASKER, K.ADMIN_POST, K.REPLY}
     assert {kind for kind in NudgeKind if kind.policy.transactional} == unpaced | urgent
@@ -584,6 +585,7 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "reply",
         "small_talk",
         "red_department",
+        "champion_invite",
     }
     assert {kind: kind.policy.expires_after for kind in NudgeKind if kind.policy.expires_after} == {
         K.SMALL_TALK: timedelta(hours=2)
@@ -597,4 +599,19 @@ def test_the_kind_policy_table_holds_planning_staleness_and_rating() -> None:
         "cheer",
         "reply",
         "red_department",
+        "champion_invite",
     }
+
+
+def test_a_public_holiday_of_the_recipients_country_defers_to_their_next_working_day() -> None:
+    rules = CadenceRules(work_start=time(10), work_end=time(17))
+    foundation_day_11_in_tokyo = datetime(2026, 2, 11, 2, 0, tzinfo=UTC)  # Wednesday, a holiday in Japan only
+    in_japan = Recipient(user_id="U1", tz="Asia/Tokyo", country="JP")
+    held = decide(rules, in_japan, NudgeKind.NEXT_USE_CASE, foundation_day_11_in_tokyo)
+    assert held.verdict is Verdict.DEFER and held.code is ReasonCode.HOLIDAY
+    assert "public holiday in JP" in held.reason and held.at == datetime(2026, 2, 12, 1, 0, tzinfo=UTC)
+    elsewhere = Recipient(user_id="U2", tz="Asia/Tokyo", country="KR")  # same zone, a country without that day
+    assert decide(rules, elsewhere, NudgeKind.NEXT_USE_CASE, foundation_day_11_in_tokyo).verdict is Verdict.SEND_NOW
+    assert decide(
+        rules, replace(in_japan, country=None), NudgeKind.NEXT_USE_CASE, foundation_day_11_in_tokyo
+    ).verdict is (Verdict.SEND_NOW)  # no country known: only the company's own days off

@@ -21,6 +21,7 @@ def test_the_job_table_is_the_exact_list_of_scheduled_jobs() -> None:
         ("prune_processed_events", 3600),
         ("tick_metrics", 900),
         ("purge_old_texts", 3600),
+        ("sync_people", 3600),
     ]
 
 

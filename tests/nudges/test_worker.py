@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -281,3 +282,40 @@ def test_a_welcome_from_a_wave_names_the_wave_sponsor_and_first_step(deps: Deps,
     first = deps.playbook.stages[0].required_keys[0]
     assert "Less email." in message["text"] and "<@U0CEO0001>" in message["text"]
     assert deps.playbook.use_case(first).title.get("en") in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "english", "japanese", "shown"),
+    [
+        ("ja", "Less email.", "メールを減らそう。", "メールを減らそう。"),  # their own language
+        ("en", "Less email.", "メールを減らそう。", "Less email."),
+        ("en", "", "メールを減らそう。", "メールを減らそう。"),  # only one written: everyone reads it
+        ("ja", "Less email.", "", "Less email."),
+    ],
+)
+def test_a_welcome_carries_purpose_and_goal_in_the_members_language_else_the_other(
+    deps: Deps, fake: FakeSlack, locale: str, english: str, japanese: str, shown: str
+) -> None:
+    [user] = _people(deps, fake, 1)
+    with session_scope(deps.session_factory) as s:
+        wave = Wave(
+            name="Sales pilot",
+            state="active",
+            sponsor_user_id="U0CEO0001",
+            purpose_message=english,
+            purpose_message_ja=japanese,
+            goal=english and "Faster orders",
+            goal_ja=japanese and "受注を速く",
+        )
+        s.add(wave)
+        s.query(Person).filter_by(slack_user_id=user).update({"locale": locale})
+        s.flush()
+        wave_id = wave.id
+    _queue(deps, [user], kind="welcome", wave_id=wave_id)
+    assert DeliveryWorker(deps, settings=FAST).tick().sent == 1
+    [message] = fake.messages_in(user)
+    assert shown in message["text"]
+    other = japanese if shown == english else english
+    assert not other or other not in message["text"]
+    blocks = json.dumps(message["blocks"], ensure_ascii=False)
+    assert ("受注を速く" if shown == japanese else "Faster orders") in blocks

@@ -217,6 +217,26 @@ CASES = [
         ("departments:", 1),
         'the departments setting: source "usergroup" needs "usergroups"',
     ),
+    (
+        "champions-channel-not-listed",
+        lambda text: text + 'champions:\n  channel: "#champs"\n',
+        ('channel: "#champs"', 1),
+        'the champions channel "#champs" is not listed; add it under "channels" (Coach must be in it to add the '
+        "champions who accept)",
+    ),
+    (
+        "champions-channel-pattern",
+        lambda text: text + 'champions:\n  channel: "#champs-*"\n',
+        ('channel: "#champs-*"', 1),
+        '"channel" of "champions" in the playbook: "#champs-*" is a pattern; the champions channel must be one '
+        'channel people can be added to, like "#coach-champions"',
+    ),
+    (
+        "champions-reinvite-zero",
+        lambda text: text + 'champions:\n  channel: "#coach-admins"\n  reinvite_after_days: 0\n',
+        ("reinvite_after_days: 0", 1),
+        '"reinvite_after_days" of "champions" in the playbook: must be more than 0, not 0',
+    ),
 ]
 
 

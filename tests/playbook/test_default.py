@@ -79,6 +79,7 @@ def test_every_channel_in_criteria_is_listed(playbook: Playbook) -> None:
     checked = {uc.criteria.verify.channel_member for uc in playbook.all_use_cases() if uc.criteria.verify}
     assert (watched | checked) - {None} <= set(playbook.channels)
     assert playbook.help.admin_channel in playbook.channels
+    assert playbook.champions.channel == "#coach-champions" and playbook.champions.channel in playbook.channels
 
 
 def test_help_topics_faq_and_placeholder_contacts(playbook: Playbook) -> None:

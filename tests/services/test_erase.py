@@ -12,6 +12,7 @@ import models
 from bot.domain.privacy import tracking_hash
 from bot.services.privacy import is_untracked, start_again, stop_tracking, untracked
 from models import (
+    Champion,
     Completion,
     CriterionHit,
     DailyActivity,
@@ -26,6 +27,7 @@ from models import (
     Person,
     PulseResponse,
     Role,
+    SuccessStory,
     Wave,
     WaveMembership,
 )
@@ -57,6 +59,8 @@ def _fill(session: Session, person: Person) -> list[type]:
         HomeChoice(person_id=pid, view="journey", chosen_at=NOW),
         HelpStep(request_id=request.id, at=NOW, kind="opened", actor=person.slack_user_id),
         HelpRedelivery(request_id=request.id, context={}, effects=[], due_at=NOW),
+        Champion(person_id=pid, state="accepted", invited_at=NOW, invited_by_id=pid),
+        SuccessStory(person_id=pid, author_id=pid, kind="tip", text="Pin the plan", created_at=NOW),
     ]
     session.add_all(rows)
     session.flush()
@@ -93,3 +97,21 @@ def test_stop_tracking_leaves_only_the_keyed_marker(session: Session) -> None:
     assert start_again(session, KEY, "U0GONE0001") is True
     assert not is_untracked(session, KEY, "U0GONE0001")
     assert start_again(session, KEY, "U0GONE0001") is False
+
+
+def test_erase_keeps_stories_and_invitations_about_others_without_their_author(session: Session) -> None:
+    """An ambassador who deletes everything leaves the champions they invited and the people they celebrated
+    their rows, no longer naming the ambassador."""
+    ambassador = make_person(session, "U0GONE0001")
+    champion = make_person(session, "U0STAY0001")
+    session.add(Champion(person_id=champion.id, state="invited", invited_at=NOW, invited_by_id=ambassador.id))
+    session.add(
+        SuccessStory(
+            person_id=champion.id, author_id=ambassador.id, kind="celebration", text="Well done", created_at=NOW
+        )
+    )
+    session.flush()
+    stop_tracking(session, KEY, ambassador, NOW)
+    session.flush()
+    assert session.execute(select(Champion.person_id, Champion.invited_by_id)).all() == [(champion.id, None)]
+    assert session.execute(select(SuccessStory.person_id, SuccessStory.author_id)).all() == [(champion.id, None)]

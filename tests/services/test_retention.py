@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.privacy import purge_old_texts
-from models import HelpRedelivery, HelpRequest, HelpStep, PulseResponse, Wave
+from models import HelpRedelivery, HelpRequest, HelpStep, PulseResponse, SuccessStory, Wave
 from tests.services.conftest import NOW, make_person
 
 DAYS = 90
@@ -77,3 +77,21 @@ def test_gate_comments_go_after_the_days_but_never_while_their_gate_is_open(sess
     assert rating.comment == "threads"  # a rating button's subject key, not free text
     # The round still counts one comment (an emptied comment is "", not NULL).
     assert session.scalar(select(func.count(PulseResponse.comment)).where(PulseResponse.kind == "feedback")) == 1
+
+
+def test_success_stories_lose_their_text_after_the_days_and_stay_counted(session: Session) -> None:
+    champion = make_person(session, "U0CHAMP001")
+    old = SuccessStory(
+        person_id=champion.id, kind="tip", text="pin the plan", created_at=NOW - timedelta(days=DAYS + 1)
+    )
+    recent = SuccessStory(
+        person_id=champion.id, kind="celebration", text="great demo", created_at=NOW - timedelta(days=DAYS - 1)
+    )
+    session.add_all([old, recent])
+    session.flush()
+
+    assert purge_old_texts(session, now=NOW, days=DAYS).stories == 1
+    session.expire_all()
+    assert old.text == "" and recent.text == "great demo"
+    assert session.scalar(select(func.count()).select_from(SuccessStory)) == 2
+    assert purge_old_texts(session, now=NOW, days=DAYS).stories == 0  # idempotent

@@ -23,7 +23,7 @@ def test_optional_scopes_do_not_count_as_missing_but_are_listed_with_their_featu
 
 
 def test_channel_patterns_need_one_matching_channel() -> None:
-    joined = ["company-news", "ask-exec", "ask-it", "proj-apollo", "coach-admins"]
+    joined = ["company-news", "ask-exec", "ask-it", "proj-apollo", "coach-admins", "coach-champions"]
     assert setup.missing_channels(PLAYBOOK, joined) == ["#dept-*"]
     assert setup.missing_channels(PLAYBOOK, [*joined, "dept-sales"]) == []
 
@@ -76,7 +76,8 @@ def test_the_pilot_is_the_ambassadors_plus_one_department(session: Session) -> N
         )
     assert not setup.has_waves(session)
     wave = setup.create_pilot(session, actor="U0ADMIN01", playbook=PLAYBOOK, department="Sales", locale="ja", now=NOW)
-    assert wave.name == "パイロット" and wave.goal.startswith("部門をまたいで")
+    assert wave.name == "パイロット" and wave.goal_in("ja").startswith("部門をまたいで")  # the goal in both languages
+    assert wave.goal_in("en").startswith("Cut the time")
     assert wave.selectors["departments"] == ["Sales"] and sorted(wave.selectors["users"]) == [
         "U0AMB00001",
         "U0AMB00002",

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.simslack import FakeSlack
-from bot.simslack.reference import docs_example
+from bot.simslack.reference import docs_example, metadata_example
 
 TS = re.compile(r"^\d{10}\.\d{6}$")
 
@@ -114,7 +114,8 @@ def test_users_list_pages_with_cursors(client: WebClient, fake: FakeSlack) -> No
 
 
 def test_user_objects_have_the_documented_shape(client: WebClient, fake: FakeSlack) -> None:
-    fake.add_user("U1", name="ada", real_name="Ada Lovelace", is_admin=True, profile_fields={"Xf1": {"value": "R&D"}})
+    fake.define_profile_field("Xf1", "Department")
+    fake.add_user("U1", name="ada", real_name="Ada Lovelace", is_admin=True, profile_fields={"Xf1": "R&D"})
 
     user = client.users_info(user="U1")["user"]
 
@@ -122,7 +123,25 @@ def test_user_objects_have_the_documented_shape(client: WebClient, fake: FakeSla
     assert set(documented) <= set(user)
     assert set(documented["profile"]) - {"image_original"} <= set(user["profile"])
     assert user["is_admin"] is True and user["real_name"] == "Ada Lovelace"
-    assert user["profile"]["fields"] == {"Xf1": {"value": "R&D"}}
+    assert "fields" not in user["profile"]  # custom fields come from users.profile.get, as on Slack
+
+
+def test_custom_profile_fields_have_slacks_shape(client: WebClient, fake: FakeSlack) -> None:
+    """users.profile.get: `profile.fields` keyed by field id, each {value, alt}; team.profile.get: a list of
+    field definitions; both shaped like the method metadata's examples (data/profile/README.md)."""
+    fake.define_profile_field("Xf01DEPT", "Department")
+    fake.add_user("U1", name="ada", profile_fields={"Xf01DEPT": "R&D"})
+    documented = metadata_example("users.profile.get")["profile"]
+    profile = client.users_profile_get(user="U1")["profile"]
+    assert set(documented) - {"huddle_state", "huddle_state_expiration_ts"} <= set(profile)
+    assert profile["fields"] == {"Xf01DEPT": {"value": "R&D", "alt": ""}}
+    labelled = client.users_profile_get(user="U1", include_labels=True)["profile"]["fields"]
+    assert labelled == {"Xf01DEPT": {"value": "R&D", "alt": "", "label": "Department"}}
+    [field] = client.team_profile_get()["profile"]["fields"]
+    assert set(field) == set(metadata_example("team.profile.get")["profile"]["fields"][0])
+    assert (field["id"], field["label"]) == ("Xf01DEPT", "Department")
+    with pytest.raises(SlackApiError, match="user_not_found"):
+        client.users_profile_get(user="U0NOBODY")
 
 
 def test_unknown_method(client: WebClient) -> None:

@@ -187,3 +187,34 @@ def test_a_long_history_names_how_many_earlier_rounds_it_leaves_out() -> None:
     text = json.dumps(admin_home(state(1, 0)))
     assert "Feedback (gate round 9)" in text and "Gate round 4:" in text and "Gate round 3:" not in text
     assert "and 3 earlier rounds." in text
+
+
+def test_in_japanese_the_rollout_view_has_no_english_word_at_any_size() -> None:
+    """Every string of the admin view in Japanese, with Japanese data (wave, department, use-case names,
+    comments): no English word left (the checker of tests/e2e/test_admin_japanese.py)."""
+    from dataclasses import replace
+
+    from tests.english import english_words, texts
+
+    full = state(6, 26, locale="ja")
+    waves = [
+        replace(
+            row,
+            wave=replace(row.wave, name=f"第{n}波", goal="", goal_ja="受注を速く"),
+            feedback=tuple(replace(f, comments=[Comment("とても良い", None)] * 5) for f in row.feedback),
+        )
+        for n, row in enumerate(full.waves)
+    ]
+    japanese = replace(
+        full,
+        waves=waves,
+        departments=[replace(d, key=f"部署{n}") for n, d in enumerate(full.departments)],
+        help_contacts=["*使い方*: <@U1>"] * 3,
+        training=[TrainingRating(f"ユースケース{n}", 10, 4.5) for n in range(20)],
+        roles=["*営業部*: <@U1>"],
+        topic_titles={"how-to": "使い方"},
+    )
+    view = admin_home(replace(japanese, wave_page=1, dept_page=1))
+    found = [(text, words) for text in texts(view) if (words := english_words(text))]
+    assert found == []
+    assert english_words(" ".join(texts(admin_home(replace(japanese, locale="en")))))  # English has words

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -51,3 +52,24 @@ def test_field_errors() -> None:
     assert views.ask_errors("setup", "ok", "en", ["setup"]) == {}
     assert views.hand_over_errors("U1", "U1", "en") and views.hand_over_errors(None, "U1", "en")
     assert views.hand_over_errors("U2", "U1", "en") == {}
+
+
+@pytest.mark.parametrize("state", ["open", "taken", "answered", "closed", "moved"])
+def test_the_admin_channels_help_messages_speak_its_language(state: str) -> None:
+    """The admin channel reads the playbook's default language: in Japanese, no English word is left."""
+    from tests.english import english_words, texts
+
+    due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    card = views.Card(
+        1, "ログイン", "パスワードが通りません", "U0ASKER01", "営業部", "1. はじめる", state, "#coach-admins", True, due
+    )
+    messages = [views.admin_card(card, "ja"), views.contact_flag("U0HELPER1", "declined", "ja")]
+    messages += [
+        views.admin_post(
+            kind, request_id=1, topic="ログイン", asker="U0ASKER01", owner="U0HELPER1", due=due, note="", locale="ja"
+        )
+        for kind in ("assigned", "reminder", "overdue", "taken", "answered", "handed_over", "solved")
+    ]
+    read = [text for message in messages for text in texts(message)]
+    assert read and [w for text in read for w in english_words(text)] == []
+    assert english_words(" ".join(texts(views.admin_card(card, "en"))))  # the same card in English has words to find

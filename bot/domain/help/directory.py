@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.domain.business_hours import BusinessHours
@@ -48,6 +49,16 @@ class FaqItem:
     question: Mapping[str, str]
     answer: Mapping[str, str]
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlaggedContact:
+    """A contact the evergreen check flagged, for the admin Home: who, for which topics, why, since when."""
+
+    user_id: str
+    topics: tuple[str, ...]  # topic titles in the reader's language, "(department)" where the contact is for one
+    reason: str  # "deactivated", "unconfirmed" or "declined"
+    since: datetime
 
 
 @dataclass(frozen=True)

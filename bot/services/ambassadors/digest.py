@@ -1,4 +1,4 @@
-"""The weekly department digest: who moved up, who is stuck, which questions wait."""
+"""The weekly department digest: who moved up, who is stuck, which questions wait, the week's success stories."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.champions import Story
 from bot.playbook import Playbook
 from bot.services.ambassadors.questions import OpenQuestion, open_questions
 from bot.services.ambassadors.status import DepartmentStatus, department_status, members_query
 from bot.services.ambassadors.stuck import StuckPerson, stuck_people
+from bot.services.champions import recent_stories
 from models import Person
 
 
@@ -33,6 +35,8 @@ class DepartmentDigest:
     stuck_total: int
     questions: tuple[OpenQuestion, ...]
     questions_total: int
+    stories: tuple[Story, ...] = ()  # success stories of the week: champions' tips, public celebrations
+    stories_total: int = 0
 
 
 def department_digest(
@@ -53,6 +57,7 @@ def department_digest(
         days=playbook.cadence.reengage_after_days,
     )
     questions, total = open_questions(session, departments=[department], limit=limit)
+    stories, stories_total = recent_stories(session, department=department, since=since)
     return DepartmentDigest(
         status=department_status(session, playbook=playbook, department=department, now=now),
         moved_up=tuple(MovedUp(uid, name or uid, stage) for uid, name, stage in moved[:limit]),
@@ -61,4 +66,6 @@ def department_digest(
         stuck_total=len(stuck),
         questions=tuple(questions),
         questions_total=total,
+        stories=tuple(stories),
+        stories_total=stories_total,
     )

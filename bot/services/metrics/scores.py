@@ -3,18 +3,20 @@
 The arithmetic is bot.domain.insights; this module only reads: enrolled people (the package's one rule), their
 active days from observed counters and imported analytics (never summed: a day's actions are the larger of the
 two), breadth beyond chat, answers in the window, and questions past their SLA. The admin Home reads the same
-numbers from rollups (bot/services/metrics/rollups.py); `/coach status` and the digest compute one department live.
+numbers from rollups (bot/services/metrics/rollups.py); `/coach status` and the digest compute one department live;
+`coach report` loads the facts of its scope over its own window (`facts_of`) and scores them with `own_scores`
+(each person) and one `compute_from` (every department).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.domain.insights import (
@@ -23,6 +25,7 @@ from bot.domain.insights import (
     Scores,
     Thresholds,
     group_scores,
+    is_power_user,
 )
 from bot.domain.waves import PhaseSchedule
 from bot.playbook import Playbook
@@ -97,20 +100,48 @@ class _Acc:
     days: dict[date, int]  # active day → actions that day (the larger of observed and imported)
     flags: set[str]
     ratings: list[int]
+    own: list[int]  # the ratings given by name (a person's own Sentiment)
 
 
-def facts(session: Session, *, playbook: Playbook, now: datetime, department: str | None = None) -> list[PersonFacts]:
+def facts(
+    session: Session,
+    *,
+    playbook: Playbook,
+    now: datetime,
+    department: str | None = None,
+    first_day: date | None = None,
+    current: bool = True,
+) -> list[PersonFacts]:
     """Each enrolled person's facts over the metrics window ending today (and the 7 days of Adoption)."""
-    base = _base(session, department)
+    return facts_of(
+        session, _base(session, department), playbook=playbook, now=now, first_day=first_day, current=current
+    )
+
+
+def facts_of(
+    session: Session,
+    base: Sequence[tuple[int, str, int, Any, Any]],
+    *,
+    playbook: Playbook,
+    now: datetime,
+    first_day: date | None = None,
+    current: bool = True,
+) -> list[PersonFacts]:
+    """The facts of the given people — (person id, department, stage, running wave id, last_active_at) — over the
+    window `first_day` … `now`'s day (default: the playbook's `window_days` ending today) and the 7 days of
+    Adoption ending `now`'s day. `current=False` (a window ending in the past) ignores `last_active_at`, which
+    holds only the latest activity, not its history."""
     ids = [row[0] for row in base]
     today = now.date()
-    first = today - timedelta(days=playbook.metrics.window_days - 1)
+    first = first_day if first_day is not None else today - timedelta(days=playbook.metrics.window_days - 1)
     first7 = today - timedelta(days=ADOPTION_WINDOW_DAYS - 1)
-    acc: dict[int, _Acc] = defaultdict(lambda: _Acc(set(), {}, set(), []))
+    load_from = min(first, first7)
+    acc: dict[int, _Acc] = defaultdict(lambda: _Acc(set(), {}, set(), [], []))
 
     def day_seen(pid: int, day: date, actions: int) -> None:
         a = acc[pid]
-        a.days[day] = max(a.days.get(day, 0), actions)
+        if day >= first:
+            a.days[day] = max(a.days.get(day, 0), actions)
         if day >= first7:
             a.days7.add(day)
 
@@ -127,10 +158,12 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
                 DailyActivity.replies,
                 DailyActivity.files,
                 DailyActivity.apps,
-            ).where(DailyActivity.person_id.in_(chunk), DailyActivity.day.between(first, today))
+            ).where(DailyActivity.person_id.in_(chunk), DailyActivity.day.between(load_from, today))
         ):
             if total > 0:
                 day_seen(pid, day, int(total))
+            if day < first:
+                continue
             flags = acc[pid].flags
             if messages or replies:
                 flags.add("channel_messages")
@@ -139,11 +172,13 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
                     flags.add(name)
         for row in session.execute(
             select(ImportedActivity).where(
-                ImportedActivity.person_id.in_(chunk), ImportedActivity.day.between(first, today)
+                ImportedActivity.person_id.in_(chunk), ImportedActivity.day.between(load_from, today)
             )
         ).scalars():
             if row.is_active:
                 day_seen(row.person_id, row.day, row.messages + row.reactions + row.files)
+            if row.day < first:
+                continue
             flags = acc[row.person_id].flags
             for name, value in (
                 ("channel_messages", row.channel_messages),
@@ -158,11 +193,12 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
                 Completion.person_id.in_(chunk),
                 Completion.status == "done",
                 Completion.use_case_key.in_(mention_keys + core_keys),
+                Completion.completed_at <= now,
             )
         ):
             acc[pid].flags.add("mentions" if key in mention_keys else "core")
-        for pid, score in session.execute(
-            select(PulseResponse.person_id, PulseResponse.score).where(
+        for pid, kind, score, show_name in session.execute(
+            select(PulseResponse.person_id, PulseResponse.kind, PulseResponse.score, PulseResponse.show_name).where(
                 PulseResponse.person_id.in_(chunk),
                 PulseResponse.kind.in_(RATED_KINDS),
                 PulseResponse.answered_at >= window_start,
@@ -170,18 +206,22 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
             )
         ):
             acc[pid].ratings.append(int(score))
+            if kind != "feedback" or show_name:  # a gate answer is anonymous unless "show my name" was ticked
+                acc[pid].own.append(int(score))
         for asker, rating in session.execute(
             select(HelpRequest.asker_id, HelpRequest.satisfaction).where(
                 HelpRequest.asker_id.in_(chunk),
                 HelpRequest.satisfaction.is_not(None),
                 func.coalesce(HelpRequest.closed_at, HelpRequest.opened_at) >= window_start,
+                func.coalesce(HelpRequest.closed_at, HelpRequest.opened_at) <= now,
             )
         ):
             acc[asker].ratings.append(int(rating or 0))
+            acc[asker].own.append(int(rating or 0))
     recent = now - timedelta(days=ADOPTION_WINDOW_DAYS)
     out = []
     for pid, dept, stage, wave, seen in base:
-        a = acc.get(pid) or _Acc(set(), {}, set(), [])
+        a = acc.get(pid) or _Acc(set(), {}, set(), [], [])
         seen_at = seen if seen is None or seen.tzinfo else seen.replace(tzinfo=now.tzinfo)
         out.append(
             PersonFacts(
@@ -190,10 +230,11 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
                 wave_id=int(wave) if wave is not None else None,
                 stage=stage,
                 active_days_7=len(a.days7),
-                seen_recently=seen_at is not None and seen_at >= recent,
+                seen_recently=current and seen_at is not None and seen_at >= recent,
                 active_days_window=len(a.days),
                 actions_window=sum(a.days.values()),
                 ratings=tuple(a.ratings),
+                own_ratings=tuple(a.own),
                 **{name: name in a.flags for name in _FLAG_NAMES},
             )
         )
@@ -203,15 +244,25 @@ def facts(session: Session, *, playbook: Playbook, now: datetime, department: st
 _FLAG_NAMES = ("channel_messages", "threads", "mentions", "files", "apps", "workflows", "core")
 
 
-def unanswered_by_department(session: Session, *, now: datetime, department: str | None = None) -> dict[str, int]:
-    """Open help questions with no first response past their SLA, per asker's department."""
+def unanswered_by_department(
+    session: Session, *, now: datetime, department: str | None = None, current: bool = True
+) -> dict[str, int]:
+    """Open help questions with no first response past their SLA, per asker's department (at a past `now` with
+    `current=False`: opened by then, past due by then, neither answered nor closed by then)."""
     dept = func.coalesce(Person.department, NO_DEPARTMENT)
+    if current:
+        still_open = and_(HelpRequest.state != "closed", HelpRequest.first_response_at.is_(None))
+    else:
+        still_open = and_(
+            HelpRequest.opened_at <= now,
+            or_(HelpRequest.first_response_at.is_(None), HelpRequest.first_response_at > now),
+            or_(HelpRequest.closed_at.is_(None), HelpRequest.closed_at > now),
+        )
     stmt = (
         select(dept, func.count(HelpRequest.id))
         .join(Person, Person.id == HelpRequest.asker_id)
         .where(
-            HelpRequest.state != "closed",
-            HelpRequest.first_response_at.is_(None),
+            still_open,
             HelpRequest.sla_first_response_due.is_not(None),
             HelpRequest.sla_first_response_due <= now,
         )
@@ -256,13 +307,35 @@ def _red_first(rows: Iterable[Scores]) -> list[Scores]:
     return sorted(rows, key=lambda s: (not s.red, s.ignition_share, s.key))
 
 
-def compute(session: Session, *, playbook: Playbook, now: datetime, department: str | None = None) -> Insights:
-    """Scores for the company, every department and every running wave (or just `department`), computed now."""
+def compute(
+    session: Session,
+    *,
+    playbook: Playbook,
+    now: datetime,
+    department: str | None = None,
+    first_day: date | None = None,
+    current: bool = True,
+) -> Insights:
+    """Scores for the company, every department and every running wave (or just `department`), computed now —
+    or over `first_day` … `now`'s day (`coach report --from/--to`; `current=False` for a window in the past)."""
+    people = facts(session, playbook=playbook, now=now, department=department, first_day=first_day, current=current)
+    return compute_from(session, people, playbook=playbook, now=now, department=department, current=current)
+
+
+def compute_from(
+    session: Session,
+    people: Sequence[PersonFacts],
+    *,
+    playbook: Playbook,
+    now: datetime,
+    department: str | None = None,
+    current: bool = True,
+) -> Insights:
+    """`compute` over facts already loaded (every enrolled person, or `department`'s): one pass for all groups."""
     rules = thresholds(playbook)
-    people = facts(session, playbook=playbook, now=now, department=department)
     stages = len(playbook.stages)
     today, until = now.date(), horizon(session, playbook=playbook, now=now)
-    unanswered = unanswered_by_department(session, now=now, department=department)
+    unanswered = unanswered_by_department(session, now=now, department=department, current=current)
     past = past_ignition(session, today=today, department=department)
     by_dept: dict[str, list[PersonFacts]] = defaultdict(list)
     by_wave: dict[int, list[PersonFacts]] = defaultdict(list)
@@ -290,6 +363,20 @@ def department_scores(session: Session, *, playbook: Playbook, department: str, 
     return compute(session, playbook=playbook, now=now, department=department).departments[0]
 
 
+def own_scores(person: PersonFacts, *, playbook: Playbook, today: date, horizon: date) -> Scores:
+    """One person's own scores: the group rules over a group of one, Sentiment only from the answers they gave by
+    name (an anonymous gate answer counts for their groups, never for them), and only from `min_answers`."""
+    return group_scores(
+        str(person.person_id),
+        [replace(person, ratings=person.own_ratings)],
+        stages=len(playbook.stages),
+        rules=thresholds(playbook),
+        today=today,
+        horizon=horizon,
+        group_min_people=1,
+    )
+
+
 def person_scores(session: Session, *, playbook: Playbook, person_id: int, now: datetime) -> Scores | None:
     """One enrolled person's scores (their Sentiment only from enough answers of their own); None if not enrolled."""
     person = session.get(Person, person_id)
@@ -302,13 +389,12 @@ def person_scores(session: Session, *, playbook: Playbook, person_id: int, now: 
     ]
     if not rows:
         return None
-    today = now.date()
-    return group_scores(
-        str(person_id),
-        rows,
-        stages=len(playbook.stages),
-        rules=thresholds(playbook),
-        today=today,
-        horizon=horizon(session, playbook=playbook, now=now),
-        group_min_people=1,
+    return own_scores(
+        rows[0], playbook=playbook, today=now.date(), horizon=horizon(session, playbook=playbook, now=now)
     )
+
+
+def power_users(session: Session, *, playbook: Playbook, now: datetime, department: str) -> list[PersonFacts]:
+    """The enrolled people of `department` who meet the power-user rule (`is_power_user`) over the window."""
+    rules = thresholds(playbook)
+    return [p for p in facts(session, playbook=playbook, now=now, department=department) if is_power_user(p, rules)]
