@@ -5,6 +5,7 @@ requests over keep-alive connections from several threads. For Coach we also wai
 recorded, so the number is *sustained* throughput, not just acks.
 
     uv run pytest -m benchmark benchmarks/bench_ingest.py -s
+    BENCH_INGEST_ROUNDS=3 BENCH_INGEST_EVENTS=3000 BENCH_INGEST_CLIENTS=32 uv run pytest -m benchmark …
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from bot.simslack.payloads import event_callback, member_joined, message_event, 
 from models import DailyActivity
 
 EVENTS = int(os.environ.get("BENCH_INGEST_EVENTS", "6000"))
-CLIENTS = 8
+# Concurrent keep-alive connections of the load generator (Slack delivers events concurrently; each client
+# is closed-loop, so more clients means more events in flight to share a commit).
+CLIENTS = int(os.environ.get("BENCH_INGEST_CLIENTS", "8"))
+# Web threads of both servers (the same number for each, so the pair stays comparable).
+THREADS = int(os.environ.get("BENCH_INGEST_THREADS", "8"))
 USERS = [f"U0BENCH{i:04d}" for i in range(200)]
 CHANNELS = {"C0BNEWS01": "company-news", "C0BPROJ01": "proj-apollo", "C0BPROJ02": "proj-zeus", "C0BDEPT01": "dept-ops"}
 
@@ -154,6 +159,8 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
             SIGNING_SECRET,
             "--token",
             fake.bot_token,
+            "--threads",
+            str(THREADS),
         ]
         coach_cmd = [
             sys.executable,
@@ -165,6 +172,8 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
             "--port",
             str(coach_port),
             "--no-scheduler",
+            "--threads",
+            str(THREADS),
         ]
         bare_rates, coach_ack_rates, coach_rates, bare_lat, coach_lat = [], [], [], [], []
         with (
@@ -199,6 +208,7 @@ def test_ingest_throughput_against_bare_bolt(tmp_path: Path) -> None:
         "events_per_round": EVENTS,
         "rounds": ROUNDS,
         "clients": CLIENTS,
+        "server_threads": THREADS,
         "bare_bolt_ack_rate": [round(r) for r in bare_rates],
         "coach_ack_rate": [round(r) for r in coach_ack_rates],
         "coach_sustained_rate": [round(r) for r in coach_rates],

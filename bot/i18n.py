@@ -23,6 +23,7 @@ from bot.strings import (
     privacy,
     reports,
     tracks,
+    waves,
 )
 from bot.strings import help as help_strings
 from bot.strings import setup as setup_strings
@@ -43,6 +44,7 @@ TABLES: tuple[Mapping[str, Mapping[str, str]], ...] = (
     setup_strings.STRINGS,
     charts.STRINGS,
     reports.STRINGS,
+    waves.STRINGS,
     admin.STRINGS,
     champions.STRINGS,
 )

@@ -6,6 +6,7 @@ same process as the web threads; replicas behind a load balancer are stateless.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,19 +19,35 @@ from waitress.server import create_server
 
 from bot.db import schema_behind
 from bot.deps import Deps
+from bot.ingest.writer import IngestQueue
 from bot.request_guard import MAX_BODY_BYTES, guard
+from handlers.events import FastIngest
 from models import ProcessedEvent
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_STATUS = {200: "200 OK", 503: "503 Service Unavailable"}
 
 
 def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
-    """Route Slack's requests to Bolt and answer health checks for the load balancer."""
-    slack = guard(
-        SlackRequestHandler(app, path="/slack/events"),
-        signing_secret=deps.settings.signing_secret,
-        first_time=lambda key: _first_time(deps, key),
-    )
+    """Route Slack's requests to Bolt and answer health checks for the load balancer.
+
+    Behind the guard (size, signature, shape, replays), a person's channel activity is committed and acked
+    by `handlers.events.FastIngest` without Bolt's dispatch; everything else goes to Bolt.
+    """
+    bolt = SlackRequestHandler(app, path="/slack/events")
+    ingest = getattr(app, "ingest", None)
+    fast = FastIngest(deps, ingest) if isinstance(ingest, IngestQueue) else None
+
+    def events(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = environ["wsgi.input"]
+        if fast is not None and "json" in environ.get("CONTENT_TYPE", "") and isinstance(body, io.BytesIO):
+            status = fast.ack(json.loads(body.getvalue()))  # the guard parsed it once already: it is JSON
+            if status is not None:
+                start_response(_STATUS[status], [("Content-Length", "0")])
+                return [b""]
+        return bolt(environ, start_response)
+
+    slack = guard(events, signing_secret=deps.settings.signing_secret, first_time=lambda key: _first_time(deps, key))
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.domain.waves import TransitionError
 from bot.flows import admin_home
 from bot.flows.setup import admin_locale
+from bot.flows.user_ids import check_user_ids, wave_field_errors
 from bot.i18n import Text, say, t
 from bot.services import rollout
 from bot.services.callers import load_caller
@@ -37,6 +38,8 @@ from nudges.direct import reply
 
 log = logging.getLogger(__name__)
 NOT_ADMIN = Text("admin.not_admin")
+# Time the wave editor spends on users.info before it answers (Slack closes a view submission after 3 s).
+ID_CHECK_BUDGET_S = 1.5
 
 
 def is_admin(deps: Deps, user_id: str, what: str) -> bool:
@@ -151,9 +154,24 @@ def handle_wave_editor_submitted(ack: Ack, body: dict[str, Any], view: dict[str,
     present = {str(b.get("block_id")) for b in blocks if isinstance(b, dict)} | set(values)
     form = parse_wave_submission(values)
     now = deps.clock.now()
+    with session_scope(deps.session_factory) as session:
+        before = rollout.get_wave(session, meta["wave_id"]) if meta.get("wave_id") is not None else None
+    # Ids the wave already had were checked when they were saved; new ones are asked about (within Slack's 3 s).
+    accepted = ({before.sponsor_user_id} | set(before.selectors.get("users", []))) if before else set()
+    ids = check_user_ids(
+        [*([form.sponsor_user_id] if form.sponsor_user_id else []), *form.users],
+        deps.slack.user_info,
+        skip={u for u in accepted if u},
+        budget_s=ID_CHECK_BUDGET_S,
+    )
+    if ids.unchecked:
+        log.info("wave editor: user ids not checked with Slack (%s)", ids.unchecked)
+    id_errors = wave_field_errors(ids, sponsor=form.sponsor_user_id, users=form.users, locale=locale)
     try:
         with session_scope(deps.session_factory) as session:
-            saved = rollout.save_wave(session, actor=user_id, form=form, now=now, wave_id=meta.get("wave_id"))
+            saved = rollout.save_wave(
+                session, actor=user_id, form=form, now=now, wave_id=meta.get("wave_id"), id_errors=id_errors
+            )
             if meta.get("adjust"):
                 rollout.adjust_wave(session, actor=user_id, wave_id=saved.id, now=now)
     except rollout.WaveFormInvalid as exc:

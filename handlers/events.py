@@ -9,6 +9,7 @@ One listener per event type (Bolt runs only the first match), fanning out to the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.flows.people import learn_new_people, sync_usergroup_departments, untra
 from bot.ingest.batch import EventItem
 from bot.ingest.writer import IngestQueue
 from bot.services.people import department_rule
+from bot.slack.gateway import SlackError
 from handlers.event_translation import activities_from_event
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,54 @@ class DurableIngest(Middleware):
             return BoltResponse(status=503, body="")
         req.context["ingested"] = True
         return next()
+
+
+class FastIngest:
+    """The HTTP ack path for plain activity events, without Bolt's dispatch: the same translation and the same
+    durable commit as `DurableIngest`, then 200 (or 503 when the commit failed, so Slack retries).
+
+    It runs only after `bot.request_guard` verified size, timestamp, signature and shape, and it takes only
+    what Bolt would have done nothing more with after the commit: an activity event by a person (a string
+    `user`, no `bot_id`, not Coach). Anything else — Coach's own or another bot's events, a person's DM to
+    Coach (the help flow answers it), every other event type, or Coach's identity not known yet — goes to
+    Bolt unchanged.
+    """
+
+    RETRY_IDENTITY_S = 30.0  # after a failed auth.test, Bolt alone handles events for this long
+
+    def __init__(self, deps: Deps, ingest: IngestQueue, monotonic: Callable[[], float] = time.monotonic):
+        self.deps, self.ingest, self._monotonic = deps, ingest, monotonic
+        self._bot_user_id: str | None = None
+        self._failed_at: float | None = None
+
+    def _coach(self) -> str | None:
+        """Coach's bot user id (auth.test once, as Bolt's single-workspace authorization does).
+
+        While Slack cannot be asked, events go to Bolt, and auth.test is not retried on every request."""
+        if self._bot_user_id is None:
+            if self._failed_at is not None and self._monotonic() - self._failed_at < self.RETRY_IDENTITY_S:
+                return None
+            try:
+                self._bot_user_id = str(self.deps.slack.auth_test().get("user_id") or "") or None
+            except SlackError:
+                self._failed_at = self._monotonic()
+                return None
+        return self._bot_user_id
+
+    def ack(self, body: Any) -> int | None:
+        """The HTTP status answered here, or None: let Bolt handle this request."""
+        if not isinstance(body, dict) or body.get("type") != "event_callback":
+            return None
+        event = body.get("event")
+        if not isinstance(event, dict) or event.get("type") not in ACTIVITY_EVENTS:
+            return None
+        user = event.get("user")
+        if not isinstance(user, str) or event.get("bot_id") is not None:
+            return None
+        coach = self._coach()
+        if coach is None or user == coach or _is_person_dm(event, coach):
+            return None
+        return 200 if self.ingest.record_durably(event_item(self.deps, body, event, coach)) else 503
 
 
 def _is_activity(event: dict[str, Any], bot_user_id: str | None) -> bool:

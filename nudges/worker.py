@@ -157,6 +157,7 @@ class DeliveryWorker:
     def stop(self) -> None:
         """Finish the row in hand, hand back the rest of the batch, return from `tick`."""
         self._stop.set()
+        self.dnd.close()
 
     def tick(self, *, budget_seconds: float | None = None, max_rows: int | None = None) -> DeliveryReport:
         """Recover abandoned rows, then deliver due rows until none are left or the time budget is used."""
@@ -205,6 +206,12 @@ class DeliveryWorker:
         claimed_at = time.monotonic()
         try:
             batch = self._load(ids)
+            if self.rules.respect_dnd:  # ask Slack about the batch's people while the first ones are sent
+                self.dnd.prefetch(
+                    i.person.slack_user_id
+                    for i in batch.items
+                    if i.person is not None and i.kind.policy.respects_dnd and not i.kind.policy.urgent
+                )
             self._conn = self._outcome_connection()
             for item in batch.items:
                 if self._stop.is_set() or time.monotonic() > deadline + 30 or self.outage_until is not None:

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, friendly_errors, session_for_command
 from bot.domain.waves import PhaseSchedule, TransitionError, WaveForm
+from bot.flows.user_ids import Lookup, check_user_ids, wave_field_errors
+from bot.i18n import t
 from bot.playbook.loader import PlaybookError, line_of
 from bot.services import audit as audit_log
 from bot.services import rollout
@@ -32,6 +34,7 @@ FIELD_KEYS = {
     "goal_ja": ("goal_ja",),
     "purpose_message_ja": ("purpose_message_ja",),
     "members": ("members",),
+    "users": ("members", "users"),
     "start_date": ("start_date",),
     "unfreeze": ("schedule", "unfreeze"),
     "change": ("schedule", "change"),
@@ -145,11 +148,21 @@ def parse_plan(path: Path) -> tuple[PlanFile | None, yaml.Node | None, list[Play
         return None, node, sorted(set(errors))
 
 
-def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> tuple[list[str], list[PlaybookError]]:
-    """Save every changed wave of the file; (what changed, errors). The caller rolls back on errors."""
+def import_plan(
+    session: Session, path: Path, *, actor: str, now: datetime, lookup: Lookup | None = None
+) -> tuple[list[str], list[PlaybookError]]:
+    """Save every changed wave of the file; (what changed, errors). The caller rolls back on errors.
+
+    Every sponsor and person id is checked (`bot.flows.user_ids`): its format, and with `lookup` (users.info)
+    that Slack knows an active human by it; each refused id gets its own `file:line: reason`.
+    """
     plan, node, errors = parse_plan(path)
     if plan is None or node is None:
         return [], errors
+    file = str(path)
+    ids = check_user_ids(
+        [uid for spec in plan.waves for uid in ([spec.sponsor] if spec.sponsor else []) + spec.members.users], lookup
+    )
     existing = {w.name: w for w in rollout.list_waves(session)}
     seen: dict[str, int] = {}
     changed: list[str] = []
@@ -159,21 +172,39 @@ def import_plan(session: Session, path: Path, *, actor: str, now: datetime) -> t
             errors.append(PlaybookError(str(path), line_of(node, (*at, "name")), f'wave "{spec.name}" appears twice'))
             continue
         seen[spec.name] = i
+        id_errors = wave_field_errors(ids, sponsor=spec.sponsor, users=spec.members.users, locale="en")
+        if spec.sponsor in ids.bad:
+            reason = t("waves.user_id.sponsor", "en", reason=ids.reason(spec.sponsor, "en"))
+            errors.append(PlaybookError(file, line_of(node, (*at, "sponsor")), f'wave "{spec.name}": {reason}'))
+        for j, uid in enumerate(spec.members.users):
+            if uid in ids.bad:
+                where = line_of(node, (*at, "members", "users", j))
+                errors.append(PlaybookError(file, where, f'wave "{spec.name}": {ids.reason(uid, "en")}'))
         before = existing.get(spec.name)
-        if before is not None and before.form() == spec.form():
+        if before is not None and before.form() == spec.form() and not id_errors:
             continue
         try:
-            rollout.save_wave(session, actor=actor, form=spec.form(), now=now, wave_id=before.id if before else None)
+            rollout.save_wave(
+                session,
+                actor=actor,
+                form=spec.form(),
+                now=now,
+                wave_id=before.id if before else None,
+                id_errors=id_errors,
+            )
         except rollout.WaveFormInvalid as exc:
             errors += [
-                PlaybookError(str(path), line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
+                PlaybookError(file, line_of(node, (*at, *FIELD_KEYS.get(k, ()))), f'wave "{spec.name}": {reason}')
                 for k, reason in exc.errors.items()
+                if k not in id_errors  # those ids were named one line each above
             ]
             continue
         except TransitionError as exc:
             errors.append(PlaybookError(str(path), line_of(node, at), f'wave "{spec.name}": {exc}'))
             continue
         changed.append(f"{'updated' if before else 'created'} {spec.name}")
+    if ids.unchecked:  # Slack could not be asked: not a reason to refuse the plan
+        changed.insert(0, "warning: " + t("waves.user_id.unchecked", "en", code=ids.unchecked))
     return changed, sorted(errors)
 
 
@@ -228,7 +259,8 @@ def import_cmd(file: Path, who: str | None) -> None:
 
     try:
         with session_for_command() as (deps, session):
-            changed, errors = import_plan(session, file, actor=who, now=deps.clock.now())
+            lookup = deps.slack.user_info if deps.settings.bot_token else None  # existence needs a token
+            changed, errors = import_plan(session, file, actor=who, now=deps.clock.now(), lookup=lookup)
             if errors:
                 raise _Invalid  # roll the whole import back
     except _Invalid:

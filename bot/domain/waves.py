@@ -294,7 +294,7 @@ def validate_form(form: WaveForm, *, today: date, start_may_be_past: bool = Fals
         errors["sponsor_user_id"] = Text("wave.error.sponsor_id", value=form.sponsor_user_id)
     bad_users = [u for u in form.users if not is_slack_user_id(u)]
     if bad_users:
-        errors["members"] = Text("wave.error.member_ids", values=", ".join(repr(u) for u in bad_users[:5]))
+        errors["users"] = Text("wave.error.member_ids", values=", ".join(repr(u) for u in bad_users[:5]))
     if not (form.departments or form.usergroups or form.users):
         errors["members"] = Text("wave.error.members")
     if form.start_date is not None and form.start_date < today and not start_may_be_past:

@@ -170,8 +170,13 @@ def save_wave(
     form: WaveForm,
     now: datetime,
     wave_id: int | None = None,
+    id_errors: Mapping[str, str] | None = None,
 ) -> WaveInfo:
-    """Create or edit a wave (validated here); a running wave's new members come via `refresh_membership`."""
+    """Create or edit a wave (validated here); a running wave's new members come via `refresh_membership`.
+
+    `id_errors` are field errors the caller found asking Slack about the form's user ids
+    (`bot.flows.user_ids`); they replace the domain's format-only verdict on those fields.
+    """
     wave = _load(session, wave_id) if wave_id is not None else None
     if wave is not None:
         _check(wave, WaveCommand.EDIT)
@@ -180,6 +185,7 @@ def save_wave(
     clash = session.scalar(select(Wave.id).where(Wave.name == form.name.strip(), Wave.id != (wave_id or 0)))
     if clash is not None and "name" not in errors:
         errors["name"] = Text("wave.error.name_taken")
+    errors.update(id_errors or {})
     if errors:
         raise WaveFormInvalid(errors)
     before = audit_view(wave) if wave is not None else None

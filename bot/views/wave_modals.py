@@ -28,6 +28,7 @@ ERROR_BLOCKS = {
     "goal_ja": WaveField.GOAL_JA,
     "purpose_message_ja": WaveField.PURPOSE_JA,
     "members": WaveField.DEPARTMENTS,
+    "users": WaveField.USERS,
     "start_date": WaveField.START_DATE,
     "unfreeze": WaveField.UNFREEZE_DAYS,
     "change": WaveField.CHANGE_DAYS,

@@ -166,6 +166,6 @@ def test_next_in_line_is_the_earliest_scheduled_wave() -> None:
 def test_sponsor_and_people_must_look_like_slack_user_ids() -> None:
     form = w.WaveForm(name="Pilot", sponsor_user_id="not-a-user", users=("U0BOB0001", "bob"))
     errors = w.validate_form(form, today=date(2025, 3, 3))
-    assert "not a Slack user id" in errors["sponsor_user_id"] and "'bob'" in errors["members"]
+    assert "not a Slack user id" in errors["sponsor_user_id"] and "'bob'" in errors["users"]
     fine = w.WaveForm(name="Pilot", sponsor_user_id="U0CEO0001", users=("U0BOB0001", "W0ENT0001"))
     assert w.validate_form(fine, today=date(2025, 3, 3)) == {}

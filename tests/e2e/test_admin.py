@@ -215,3 +215,37 @@ def test_a_wave_editor_submission_it_cannot_read_gets_a_field_error_and_saves_no
     body = json.loads(resp.body)
     assert body["response_action"] == "errors" and says in body["errors"][field.value]
     assert _counts(admin_app) == before
+
+
+def test_a_sponsor_or_person_slack_does_not_know_gets_a_field_error_and_saves_nothing(
+    admin_app: HttpApp, fake: FakeSlack
+) -> None:
+    fake.add_user("U0GONE001", name="gone", tz="UTC", deleted=True)
+    fake.add_user("U0JAADMIN", name="jun", tz="Asia/Tokyo", locale="ja-JP", is_admin=True, title="IT")
+    sync_people(admin_app.deps, DepartmentRule(profile_field="title"))
+    before = _counts(admin_app)
+    values = _values(
+        **{
+            WaveField.SPONSOR.value: {"type": "users_select", "selected_user": "U0NOSUCH1"},
+            WaveField.USERS.value: {"type": "multi_users_select", "selected_users": ["U0SALES00", "U0GONE001"]},
+        }
+    )
+    resp = admin_app.driver.post_interaction(_submission(ADMIN, values))
+    assert resp.status == 200
+    body = json.loads(resp.body)
+    assert body["response_action"] == "errors", body
+    assert "U0NOSUCH1 is not a person in this Slack workspace" in body["errors"][WaveField.SPONSOR.value]
+    assert "U0GONE001 is deactivated in Slack" in body["errors"][WaveField.USERS.value]
+    assert "U0SALES00" not in json.dumps(body["errors"])  # a real, active person passes
+    assert {c.args.get("user") for c in fake.calls_to("users.info")} >= {"U0NOSUCH1", "U0GONE001"}
+    assert _counts(admin_app) == before
+    # The same field errors in the admin's language.
+    ja = json.loads(admin_app.driver.post_interaction(_submission("U0JAADMIN", values)).body)
+    assert "ワークスペースのメンバーではありません" in ja["errors"][WaveField.SPONSOR.value]
+    assert "無効化されています" in ja["errors"][WaveField.USERS.value]
+    # With real people the same editor saves the wave.
+    values[WaveField.SPONSOR.value] = {WaveField.SPONSOR.value: {"type": "users_select", "selected_user": ADMIN}}
+    values[WaveField.USERS.value][WaveField.USERS.value]["selected_users"] = ["U0SALES00"]
+    saved = admin_app.driver.post_interaction(_submission(ADMIN, values))
+    assert saved.status == 200 and not saved.body.strip(), saved.body
+    wait_until(lambda: _counts(admin_app)[0] == before[0] + 1)

@@ -262,3 +262,28 @@ def test_migrate_against_an_unreachable_postgres_retries_then_gives_up_in_one_li
     assert [line for line in lines if "retrying in 0.1 s" in line] and len(lines) == 3, proc.stderr
     assert lines[-1].startswith("coach: cannot reach the database at 127.0.0.1:") and "gave up after 2" in lines[-1]
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.postgres
+def test_serve_on_a_postgres_schema_behind_head_refuses_and_says_coach_migrate(
+    fake: FakeSlack, tmp_path: Path, postgres_url: str
+) -> None:
+    from alembic import command
+
+    from bot.db import alembic_config, upgrade_to_head
+
+    upgrade_to_head(postgres_url)
+    command.downgrade(alembic_config(postgres_url), "-1")
+    env = {**_env(fake, tmp_path / "coach.db"), "DATABASE_URL": postgres_url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", str(_free_port())],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "run `coach migrate` first" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr

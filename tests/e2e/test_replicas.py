@@ -77,9 +77,14 @@ def test_three_workers_deliver_3000_within_50_per_second_using_90_percent(postgr
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)
             assert [proc.wait(timeout=30) for proc in procs] == [0, 0, 0]
-        assert _posts_per_nudge(fake_slack) == Counter(dict.fromkeys(ids, 1))
-        assert fake_slack.retry_after_violations == []
         times = sorted(c.at for c in fake_slack.calls_to("chat.postMessage") if c.status == 200)
         rate = (len(times) - 1) / (times[-1] - times[0])
-        print(f"3 workers, {n} nudges: {rate:.1f}/s of {allowed}/s allowed, {len(fake_slack.rate_limited)} 429s")
+        cut = len(times) // 20  # the middle 90%: without the workers' start-up and the last stragglers
+        steady = (len(times) - 2 * cut - 1) / (times[-cut - 1] - times[cut])
+        print(
+            f"3 workers, {n} nudges: {rate:.1f}/s of {allowed}/s allowed (middle 90%: {steady:.1f}/s), "
+            f"{len(fake_slack.rate_limited)} 429s, {len(fake_slack.calls_to('dnd.info'))} dnd.info"
+        )
+        assert _posts_per_nudge(fake_slack) == Counter(dict.fromkeys(ids, 1))
+        assert fake_slack.retry_after_violations == []
         assert rate >= 0.9 * allowed, f"{rate:.1f}/s"

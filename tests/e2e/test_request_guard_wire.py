@@ -69,3 +69,27 @@ def test_healthz_is_503_when_the_schema_is_behind_head(app: HttpApp) -> None:
     command.upgrade(alembic_config(url), "head")
     with urllib.request.urlopen(app.url + "/healthz", timeout=5) as healthy:
         assert healthy.status == 200
+
+
+def test_healthz_is_503_while_the_database_cannot_be_reached(
+    app: HttpApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    from sqlalchemy.exc import OperationalError
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(app.deps.engine, "connect", refused)
+    with pytest.raises(urllib.error.HTTPError) as down:
+        urllib.request.urlopen(app.url + "/healthz", timeout=5)
+    assert down.value.code == 503
+    assert json.loads(down.value.read()) == {"ok": False, "database": "OperationalError"}
+    assert "Traceback" not in caplog.text
+    monkeypatch.undo()
+    with urllib.request.urlopen(app.url + "/healthz", timeout=5) as healthy:
+        assert healthy.status == 200
