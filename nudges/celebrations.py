@@ -14,12 +14,14 @@ would otherwise get five DMs. Instead:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import NudgeDelivery
+from models.base import UTCDateTime
 from nudges.kinds import NudgeKind, kind_values
 
 CELEBRATION_WAIT = timedelta(minutes=10)  # after a completion, so the rest of a burst joins the same message
@@ -28,15 +30,19 @@ CELEBRATION_GAP = timedelta(hours=1)  # at most one celebration an hour per pers
 
 def celebration_slot(session: Session, person_id: int, now: datetime) -> datetime | None:
     """When this person may next be celebrated (None: now): an hour after their last celebration."""
-    last = session.scalar(
-        select(func.max(NudgeDelivery.sent_at)).where(
-            NudgeDelivery.person_id == person_id,
-            NudgeDelivery.state == "sent",
-            NudgeDelivery.kind.in_(kind_values(lambda policy: policy.celebration)),
-            NudgeDelivery.sent_at > now - CELEBRATION_GAP,
-        )
-    )
+    last = session.scalar(_last_celebration(), {"person_id": person_id, "since": now - CELEBRATION_GAP})
     return last + CELEBRATION_GAP if last is not None else None
+
+
+@cache
+def _last_celebration() -> Any:
+    """The newest celebration sent to :person_id after :since; built once (it runs for every celebration sent)."""
+    return select(func.max(NudgeDelivery.sent_at)).where(
+        NudgeDelivery.person_id == bindparam("person_id"),
+        NudgeDelivery.state == "sent",
+        NudgeDelivery.kind.in_(kind_values(lambda policy: policy.celebration)),
+        NudgeDelivery.sent_at > bindparam("since", type_=UTCDateTime()),
+    )
 
 
 def merged_payload(payloads: list[dict[str, Any]]) -> dict[str, Any]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, String, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import NudgeDelivery
+from models.base import UTCDateTime
 from nudges.reconcile import HOST
 
 
@@ -25,18 +28,26 @@ def new_worker_id() -> str:
 
 def claim_due(session: Session, *, worker_id: str, now: datetime, limit: int) -> list[int]:
     """Move up to `limit` due pending rows to 'sending', owned by `worker_id`; returns their ids."""
+    stmt = _claim_statement(session.get_bind().dialect.name == "postgresql")
+    params = {"claim_now": now, "claim_limit": limit, "claim_worker": worker_id}
+    return sorted(session.scalars(stmt, params).all())
+
+
+@cache
+def _claim_statement(postgres: bool) -> Any:
+    """The claim, built once per backend (`now`, `limit` and the worker id are bound): it runs every few seconds."""
+    now = bindparam("claim_now", type_=UTCDateTime())
     due = (
         select(NudgeDelivery.id)
         .where(NudgeDelivery.state == "pending", NudgeDelivery.due_at <= now)
         .order_by(NudgeDelivery.due_at, NudgeDelivery.id)
-        .limit(limit)
+        .limit(bindparam("claim_limit", type_=Integer()))
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if postgres:
         due = due.with_for_update(skip_locked=True)
-    stmt = (
+    return (
         update(NudgeDelivery)
         .where(NudgeDelivery.id.in_(due.scalar_subquery()), NudgeDelivery.state == "pending")
-        .values(state="sending", claimed_by=worker_id, claimed_at=now)
+        .values(state="sending", claimed_by=bindparam("claim_worker", type_=String()), claimed_at=now)
         .returning(NudgeDelivery.id)
     )
-    return sorted(session.scalars(stmt).all())

@@ -39,6 +39,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -50,9 +51,11 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from bot.db import dialect_insert, rowcount
+from bot.db import rowcount
 from bot.playbook import Playbook
 from bot.playbook.schema import MAX_REQUIRED_USE_CASES
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
@@ -147,26 +150,46 @@ def _first_key(playbook: Playbook) -> str:
     return keys[0] if keys else ""
 
 
-def _zone_due_at(session: Session, rules: CadenceRules, now: datetime) -> ColumnElement[Any]:
+def _zone_due_at(places: int) -> ColumnElement[Any]:
     """`due_at` per person: the next working moment in their zone, past their country's public holidays, one
-    computation per distinct (zone, country)."""
-    places = session.execute(select(Person.tz, Person.country).distinct()).all()
-    moments = {(tz, country): next_working_moment(rules, tz, now, country) for tz, country in places}
-    default = literal(next_working_moment(rules, "UTC", now), UTCDateTime())
-    if not moments:
+    computation per distinct (zone, country).
+
+    The places and their moments are bound parameters (`tz_<i>`, `country_<i>`, `due_<i>`, `due_default`,
+    filled in by `_zone_params`), so the statement is built once per number of places, not once per pass.
+    """
+    default = bindparam("due_default", type_=UTCDateTime())
+    if not places:
         return default
     whens = [
         (
-            and_(Person.tz == tz, Person.country.is_(None) if country is None else Person.country == country),
-            literal(at, UTCDateTime()),
+            and_(
+                Person.tz == bindparam(f"tz_{i}", type_=String),
+                func.coalesce(Person.country, "") == bindparam(f"country_{i}", type_=String),
+            ),
+            bindparam(f"due_{i}", type_=UTCDateTime()),
         )
-        for (tz, country), at in moments.items()
+        for i in range(places)
     ]
     return case(*whens, else_=default)
 
 
-def person_rules(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
-    """Person-row rules shared by every planned kind (and by role-track lessons, nudges/tracks.py)."""
+def _zone_params(session: Session, rules: CadenceRules, now: datetime) -> dict[str, Any]:
+    """The values of `_zone_due_at`'s parameters at `now`: each distinct (zone, country) and its next working
+    moment."""
+    places = session.execute(select(Person.tz, Person.country).distinct()).all()
+    params: dict[str, Any] = {"due_default": next_working_moment(rules, "UTC", now)}
+    for i, (tz, country) in enumerate(places):
+        params[f"tz_{i}"] = tz
+        params[f"country_{i}"] = country or ""
+        params[f"due_{i}"] = next_working_moment(rules, tz, now, country)
+    return params
+
+
+def person_rules(kind: NudgeKind, now: datetime | ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """Person-row rules shared by every planned kind (and by role-track lessons, nudges/tracks.py).
+
+    `now` is a moment or a bound parameter standing for one (the planner's statements are built once).
+    """
     waiting = aliased(NudgeDelivery)
     pending_paced = exists().where(
         waiting.person_id == Person.id,
@@ -181,32 +204,46 @@ def person_rules(kind: NudgeKind, now: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def _insert(session: Session, rows: Select[Any]) -> int:
-    """INSERT the selected outbox rows, ignoring keys that exist (either backend)."""
+def _at(name: str) -> Any:
+    """A bound moment of the planning pass (`plan` fills them in from `now`; see `_moments`)."""
+    return bindparam(name, type_=UTCDateTime())
+
+
+def _insert(postgres: bool, rows: Select[Any]) -> Any:
+    """The statement that INSERTs the selected outbox rows, ignoring keys that exist (either backend).
+
+    On PostgreSQL it SELECTs the count of inserted rows: psycopg reports no rowcount for
+    INSERT … SELECT … ON CONFLICT, so it is counted in SQL, not by fetching ids.
+    """
+    insert: Any = pg_insert if postgres else sqlite_insert
     stmt: Any = (
-        dialect_insert(session, table_of(NudgeDelivery))
+        insert(table_of(NudgeDelivery))
         .from_select(OUTBOX_COLUMNS, rows)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
-    if session.get_bind().dialect.name != "postgresql":
-        return rowcount(session.execute(stmt))
-    # psycopg reports no rowcount for INSERT … SELECT … ON CONFLICT: count in SQL, not by fetching ids
+    if not postgres:
+        return stmt
     inserted = stmt.returning(literal(1, Integer).label("one")).cte("inserted")
-    return int(session.scalar(select(func.count()).select_from(inserted)) or 0)
+    return select(func.count()).select_from(inserted)
+
+
+def _run(session: Session, postgres: bool, stmt: Any, params: dict[str, Any]) -> int:
+    if postgres:
+        return int(session.scalar(stmt, params) or 0)
+    return rowcount(session.execute(stmt, params))
 
 
 class _Plan:
-    """The SQL pieces of one planning run."""
+    """The SQL pieces of a planning pass; every moment in them is a bound parameter."""
 
-    def __init__(self, session: Session, playbook: Playbook, rules: CadenceRules, now: datetime):
-        self.now = now
-        self.rules = rules
+    def __init__(self, playbook: Playbook, places: int):
+        self.now = _at("now")
         self.enrolled = _enrolled()
         self.done = _done_masks(_required_bits(playbook))
         self.next_key = next_use_case_expr(playbook, func.coalesce(self.done.c.mask, 0)).label("next_key")
-        self.due_at = _zone_due_at(session, rules, now).label("due_at")
+        self.due_at = _zone_due_at(places).label("due_at")
         self.quiet_since = func.coalesce(Person.last_active_at, self.enrolled.c.enrolled_at)
-        self.inactive = self.quiet_since < now - timedelta(days=rules.reengage_after_days)
+        self.inactive = self.quiet_since < _at("inactive_before")
 
     def candidates(self, kind: NudgeKind, *extra: ColumnElement[bool], next_step: bool = True) -> Any:
         """Eligible enrolled people with their next step (when asked) and due time, as a subquery."""
@@ -236,8 +273,86 @@ class _Plan:
             literal("pending", String),
             literal(0, Integer),
             literal({}, JSON()),
-            literal(self.now, UTCDateTime()),  # the planning clock, so staleness works under a simulated clock
+            self.now,  # the planning clock, so staleness works under a simulated clock
         )
+
+
+def _statements(playbook: Playbook, places: int, postgres: bool) -> list[tuple[NudgeKind, Any]]:
+    """The planning pass's INSERT statements, in order (one per kind, two for pulses), built once per
+    (playbook, number of (zone, country) places, backend) and kept: building them cost more than running them."""
+    key = (id(playbook), places, postgres)
+    cached = _STATEMENTS.get(key)
+    if cached is not None and cached[0] is playbook:
+        return cached[1]
+    p = _Plan(playbook, places)
+    stmts: list[tuple[NudgeKind, Any]] = []
+
+    kind = NudgeKind.REENGAGE
+    sub = p.candidates(kind, p.inactive)
+    period = bindparam("period", type_=String)
+    stmts.append((kind, p.rows(kind, sub, sub.c.next_key, sub.c.next_key, period).where(sub.c.next_key.is_not(None))))
+
+    kind = NudgeKind.NEXT_USE_CASE
+    sub = p.candidates(kind, not_(p.inactive))
+    first_only = [phase.value for phase, policy in PHASES.items() if policy.first_step_only]
+    first_step = or_(sub.c.phase.not_in(first_only), sub.c.next_key == _first_key(playbook))
+    week = bindparam("week", type_=String)
+    stmts.append(
+        (kind, p.rows(kind, sub, sub.c.next_key, sub.c.next_key, week).where(sub.c.next_key.is_not(None), first_step))
+    )
+
+    kind = NudgeKind.TRAINING
+    sub = p.candidates(kind, not_(p.inactive))
+    announced = aliased(NudgeDelivery)
+    after_next = exists().where(
+        announced.person_id == sub.c.person_id,
+        announced.kind == NudgeKind.NEXT_USE_CASE.value,
+        announced.subject == sub.c.next_key,
+        announced.state == "sent",
+        announced.sent_at <= _at("training_before"),
+    )
+    stmts.append(
+        (kind, p.rows(kind, sub, sub.c.next_key, sub.c.next_key).where(sub.c.next_key.is_not(None), after_next))
+    )
+
+    kind = NudgeKind.REINFORCEMENT
+    sub = p.candidates(
+        kind,
+        Person.current_stage >= 1,
+        Person.stage_reached_at <= _at("reinforce_before"),
+        Person.stage_reached_at > _at("reinforce_since"),
+        next_step=False,
+    )
+    stage = cast(sub.c.stage, String)
+    stmts.append((kind, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1)))
+    stmts.extend((NudgeKind.PULSE, rows) for rows in _pulse_rows(p, week))
+    built = [(kind, _insert(postgres, rows)) for kind, rows in stmts]
+    if len(_STATEMENTS) >= 16:  # a few playbooks (tests) at most; never grows without bound
+        _STATEMENTS.clear()
+    _STATEMENTS[key] = (playbook, built)
+    return built
+
+
+_STATEMENTS: dict[tuple[int, int, bool], tuple[Playbook, list[tuple[NudgeKind, Any]]]] = {}
+
+
+def _moments(playbook: Playbook, rules: CadenceRules, settings: PlannerSettings, now: datetime) -> dict[str, Any]:
+    """The values of the statements' bound parameters at `now`."""
+    every = timedelta(weeks=playbook.cadence.pulse_every_weeks)
+    return {
+        "now": now,
+        "inactive_before": now - timedelta(days=rules.reengage_after_days),
+        "period": str(int(now.timestamp() // 86400 // max(rules.reengage_after_days, 1))),
+        "week": iso_week(now),
+        "training_before": now - settings.training_after,
+        "reinforce_before": now - settings.reinforce_after,
+        "reinforce_since": now - settings.reinforce_within,
+        "pulse_stage_before": now - settings.pulse_after_stage,
+        "pulse_stage_since": now - settings.pulse_after_stage_within,
+        "pulse_gap_since": now - settings.pulse_min_gap,
+        "pulse_enrolled_before": now - every,
+        "pulse_every_since": now - max(every, settings.pulse_min_gap),
+    }
 
 
 def plan(
@@ -253,65 +368,25 @@ def plan(
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PLAN_LOCK}):
         return PlanReport(skipped_locked=True)
-    p = _Plan(session, playbook, rules, now)
+    places = _zone_params(session, rules, now)
+    params = {**_moments(playbook, rules, settings, now), **places}
     queued: dict[str, int] = {}
-
-    kind = NudgeKind.REENGAGE
-    period = int(now.timestamp() // 86400 // max(rules.reengage_after_days, 1))
-    sub = p.candidates(kind, p.inactive)
-    queued[kind] = _insert(
-        session,
-        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, str(period)).where(sub.c.next_key.is_not(None)),
-    )
-
-    kind = NudgeKind.NEXT_USE_CASE
-    sub = p.candidates(kind, not_(p.inactive))
-    first_only = [phase.value for phase, policy in PHASES.items() if policy.first_step_only]
-    first_step = or_(sub.c.phase.not_in(first_only), sub.c.next_key == _first_key(playbook))
-    queued[kind] = _insert(
-        session,
-        p.rows(kind, sub, sub.c.next_key, sub.c.next_key, iso_week(now)).where(sub.c.next_key.is_not(None), first_step),
-    )
-
-    kind = NudgeKind.TRAINING
-    sub = p.candidates(kind, not_(p.inactive))
-    announced = aliased(NudgeDelivery)
-    after_next = exists().where(
-        announced.person_id == sub.c.person_id,
-        announced.kind == NudgeKind.NEXT_USE_CASE.value,
-        announced.subject == sub.c.next_key,
-        announced.state == "sent",
-        announced.sent_at <= now - settings.training_after,
-    )
-    queued[kind] = _insert(
-        session, p.rows(kind, sub, sub.c.next_key, sub.c.next_key).where(sub.c.next_key.is_not(None), after_next)
-    )
-
-    kind = NudgeKind.REINFORCEMENT
-    sub = p.candidates(
-        kind,
-        Person.current_stage >= 1,
-        Person.stage_reached_at <= now - settings.reinforce_after,
-        Person.stage_reached_at > now - settings.reinforce_within,
-        next_step=False,
-    )
-    stage = cast(sub.c.stage, String)
-    queued[kind] = _insert(session, p.rows(kind, sub, stage, stage).where(sub.c.stage >= 1))
-    queued[NudgeKind.PULSE] = _plan_pulses(session, p, playbook, settings)
+    for kind, stmt in _statements(playbook, (len(places) - 1) // 3, postgres):
+        queued[kind] = queued.get(kind, 0) + _run(session, postgres, stmt, params)
     return PlanReport(queued={str(k): v for k, v in queued.items()})
 
 
-def _plan_pulses(session: Session, p: _Plan, playbook: Playbook, settings: PlannerSettings) -> int:
+def _pulse_rows(p: _Plan, week: Any) -> list[Select[Any]]:
     """Pulse surveys (Sentiment, seed 001): once 3–14 days after a new stage, and every N weeks per person.
 
     Never two within `pulse_min_gap`; the periodic one waits N weeks after enrolment and after the last
     pulse. Only in the phases that plan pulses (never at the gate, where the feedback question asks; never
     while paused); a pulse the worker dropped (state 'skipped') does not count as asked.
     """
-    kind, now = NudgeKind.PULSE, p.now
+    kind = NudgeKind.PULSE
     earlier = aliased(NudgeDelivery)
 
-    def asked_since(moment: datetime) -> ColumnElement[bool]:
+    def asked_since(moment: Any) -> ColumnElement[bool]:
         return exists().where(
             earlier.person_id == Person.id,
             earlier.kind == kind.value,
@@ -322,20 +397,19 @@ def _plan_pulses(session: Session, p: _Plan, playbook: Playbook, settings: Plann
     after_stage = p.candidates(
         kind,
         Person.current_stage >= 1,
-        Person.stage_reached_at <= now - settings.pulse_after_stage,
-        Person.stage_reached_at > now - settings.pulse_after_stage_within,
-        not_(asked_since(now - settings.pulse_min_gap)),
+        Person.stage_reached_at <= _at("pulse_stage_before"),
+        Person.stage_reached_at > _at("pulse_stage_since"),
+        not_(asked_since(_at("pulse_gap_since"))),
         next_step=False,
     )
     stage = cast(after_stage.c.stage, String)
     # every INSERT … SELECT here has a WHERE: SQLite cannot tell a bare FROM's ON CONFLICT from a join's ON
-    queued = _insert(session, p.rows(kind, after_stage, null(), "stage", stage).where(after_stage.c.stage >= 1))
-    every = timedelta(weeks=playbook.cadence.pulse_every_weeks)
+    first = p.rows(kind, after_stage, null(), "stage", stage).where(after_stage.c.stage >= 1)
     periodic = p.candidates(
         kind,
-        p.enrolled.c.enrolled_at <= now - every,
-        not_(asked_since(now - max(every, settings.pulse_min_gap))),
+        p.enrolled.c.enrolled_at <= _at("pulse_enrolled_before"),
+        not_(asked_since(_at("pulse_every_since"))),
         next_step=False,
     )
-    rows = p.rows(kind, periodic, null(), "every", iso_week(now)).where(periodic.c.person_id.is_not(None))
-    return queued + _insert(session, rows)
+    rows = p.rows(kind, periodic, null(), "every", week).where(periodic.c.person_id.is_not(None))
+    return [first, rows]

@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
 from bot.playbook.schema import TRACK_ROLES, Lesson, Playbook, Track
 from bot.services.callers import admin_condition
 from models import LessonCompletion, NudgeDelivery, Person, Role
-from models.base import table_of
+from models.base import UTCDateTime, table_of
 from nudges.kinds import NudgeKind
 from nudges.outbox import enqueue, outbox_key
 from nudges.planner import person_rules
@@ -68,17 +70,37 @@ def role_holders(
     """
     wanted = set(roles)
     found: dict[int, tuple[str, set[str]]] = {}
-    only = [Person.id == person_id] if person_id is not None else person_rules(KIND, now)
-    for pid, role, tz in session.execute(
-        select(Role.person_id, Role.role, Person.tz)
-        .join(Person, Person.id == Role.person_id)
-        .where(Role.role.in_(wanted), *only)
-    ):
+    if person_id is not None:
+        only = [Person.id == person_id]
+        by_role: Any = _holders_by_role(only)
+        admin: Any = select(Person.id, Person.tz).where(admin_condition(admins), *only)
+        params: dict[str, Any] = {"roles": sorted(wanted)}
+    else:  # the planning pass, every few minutes: its two statements are built once (`now` is a parameter)
+        by_role, admin = _planning_holders()
+        params = {"roles": sorted(wanted), "now": now, "admins": sorted(set(admins))}
+    for pid, role, tz in session.execute(by_role, params):
         found.setdefault(pid, (tz, set()))[1].add(role)
     if "admin" in wanted:
-        for pid, tz in session.execute(select(Person.id, Person.tz).where(admin_condition(admins), *only)):
+        for pid, tz in session.execute(admin, params):
             found.setdefault(pid, (tz, set()))[1].add("admin")
     return found
+
+
+def _holders_by_role(only: list[Any]) -> Any:
+    return (
+        select(Role.person_id, Role.role, Person.tz)
+        .join(Person, Person.id == Role.person_id)
+        .where(Role.role.in_(bindparam("roles", expanding=True)), *only)
+    )
+
+
+@cache
+def _planning_holders() -> tuple[Any, Any]:
+    """`role_holders`' two statements under the person-row rules, built once (`now`, roles and admins are
+    parameters): the planning pass runs every few minutes and building them cost more than running them."""
+    only = person_rules(KIND, bindparam("now", type_=UTCDateTime()))
+    admins = admin_condition(bindparam("admins", expanding=True))
+    return _holders_by_role(only), select(Person.id, Person.tz).where(admins, *only)
 
 
 def plan_track_lessons(

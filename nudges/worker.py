@@ -31,9 +31,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from bot.db import rowcount, session_scope
@@ -45,6 +46,7 @@ from bot.slack.gateway import PostedMessage, SlackError, SlackGateway, make_web_
 from bot.views.nudges import NudgeContext, OutgoingMessage, render_nudge
 from bot.views.track_lessons import render_lesson
 from models import Completion, NudgeDelivery, Person, Wave, WaveMembership
+from models.base import table_of
 from nudges import tracks
 from nudges.celebrations import celebration_slot, coalesce
 from nudges.claims import claim_due, new_worker_id
@@ -120,6 +122,23 @@ class _Item:
 class _Batch:
     items: list[_Item]
     history: dict[int, list[SentNudge]] = field(default_factory=dict)
+
+
+@cache
+def _outcome_statement(names: tuple[str, ...]) -> Any:
+    """`UPDATE … SET <names> WHERE id = :row_id AND state = 'sending' AND claimed_by = :worker_id`, built once
+    per set of columns (values bound as `set_<name>`): every outcome is one of these, and building the
+    statement cost more than running it."""
+    table = table_of(NudgeDelivery)
+    return (
+        update(NudgeDelivery)
+        .where(
+            NudgeDelivery.id == bindparam("row_id"),
+            NudgeDelivery.state == "sending",
+            NudgeDelivery.claimed_by == bindparam("worker_id"),
+        )
+        .values({name: bindparam(f"set_{name}", type_=table.c[name].type) for name in names})
+    )
 
 
 def _running_wave(running: dict[int, tuple[datetime, Wave]], person_id: int | None) -> Wave | None:
@@ -513,18 +532,12 @@ class DeliveryWorker:
     # -- recording ---------------------------------------------------------------------------------
     def _set(self, row_id: int, **values: Any) -> bool:
         """One conditional UPDATE + commit on the batch's connection; False when the row is no longer ours."""
-        stmt = (
-            update(NudgeDelivery)
-            .where(
-                NudgeDelivery.id == row_id,
-                NudgeDelivery.state == "sending",
-                NudgeDelivery.claimed_by == self.worker_id,
-            )
-            .values(**values)
-        )
+        names = tuple(sorted(values))
+        stmt = _outcome_statement(names)
+        params = {"row_id": row_id, "worker_id": self.worker_id, **{f"set_{name}": values[name] for name in names}}
         for wait in (0.5, 1.0, 2.0, 4.0, None):
             try:
-                changed = self._execute_outcome(stmt)
+                changed = self._execute_outcome(stmt, params)
                 break
             except DBAPIError as exc:
                 # The database restarted (or dropped our connection) after Slack took the message: what happened
@@ -538,11 +551,11 @@ class DeliveryWorker:
             log.warning("nudge %s is no longer claimed by %s; leaving it", row_id, self.worker_id)
         return bool(changed)
 
-    def _execute_outcome(self, stmt: Any) -> int:
+    def _execute_outcome(self, stmt: Any, params: dict[str, Any]) -> int:
         if self._conn is None:
             with self.deps.engine.begin() as fresh:
-                return int(fresh.execute(stmt).rowcount)
-        changed = int(self._conn.execute(stmt).rowcount)
+                return int(fresh.execute(stmt, params).rowcount)
+        changed = int(self._conn.execute(stmt, params).rowcount)
         self._conn.commit()
         return changed
 

@@ -290,9 +290,12 @@ class Simulation:
         advance_wave_phases(self.deps)
         if (now - self.start) // HOUR % PLAN_EVERY_HOURS == 0:
             plan_nudges(self.deps)
-        for _ in range(50):
-            if self.worker.tick().claimed == 0:  # the deliver_nudges job's body, one worker for the run
+        for _ in range(50):  # the deliver_nudges job's body, one worker for the run
+            began = time.monotonic()
+            if self.worker.tick().claimed == 0:
                 break
+            if time.monotonic() - began < self.worker.settings.tick_budget_seconds and self.worker.outage_until is None:
+                break  # it stopped for want of due rows, not of time: another tick now would find none
         tick_help_requests(self.deps)
         check_help_contacts(self.deps)
         for delivery in self._landed(now):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
@@ -32,9 +33,12 @@ class Caller:
         return self.is_admin or (department is not None and department in self.ambassador_of)
 
 
-def admin_condition(coach_admins: Iterable[str]) -> ColumnElement[bool]:
-    """SQL: the person is a Coach admin by the rule `load_caller` applies (COACH_ADMINS or Slack's admin flag)."""
-    return or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(sorted(set(coach_admins))))
+def admin_condition(coach_admins: Iterable[str] | BindParameter[Any]) -> ColumnElement[bool]:
+    """SQL: the person is a Coach admin by the rule `load_caller` applies (COACH_ADMINS or Slack's admin flag).
+
+    `coach_admins` may be an expanding bound parameter, for a statement built once (nudges/tracks.py)."""
+    admins = coach_admins if isinstance(coach_admins, BindParameter) else sorted(set(coach_admins))
+    return or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(admins))
 
 
 def load_caller(session: Session, settings: Settings, user_id: str) -> Caller:

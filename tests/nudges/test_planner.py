@@ -13,7 +13,7 @@ from bot.domain.progression import PersonProgress, next_use_case
 from bot.playbook import Playbook
 from models import NudgeDelivery
 from nudges.planner import plan
-from nudges.rules import CadenceRules
+from nudges.rules import CadenceRules, next_working_moment
 from tests.nudges.conftest import MONDAY_NOON
 from tests.nudges.factories import active_wave, complete, person, sent, utc
 
@@ -141,3 +141,24 @@ def test_reinforcement_after_a_stage_is_reached(factory, playbook, rules) -> Non
     assert counts["reinforcement"] == 1
     [row] = [r for r in _rows(factory) if r.kind == "reinforcement"]
     assert row.subject == "1" and row.idempotency_key == f"reinforcement:{p.id}:1"
+
+
+def test_statements_are_built_once_and_take_each_pass_moments(factory, playbook, rules) -> None:
+    from nudges import planner
+
+    with session_scope(factory) as s:
+        person(s, "U0A", wave=active_wave(s), enrolled_at=RECENT, tz="Europe/London")
+    assert _plan(factory, playbook, rules)["next_use_case"] == 1
+    built = planner._statements(playbook, 1, False)  # one distinct zone, SQLite
+    with session_scope(factory) as s:
+        s.execute(NudgeDelivery.__table__.update().values(state="sent", sent_at=NOW))
+        person(s, "U0B", wave=active_wave(s, "second"), enrolled_at=RECENT, tz="Asia/Tokyo")
+    next_week = NOW + timedelta(days=7)
+    assert _plan(factory, playbook, rules, next_week)["next_use_case"] == 2
+    assert planner._statements(playbook, 1, False) is built  # reused, not rebuilt
+    assert planner._statements(playbook, 2, False) is not built  # a second zone: a CASE branch more
+    rows = [r for r in _rows(factory) if r.created_at == next_week]
+    assert {r.idempotency_key.rsplit(":", 1)[1] for r in rows} == {"2026-W07"}
+    london, tokyo = (next_working_moment(rules, tz, next_week) for tz in ("Europe/London", "Asia/Tokyo"))
+    assert london == next_week and tokyo > next_week  # 12:00 in London is working time; 21:00 in Tokyo is not
+    assert {r.due_at for r in rows} == {london, tokyo}  # each zone's moment of this pass
