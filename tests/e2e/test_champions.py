@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk.models.views import View
@@ -238,3 +239,29 @@ def test_an_ambassador_cannot_invite_another_departments_power_user(app: HttpApp
     assert "パワーユーザーの条件を満たしていない" in idle["text"]
     with session_scope(app.deps.session_factory) as s:
         assert s.scalars(select(Champion)).all() == []
+
+
+def test_an_invitation_outside_the_invitees_working_hours_is_queued_and_sent_in_them(
+    app: HttpApp, fake: FakeSlack, clock: ManualClock
+) -> None:
+    # Monday 11:00 UTC is 20:00 in Tokyo: Pia's invitation waits in the outbox until her next working morning.
+    with session_scope(app.deps.session_factory) as s:
+        s.query(Person).filter_by(slack_user_id=PIA).one().tz = "Asia/Tokyo"
+    listing = run(app, fake, "champions", ALICE)
+    queued = click(app, fake, ALICE, button(listing, ChampionAction.INVITE, PIA))
+    assert f"<@{PIA}>" in queued["text"] and "勤務時間内に届きます" in queued["text"]
+    where = {fake.workspace.im_for(PIA), PIA}
+    assert not [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] in where]
+    with session_scope(app.deps.session_factory) as s:
+        [due] = s.scalars(select(NudgeDelivery.due_at).where(NudgeDelivery.kind == "champion_invite")).all()
+    local = due.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert local.date() == date(2026, 12, 8) and local.weekday() == 1 and 8 <= local.hour < 12  # Tuesday morning
+
+    clock.advance(timedelta(hours=3))  # 23:00 in Tokyo: still not
+    deliver_nudges(app.deps)
+    assert not [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] in where]
+    clock.set(due)
+    assert deliver_nudges(app.deps).sent == 1
+    invitation = dm_to(fake, PIA)
+    assert invitation["metadata"]["event_payload"]["kind"] == "champion_invite"
+    assert button(invitation, ChampionAction.ACCEPT)
