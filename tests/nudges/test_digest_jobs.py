@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.db import session_scope
 from bot.deps import Deps
+from bot.services.champions import add_celebrations
 from bot.simslack import FakeSlack
 from models import NudgeDelivery, Person, Role
 from nudges.digest_jobs import queue_ambassador_digests
@@ -132,3 +133,28 @@ def test_the_digest_waits_out_the_ambassadors_own_public_holiday(
     clock.set(datetime(2026, 1, 13, 1, 30, tzinfo=UTC))  # Tuesday 10:30 in Tokyo
     deliver_nudges(digest_deps)
     assert "U0TOKYO01" in _sent(fake)
+
+
+def test_the_sponsors_digest_carries_the_weeks_success_stories(
+    digest_deps: Deps, fake: FakeSlack, clock: ManualClock
+) -> None:
+    with session_scope(digest_deps.session_factory) as s:
+        celebrated = add_celebrations(
+            s,
+            author_user_id="U0TOKYO01",
+            user_ids=["U0MEMBER1"],
+            text="First approval run end to end in #dept-support",
+            now=MONDAY_1030_TOKYO - timedelta(days=2),
+        )
+        add_celebrations(
+            s,
+            author_user_id="U0TOKYO01",
+            user_ids=["U0MEMBER1"],
+            text="Too old to show",
+            now=MONDAY_1030_TOKYO - timedelta(days=9),
+        )
+    assert celebrated == 1
+    assert _run(digest_deps) == 2
+    sponsor = _sent(fake)["U0SPONS01"]
+    assert "First approval run end to end in #dept-support" in sponsor  # the sponsor sees every department's stories
+    assert "Too old to show" not in sponsor  # the week's stories only
