@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain.slack_ids import is_slack_user_id
 from bot.i18n import t
+from bot.services.people import unfit_kind
 from bot.slack.gateway import SlackError
 
 Lookup = Callable[[str], dict[str, Any]]
@@ -65,10 +66,9 @@ def check_user_ids(
             else:
                 result.unchecked = exc.code
             continue
-        if user.get("deleted"):
-            result.bad[user_id] = "waves.user_id.deactivated"
-        elif user.get("is_bot") or user_id == "USLACKBOT":
-            result.bad[user_id] = "waves.user_id.bot"
+        kind = unfit_kind(user)  # the one definition of who can be a person (guests may be in a wave)
+        if kind in ("bot", "deactivated"):
+            result.bad[user_id] = f"waves.user_id.{kind}"
     return result
 
 
