@@ -93,13 +93,6 @@ def complete_upload_external(ws: SlackState, args: dict[str, Any], ctx: CallCont
     return {"ok": True, "files": done}
 
 
-def completed_file(ws: SlackState, file_id: str) -> bool:
-    """Whether an `image` block may show this file (a finished upload)."""
-    with ws.lock:
-        file = ws.files.get(file_id)
-        return file is not None and file["state"] == "complete"
-
-
 HANDLERS: dict[str, Handler] = {
     "files.getUploadURLExternal": get_upload_url_external,
     "files.completeUploadExternal": complete_upload_external,

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.places import public_holiday
 from nudges.kinds import OPTABLE_KINDS, POLICIES, NudgeKind, by_priority, kind_values
 from nudges.rules import (
     CadenceDecision,
@@ -615,3 +616,9 @@ def test_a_public_holiday_of_the_recipients_country_defers_to_their_next_working
     assert decide(
         rules, replace(in_japan, country=None), NudgeKind.NEXT_USE_CASE, foundation_day_11_in_tokyo
     ).verdict is (Verdict.SEND_NOW)  # no country known: only the company's own days off
+
+
+def test_a_country_code_without_a_calendar_has_no_public_holidays() -> None:
+    # The holidays package raises NotImplementedError for a code it has no calendar for; Coach knows no holiday there.
+    assert public_holiday("XX", date(2026, 1, 1)) is None
+    assert public_holiday("JP", date(2026, 1, 1)) is not None  # a country it knows: New Year's Day
